@@ -1,0 +1,117 @@
+/*
+ * internal.h — state shared by the runtime's source files (private).
+ *
+ * Who writes what:
+ *   - a thread's hp_site_stats are written only by that thread, with relaxed
+ *     atomic loads and stores (plain moves on x86-64) so that the report,
+ *     which may read them while the thread runs, is race-free;
+ *   - the registry, the list of live threads and the merged aggregates are
+ *     guarded by hp_lock, which the hot path never takes.
+ */
+#ifndef HOTPATH_INTERNAL_H
+#define HOTPATH_INTERNAL_H
+
+#include <hotpath/hotpath.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "histogram.h"
+
+#define HP_API __attribute__((visibility("default")))
+#define HP_LIKELY(x) __builtin_expect(!!(x), 1)
+#define HP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define HP_LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
+#define HP_STORE(x, v) atomic_store_explicit(&(x), (v), memory_order_relaxed)
+/* Owner-only increment: a load and a store, not a locked read-modify-write. */
+#define HP_ADD(x, v) HP_STORE(x, HP_LOAD(x) + (v))
+
+#define HP_MAX_DEPTH 4096 /* open measurements per thread; deeper ones are dropped */
+#define HP_TOKEN_MAIN (UINT64_C(1) << 63)
+
+/* Statistics of one site on one thread (about 10 KiB, see histogram.h). */
+struct hp_site_stats {
+    _Atomic uint64_t calls;
+    _Atomic uint64_t total; /* outermost activations only (recursion counted once) */
+    _Atomic uint64_t sum;   /* every activation: the basis of Avg */
+    _Atomic uint64_t self;  /* every activation minus its measured callees */
+    _Atomic uint64_t min, max;
+    uint32_t active; /* open activations on the owner thread; owner-only */
+    _Atomic uint32_t hist_n; /* values in hist since the last fold */
+    struct hotpath_site *site;
+    struct hp_site_stats *_Atomic next; /* the owner's list, newest first */
+    _Atomic uint32_t hist[HP_HIST_BUCKETS];
+};
+
+/* Merged statistics of one site: exited threads and folded histograms. */
+struct hp_site_agg {
+    uint64_t calls, total, sum, self, min, max;
+    uint64_t hist[HP_HIST_BUCKETS];
+};
+
+struct hp_frame {
+    struct hotpath_site *site;
+    struct hp_site_stats *st;
+    uint64_t start; /* clock ticks at entry */
+    uint64_t child; /* ticks spent in measured callees */
+    uintptr_t sp;   /* stack pointer in hotpath_enter, to find frames longjmp skipped */
+    const void *ra; /* the enter call's return address, for the same purpose */
+};
+
+/* One per thread that has measured something. */
+struct hp_thread {
+    struct hp_frame *stack;      /* HP_MAX_DEPTH frames */
+    struct hp_site_stats **by_id; /* indexed by site id; NULL where not yet called */
+    uint32_t nids;
+    struct hp_site_stats *_Atomic stats; /* every stats block of this thread */
+    struct hp_thread *prev, *next;       /* live threads, under hp_lock */
+    uint64_t dropped; /* measurements lost to depth overflow */
+};
+
+/* The hot fields, in initial-exec TLS so that reaching them costs one
+ * %fs-relative load. */
+struct hp_tls {
+    uint32_t depth;
+    uint32_t nids;
+    struct hp_site_stats **by_id;
+    struct hp_frame *stack;
+    struct hp_thread *thread;
+    int busy; /* the runtime is running on this thread: do not measure */
+};
+extern __thread struct hp_tls hp_tls __attribute__((tls_model("initial-exec")));
+
+/* ---- registry and aggregates (core.c) ---- */
+extern pthread_mutex_t hp_lock;
+struct hp_registry {
+    struct hotpath_site **sites; /* by id; sites[0] unused */
+    struct hp_site_agg **agg;    /* by id; NULL until something merged */
+    uint32_t count;              /* ids 1..count-1 in use */
+    uint32_t cap;
+    struct hp_thread *threads; /* live threads */
+    uint64_t dropped;          /* from exited threads */
+};
+extern struct hp_registry hp_reg;
+
+/* Adds a thread's stats block into agg (caller holds hp_lock). */
+void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st);
+struct hp_site_agg *hp_agg_for(uint32_t id); /* caller holds hp_lock; may return NULL on OOM */
+void hp_agg_init(struct hp_site_agg *agg);
+
+/* ---- memory the runtime uses for itself (never counted as the program's) ---- */
+void *hp_calloc(size_t n, size_t size);
+void *hp_realloc(void *p, size_t size);
+void hp_free(void *p);
+
+/* ---- main window (core.c) ---- */
+struct hp_window {
+    const char *name;        /* name of the main site, or NULL: process lifetime */
+    const char *percentiles; /* from the main site, or NULL */
+    uint64_t start, end;     /* ticks; end 0 while open */
+};
+extern struct hp_window hp_window;
+extern uint64_t hp_process_start;
+
+#endif

@@ -1,0 +1,53 @@
+/* report.h — building and printing the report (private). */
+#ifndef HOTPATH_REPORT_H
+#define HOTPATH_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+
+enum hp_report_reason { HP_REPORT_AT_MAIN_EXIT, HP_REPORT_AT_EXIT, HP_REPORT_EXPLICIT };
+
+/* Prints the report unless it has been printed already; true if it printed
+ * (or, with format none, would have). Thread-safe. */
+bool hp_report_once(enum hp_report_reason why);
+bool hp_report_done(void);
+
+/* One row of the timing table, in nanoseconds. */
+struct hp_row {
+    const char *name;
+    const char *file;
+    uint32_t line;
+    uint32_t kind;
+    uint64_t calls, min, max, avg, total, self;
+    uint64_t pct[HP_MAX_PERCENTILES];
+    double percent_total;
+};
+
+struct hp_report {
+    const char *main_name; /* NULL: the window is the process lifetime */
+    const char *program;   /* the program's name, for a title without main */
+    uint64_t total_ns;     /* length of the window */
+    struct hp_percentiles percentiles;
+    const char *clock;
+    uint64_t dropped;
+    struct hp_row *rows; /* sorted by total, largest first; focus and limit applied */
+    size_t nrows;
+};
+
+/* Writes r in the given format. Exposed for tests. */
+void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format);
+
+/* Sorts rows by total time (largest first, then by name) and applies focus
+ * and limit from hp_config. Returns the new row count. */
+size_t hp_rows_select(struct hp_row *rows, size_t n);
+
+/* "250ns", "44.54µs", "2.09ms", "1.23s". buf holds at least 32 bytes. */
+const char *hp_format_duration(uint64_t ns, char *buf);
+
+/* Columns the string takes on a terminal (UTF-8 code points). */
+size_t hp_display_width(const char *s);
+
+#endif
