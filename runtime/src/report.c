@@ -41,35 +41,68 @@ static void fill_row(struct hp_row *row, struct hotpath_site *site, const struct
 #undef NS
 }
 
-/* Collects every site's figures: merged ones plus those of live threads.
- * Caller holds hp_lock. Returns the number of rows written to rows. */
+static int site_name_cmp(const void *x, const void *y) {
+    const struct hotpath_site *a = *(struct hotpath_site *const *)x,
+                              *b = *(struct hotpath_site *const *)y;
+    int c = strcmp(a->name ? a->name : "", b->name ? b->name : "");
+    return c ? c : (int)a->kind - (int)b->kind;
+}
+
+/* Adds everything recorded for `site`, merged and live, into a. */
+static void add_site(struct hp_site_agg *a, uint32_t id, struct hotpath_site *site) {
+    struct hp_site_agg *m = hp_reg.agg[id];
+    if (m) {
+        a->calls += m->calls;
+        a->total += m->total;
+        a->sum += m->sum;
+        a->self += m->self;
+        if (m->min < a->min)
+            a->min = m->min;
+        if (m->max > a->max)
+            a->max = m->max;
+        for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++)
+            a->hist[i] += m->hist[i];
+    }
+    for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
+        for (struct hp_site_stats *s = atomic_load_explicit(&t->stats, memory_order_acquire); s;
+             s = HP_LOAD(s->next))
+            if (s->site == site)
+                hp_agg_add_stats(a, s);
+}
+
+/*
+ * Collects every site's figures: merged ones plus those of live threads.
+ * Sites with the same name and kind make one row: the instantiations of a
+ * template, or the copies of a static inline function in several units.
+ * Caller holds hp_lock. Returns the number of rows written to rows.
+ */
 static size_t gather(struct hp_row *rows, const struct hp_percentiles *pc, uint64_t window_ticks,
                      uint64_t *dropped) {
-    struct hp_site_agg *a = hp_calloc(1, sizeof *a);
-    size_t n = 0;
     *dropped = hp_reg.dropped;
     for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
         *dropped += t->dropped;
-    if (!a)
-        return 0;
-    for (uint32_t id = 1; id < hp_reg.count; id++) {
-        struct hotpath_site *site = hp_reg.sites[id];
-        if (site->kind == HOTPATH_KIND_MAIN)
-            continue;
-        if (hp_reg.agg[id])
-            memcpy(a, hp_reg.agg[id], sizeof *a);
-        else
-            hp_agg_init(a);
-        for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
-            for (struct hp_site_stats *s = atomic_load_explicit(&t->stats, memory_order_acquire);
-                 s; s = HP_LOAD(s->next))
-                if (s->site == site)
-                    hp_agg_add_stats(a, s);
-        if (a->calls == 0)
-            continue;
-        fill_row(&rows[n++], site, a, pc, window_ticks);
+    uint32_t nsites = 0;
+    struct hotpath_site **sites = hp_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *sites);
+    struct hp_site_agg *a = hp_calloc(1, sizeof *a);
+    size_t n = 0;
+    if (!a || !sites)
+        goto out;
+    for (uint32_t id = 1; id < hp_reg.count; id++)
+        if (hp_reg.sites[id]->kind != HOTPATH_KIND_MAIN)
+            sites[nsites++] = hp_reg.sites[id];
+    qsort(sites, nsites, sizeof *sites, site_name_cmp);
+    for (uint32_t i = 0; i < nsites;) {
+        hp_agg_init(a);
+        uint32_t j = i;
+        for (; j < nsites && site_name_cmp(&sites[i], &sites[j]) == 0; j++)
+            add_site(a, sites[j]->id, sites[j]);
+        if (a->calls > 0)
+            fill_row(&rows[n++], sites[i], a, pc, window_ticks);
+        i = j;
     }
+out:
     hp_free(a);
+    hp_free(sites);
     return n;
 }
 
@@ -284,44 +317,53 @@ static FILE *open_output(void) {
     return f;
 }
 
+void hp_report_collect(struct hp_report *r) {
+    uint64_t now = hp_now();
+    memset(r, 0, sizeof *r);
+    r->clock = hp_clock_name();
+    r->program = program_invocation_short_name;
+
+    pthread_mutex_lock(&hp_lock);
+    bool has_main = hp_window.name != NULL;
+    uint64_t start = has_main ? hp_window.start : hp_process_start;
+    uint64_t end = has_main && hp_window.end ? hp_window.end : now;
+    r->main_name = hp_window.name;
+    r->percentiles = hp_config.percentiles;
+    if (!(hp_config.from_env & (1u << HP_OPT_percentiles)) && hp_window.percentiles) {
+        struct hp_percentiles p;
+        if (hp_parse_percentiles(hp_window.percentiles, &p))
+            r->percentiles = p;
+    }
+    r->rows = hp_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *r->rows);
+    size_t n = r->rows ? gather(r->rows, &r->percentiles, end - start, &r->dropped) : 0;
+    r->measured = hp_reg.count > 1;
+    pthread_mutex_unlock(&hp_lock);
+
+    r->total_ns = hp_ticks_to_ns(end - start);
+    r->nrows = r->rows ? hp_rows_select(r->rows, n) : 0;
+}
+
+void hp_report_free(struct hp_report *r) {
+    hp_free(r->rows);
+    r->rows = NULL;
+    r->nrows = 0;
+}
+
 bool hp_report_once(enum hp_report_reason why) {
     (void)why;
     int expected = 0;
     if (!atomic_compare_exchange_strong(&report_state, &expected, 1))
         return false;
     hp_tls.busy++;
-    uint64_t now = hp_now();
-    struct hp_report r = {.clock = hp_clock_name(), .program = program_invocation_short_name};
-
-    pthread_mutex_lock(&hp_lock);
-    bool has_main = hp_window.name != NULL;
-    uint64_t start = has_main ? hp_window.start : hp_process_start;
-    uint64_t end = has_main && hp_window.end ? hp_window.end : now;
-    r.main_name = hp_window.name;
-    r.percentiles = hp_config.percentiles;
-    if (!(hp_config.from_env & (1u << HP_OPT_percentiles)) && hp_window.percentiles) {
-        struct hp_percentiles p;
-        if (hp_parse_percentiles(hp_window.percentiles, &p))
-            r.percentiles = p;
-    }
-    size_t cap = hp_reg.count;
-    struct hp_row *rows = hp_calloc(cap ? cap : 1, sizeof *rows);
-    size_t n = 0;
-    if (rows)
-        n = gather(rows, &r.percentiles, end - start, &r.dropped);
-    bool anything = hp_reg.count > 1;
-    pthread_mutex_unlock(&hp_lock);
-
-    r.total_ns = hp_ticks_to_ns(end - start);
-    r.rows = rows;
-    r.nrows = rows ? hp_rows_select(rows, n) : 0;
-    if (anything && hp_config.format != HP_FORMAT_NONE) {
+    struct hp_report r;
+    hp_report_collect(&r);
+    if (r.measured && hp_config.format != HP_FORMAT_NONE) {
         FILE *out = open_output();
         hp_report_write(out, &r, hp_config.format);
         if (out != stderr)
             fclose(out);
     }
-    hp_free(rows);
+    hp_report_free(&r);
     hp_tls.busy--;
     return true;
 }

@@ -35,7 +35,13 @@ struct hp_report {
     uint64_t dropped;
     struct hp_row *rows; /* sorted by total, largest first; focus and limit applied */
     size_t nrows;
+    bool measured; /* any site was ever entered */
 };
+
+/* Gathers the report as of now (rows sorted, focus and limit applied).
+ * Thread-safe; release with hp_report_free. Exposed for tests. */
+void hp_report_collect(struct hp_report *r);
+void hp_report_free(struct hp_report *r);
 
 /* Writes r in the given format. Exposed for tests. */
 void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format);

@@ -1,0 +1,39 @@
+# The two commands of the README, and a few more. Everything is built by
+# CMake in $(BUILD); this file only sequences the steps.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build demo test bench docs clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DHOTPATH_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j$(JOBS)
+
+# Builds examples/basic.c with the compiler plugin and runs it: the report
+# is printed when its hotpath::main function returns.
+demo: build
+	@sh scripts/demo.sh $(BUILD)
+
+# The whole suite: Criterion unit tests of the runtime and the end-to-end
+# tests of the plugins, through ctest.
+test: build
+	@ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# Overhead of a measured call (see docs/benchmarks.md).
+bench: build
+	@sh scripts/bench.sh $(BUILD)
+
+# Regenerates the configuration table of docs/configuration.md.
+docs: build
+	@$(BUILD)/tools/gen_options_doc docs/configuration.md
+
+clean:
+	rm -rf $(BUILD)

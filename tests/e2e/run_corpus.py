@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Compile every program of the shared corpus with a compiler plugin, run it,
+and check the JSON report against the EXPECT lines in its source.
+
+Each corpus program is built twice: with the plugin (instrumented) and
+without it (reference). Both must print the same stdout and exit with the
+same status: instrumentation must not change behaviour. The instrumented run
+writes its report as JSON (HOTPATH_OUTPUT_FORMAT=json), which is checked
+against the program's own expectations, written in its comments:
+
+    // ARGS: -std=c2x                  extra compile flags for this program
+    // LANGS: c++17                    (informational)
+    // EXPECT row NAME calls=100       a row named NAME whose calls == 100
+    // EXPECT row NAME avg_ns>=1000000 comparisons: = != >= <= > <
+    // EXPECT row NAME total_ns<=$window   $window: the report's total_ns
+    // EXPECT row NAME self_ns<=NAME2.total_ns   another row's field
+    // EXPECT norow NAME               no row named NAME
+    // EXPECT main NAME                the report's "main" is NAME ("null": none)
+    // EXPECT rows N                   exactly N rows
+    // SKIP-IF-OPT: -O0                not built at these levels (reason after)
+
+Prints one line per program and a closing "N passed, N failed" line; exits 1
+if anything failed.
+"""
+import argparse
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+OPS = {
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    ">=": lambda a, b: a >= b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    "<": lambda a, b: a < b,
+}
+COND = re.compile(r"^([A-Za-z_0-9.]+)(>=|<=|!=|=|>|<)(\S+)$")
+
+
+def directives(src):
+    out = []
+    for line in open(src, encoding="utf-8"):
+        m = re.search(r"//\s*(ARGS|EXPECT|SKIP-IF-OPT|LINK):\s?(.*)$", line) or re.search(
+            r"//\s*(EXPECT)\s+(.*)$", line)
+        if m:
+            out.append((m.group(1), m.group(2).strip()))
+    return out
+
+
+def field(row, name):
+    if name.startswith("percentiles_ns."):
+        return row["percentiles_ns"][name.split(".", 1)[1]]
+    return row[name]
+
+
+def value_of(token, report, rows):
+    if token == "$window":
+        return report["total_ns"]
+    if re.fullmatch(r"-?\d+(\.\d+)?", token):
+        return float(token) if "." in token else int(token)
+    name, _, fld = token.rpartition(".")
+    if name in rows:
+        return field(rows[name], fld)
+    raise ValueError("cannot evaluate %r" % token)
+
+
+def check(expect, report):
+    rows = {r["name"]: r for r in report["functions"]}
+    parts = expect.split()
+    kind = parts[0]
+    if kind == "main":
+        want = None if parts[1] == "null" else parts[1]
+        return None if report["main"] == want else "main is %r, expected %r" % (report["main"], want)
+    if kind == "rows":
+        n = len(report["functions"])
+        return None if n == int(parts[1]) else "%d rows, expected %s" % (n, parts[1])
+    if kind == "norow":
+        return "row %s present" % parts[1] if parts[1] in rows else None
+    if kind == "row":
+        name = parts[1]
+        if name not in rows:
+            return "no row %s (rows: %s)" % (name, ", ".join(sorted(rows)))
+        for cond in parts[2:]:
+            m = COND.match(cond)
+            if not m:
+                return "bad condition %r" % cond
+            lhs = field(rows[name], m.group(1))
+            rhs = value_of(m.group(3), report, rows)
+            if not OPS[m.group(2)](lhs, rhs):
+                return "%s: %s is %s, expected %s %s" % (name, m.group(1), lhs, m.group(2), rhs)
+        return None
+    return "unknown EXPECT %r" % expect
+
+
+def run(cmd, env=None, timeout=120):
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cc", required=True)
+    ap.add_argument("--cxx", required=True)
+    ap.add_argument("--plugin-flags", required=True, help="flags that load the plugin")
+    ap.add_argument("--opt", default="-O2")
+    ap.add_argument("--include", required=True, help="runtime include directory")
+    ap.add_argument("--lib", required=True, help="path of libhotpath.a")
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--only", default=None, help="regex of program names")
+    a = ap.parse_args()
+    for k in ("include", "lib", "corpus", "work"):
+        setattr(a, k, os.path.abspath(getattr(a, k)))
+    os.makedirs(a.work, exist_ok=True)
+    os.chdir(a.corpus)  # compile by bare file name: report names come from it
+    plugin = shlex.split(a.plugin_flags)
+    passed = failed = 0
+    for fname in sorted(os.listdir(a.corpus)):
+        if not fname.endswith((".c", ".cpp")) or (a.only and not re.search(a.only, fname)):
+            continue
+        src = os.path.join(a.corpus, fname)
+        stem = fname.rsplit(".", 1)[0]
+        d = directives(src)
+        if any(k == "SKIP-IF-OPT" and a.opt in v.split() for k, v in d):
+            continue
+        extra = [x for k, v in d if k == "ARGS" for x in shlex.split(v)]
+        link = [x for k, v in d if k == "LINK" for x in shlex.split(v)]
+        cc = a.cxx if fname.endswith(".cpp") else a.cc
+        errors = []
+        exe_i = os.path.join(a.work, stem + ".instr")
+        exe_r = os.path.join(a.work, stem + ".ref")
+        base = [cc, a.opt, "-g", "-I", a.include] + extra
+        ci = run(base + plugin + [fname, a.lib, "-lpthread", "-lm"] + link + ["-o", exe_i])
+        cr = run(base + [fname, a.lib, "-lpthread", "-lm"] + link + ["-o", exe_r]) if ci.returncode == 0 else ci
+        if ci.returncode != 0 or cr.returncode != 0:
+            errors.append("compile failed:\n" + (ci.stderr if ci.returncode else cr.stderr))
+        else:
+            out_json = os.path.join(a.work, stem + ".json")
+            if os.path.exists(out_json):
+                os.remove(out_json)
+            env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json", HOTPATH_OUTPUT_PATH=out_json)
+            ri = run([exe_i], env=env)
+            rr = run([exe_r])
+            if (ri.returncode, ri.stdout) != (rr.returncode, rr.stdout):
+                errors.append("behaviour differs: instrumented exit %d stdout %r, reference exit %d stdout %r"
+                              % (ri.returncode, ri.stdout[:200], rr.returncode, rr.stdout[:200]))
+            try:
+                report = json.load(open(out_json))
+            except (OSError, ValueError) as e:
+                report = None
+                errors.append("no JSON report (%s); stderr: %s" % (e, ri.stderr[-500:]))
+            if report is not None:
+                for k, v in d:
+                    if k == "EXPECT":
+                        err = check(v, report)
+                        if err:
+                            errors.append(err)
+        if errors:
+            failed += 1
+            print("FAIL %s %s\n  %s" % (fname, a.opt, "\n  ".join(errors)))
+        else:
+            passed += 1
+            print("ok   %s %s" % (fname, a.opt))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

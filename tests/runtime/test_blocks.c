@@ -1,0 +1,99 @@
+/* HOTPATH_BLOCK records once on every way out of the block. Built with
+ * __HOTPATH__ defined, as a plugin would, so that the macros are live. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "testing.h"
+
+TestSuite(blocks);
+
+static uint64_t calls_of(const char *name) {
+    struct hp_report r;
+    hp_report_collect(&r);
+    uint64_t n = 0;
+    for (size_t i = 0; i < r.nrows; i++)
+        if (strcmp(r.rows[i].name, name) == 0)
+            n = r.rows[i].calls;
+    hp_report_free(&r);
+    return n;
+}
+
+Test(blocks, falling_out_records_once) {
+    int x = 0;
+    HOTPATH_BLOCK("fall") { x++; }
+    cr_assert_eq(x, 1);
+    cr_assert_eq(calls_of("fall"), 1u);
+    cr_assert_eq(hp_tls.depth, 0u);
+}
+
+Test(blocks, break_records_once) {
+    int after = 0;
+    HOTPATH_BLOCK("brk") {
+        if (after == 0)
+            break;
+        after = 99;
+    }
+    after++;
+    cr_assert_eq(after, 1);
+    cr_assert_eq(calls_of("brk"), 1u);
+    cr_assert_eq(hp_tls.depth, 0u);
+}
+
+Test(blocks, continue_records_once) {
+    int reached = 0;
+    HOTPATH_BLOCK("cont") {
+        if (!reached)
+            continue;
+        reached = 99;
+    }
+    cr_assert_eq(reached, 0);
+    cr_assert_eq(calls_of("cont"), 1u);
+}
+
+static int returns_from_block(int v) {
+    HOTPATH_BLOCK("ret") {
+        if (v > 0)
+            return v * 2;
+    }
+    return -1;
+}
+
+Test(blocks, return_records_once) {
+    cr_assert_eq(returns_from_block(21), 42);
+    cr_assert_eq(calls_of("ret"), 1u);
+    cr_assert_eq(returns_from_block(0), -1);
+    cr_assert_eq(calls_of("ret"), 2u);
+    cr_assert_eq(hp_tls.depth, 0u);
+}
+
+Test(blocks, goto_records_once) {
+    int n = 0;
+    HOTPATH_BLOCK("jump") {
+        n++;
+        goto out;
+    }
+    n = 100;
+out:
+    cr_assert_eq(n, 1);
+    cr_assert_eq(calls_of("jump"), 1u);
+    cr_assert_eq(hp_tls.depth, 0u);
+}
+
+Test(blocks, blocks_in_a_loop_and_nested) {
+    for (int i = 0; i < 1000; i++) {
+        HOTPATH_BLOCK("loop_body") {
+            HOTPATH_BLOCK("nested") { (void)i; }
+        }
+    }
+    cr_assert_eq(calls_of("loop_body"), 1000u);
+    cr_assert_eq(calls_of("nested"), 1000u);
+    cr_assert_eq(hp_tls.depth, 0u);
+}
+
+Test(blocks, a_block_site_is_static_per_use) {
+    for (int i = 0; i < 3; i++)
+        HOTPATH_BLOCK("same") { (void)i; }
+    HOTPATH_BLOCK("same") {}
+    /* two uses of one label make one row: rows merge by name */
+    cr_assert_eq(calls_of("same"), 4u);
+}

@@ -1,0 +1,134 @@
+/* HOTPATH_* variables: good values apply, bad ones give one line and the
+ * default, and never change the program's own behaviour. */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testing.h"
+
+static void clear_env(void) {
+    static const char *vars[] = {"HOTPATH_PERCENTILES", "HOTPATH_OUTPUT_FORMAT",
+                                 "HOTPATH_OUTPUT_PATH", "HOTPATH_LIMIT",
+                                 "HOTPATH_FOCUS",       "HOTPATH_CLOCK"};
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        unsetenv(vars[i]);
+}
+TestSuite(config, .init = clear_env);
+
+/* Loads the configuration with `var=value` and returns what was printed. */
+static char *load_with(const char *var, const char *value) {
+    if (var)
+        setenv(var, value, 1);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *err = open_memstream(&buf, &len);
+    hp_config_load(err);
+    fclose(err);
+    return buf;
+}
+
+static int count_lines(const char *s) {
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+Test(config, defaults_without_environment) {
+    char *msg = load_with(NULL, NULL);
+    cr_assert_str_eq(msg, "");
+    cr_assert_eq(hp_config.percentiles.n, 1);
+    cr_assert_eq(hp_config.percentiles.p[0], 95);
+    cr_assert_eq(hp_config.format, HP_FORMAT_TABLE);
+    cr_assert_str_eq(hp_config.output_path, "");
+    cr_assert_eq(hp_config.limit, 0);
+    cr_assert_not(hp_config.has_focus);
+    cr_assert_eq(hp_config.from_env, 0u);
+    free(msg);
+}
+
+Test(config, good_values_apply) {
+    free(load_with("HOTPATH_PERCENTILES", "0, 50,99.9,100"));
+    free(load_with("HOTPATH_OUTPUT_FORMAT", "json-pretty"));
+    free(load_with("HOTPATH_LIMIT", "5"));
+    char *msg = load_with("HOTPATH_FOCUS", "^basic::(a|b)$");
+    cr_assert_str_eq(msg, "");
+    cr_assert_eq(hp_config.percentiles.n, 4);
+    cr_assert_eq(hp_config.percentiles.p[2], 99.9);
+    cr_assert(hp_config.from_env & (1u << HP_OPT_percentiles));
+    cr_assert_eq(hp_config.format, HP_FORMAT_JSON_PRETTY);
+    cr_assert_eq(hp_config.limit, 5);
+    cr_assert(hp_config.has_focus);
+    cr_assert_eq(regexec(&hp_config.focus, "basic::a", 0, NULL, 0), 0);
+    cr_assert_neq(regexec(&hp_config.focus, "basic::c", 0, NULL, 0), 0);
+    free(msg);
+}
+
+/* One line that names the variable, the value and what is accepted. */
+static void expect_rejected(const char *var, const char *value, const char *accepted) {
+    char *msg = load_with(var, value);
+    cr_assert_eq(count_lines(msg), 1, "expected one line, got: %s", msg);
+    cr_assert(strstr(msg, var), "%s", msg);
+    cr_assert(strstr(msg, value), "%s", msg);
+    cr_assert(strstr(msg, accepted), "%s", msg);
+    cr_assert(strstr(msg, "using the default"), "%s", msg);
+    free(msg);
+}
+
+Test(config, bad_percentiles_fall_back_to_the_default) {
+    const char *bad[] = {"abc", "101", "-1", "50,", "50,,95", "95x", "", "nan", "1e3"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        expect_rejected("HOTPATH_PERCENTILES", bad[i], "numbers from 0 to 100");
+        cr_assert_eq(hp_config.percentiles.n, 1, "for %s", bad[i]);
+        cr_assert_eq(hp_config.percentiles.p[0], 95);
+        cr_assert_not(hp_config.from_env & (1u << HP_OPT_percentiles));
+    }
+}
+
+Test(config, bad_format_limit_focus_and_clock_fall_back) {
+    expect_rejected("HOTPATH_OUTPUT_FORMAT", "xml", "table, json, json-pretty or none");
+    cr_assert_eq(hp_config.format, HP_FORMAT_TABLE);
+    unsetenv("HOTPATH_OUTPUT_FORMAT");
+    expect_rejected("HOTPATH_LIMIT", "-3", "whole number");
+    cr_assert_eq(hp_config.limit, 0);
+    unsetenv("HOTPATH_LIMIT");
+    expect_rejected("HOTPATH_LIMIT", "ten", "whole number");
+    unsetenv("HOTPATH_LIMIT");
+    expect_rejected("HOTPATH_FOCUS", "(unclosed", "regular expression");
+    cr_assert_not(hp_config.has_focus);
+    unsetenv("HOTPATH_FOCUS");
+    expect_rejected("HOTPATH_CLOCK", "sundial", "auto, tsc or monotonic");
+    cr_assert_str_eq(hp_config.clock, "auto");
+}
+
+Test(config, unwritable_output_path_reports_to_stderr, .init = cr_redirect_stderr) {
+    clear_env();
+    free(load_with("HOTPATH_OUTPUT_PATH", "/nonexistent-dir/report.txt"));
+    static struct hotpath_site s = HOTPATH_SITE_INIT("cfg::f", HOTPATH_KIND_FUNCTION);
+    hotpath_exit(&s, hotpath_enter(&s));
+    cr_assert_eq(hotpath_report(), 0);
+    fflush(stderr);
+    FILE *err = cr_get_redirected_stderr();
+    char buf[4096] = {0};
+    fread(buf, 1, sizeof buf - 1, err);
+    char *first_nl = strchr(buf, '\n');
+    cr_assert_not_null(first_nl);
+    *first_nl = '\0';
+    cr_assert(strstr(buf, "HOTPATH_OUTPUT_PATH=\"/nonexistent-dir/report.txt\" is not valid"), "%s",
+              buf);
+    cr_assert(strstr(buf, "No such file or directory"), "%s", buf);
+    cr_assert(strstr(first_nl + 1, "[hotpath] Performance Summary"), "report still printed");
+    cr_assert(strstr(first_nl + 1, "cfg::f"));
+}
+
+/* Bad values never change the exit status (the report runs at exit). */
+Test(config, exit_status_is_unchanged_by_bad_values, .exit_code = 3) {
+    free(load_with("HOTPATH_OUTPUT_PATH", "/nonexistent-dir/x"));
+    free(load_with("HOTPATH_PERCENTILES", "abc"));
+    static struct hotpath_site s = HOTPATH_SITE_INIT("cfg::g", HOTPATH_KIND_FUNCTION);
+    hotpath_exit(&s, hotpath_enter(&s));
+    exit(3);
+}

@@ -1,0 +1,130 @@
+/* Percentiles read from the histogram against the exact sorted values. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "testing.h"
+
+#define N 1000000
+#define LO 1.0
+#define HI 1e10 /* 10 s in ns */
+
+static uint64_t *values;
+static uint64_t *counts;
+
+static void setup(void) {
+    values = malloc(N * sizeof *values);
+    counts = calloc(HP_HIST_BUCKETS, sizeof *counts);
+    srand48(12345);
+}
+static void teardown(void) {
+    free(values);
+    free(counts);
+}
+TestSuite(histogram, .init = setup, .fini = teardown);
+
+static double gaussian(void) {
+    double u1 = drand48(), u2 = drand48();
+    if (u1 < 1e-300)
+        u1 = 1e-300;
+    return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+}
+
+static uint64_t clamp(double v) {
+    if (v < LO)
+        v = LO;
+    if (v > HI)
+        v = HI;
+    return (uint64_t)v;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Fills the histogram from values and checks every listed percentile. */
+static void check_percentiles(const char *what) {
+    uint64_t min = UINT64_MAX, max = 0;
+    for (size_t i = 0; i < N; i++) {
+        counts[hp_hist_index(values[i])]++;
+        if (values[i] < min)
+            min = values[i];
+        if (values[i] > max)
+            max = values[i];
+    }
+    qsort(values, N, sizeof *values, cmp_u64);
+    cr_assert_eq(values[0], min);
+    const double ps[] = {0, 1, 10, 50, 90, 95, 99, 99.9, 99.99, 100};
+    for (size_t k = 0; k < sizeof ps / sizeof *ps; k++) {
+        uint64_t exact = values[hp_hist_rank(N, ps[k]) - 1];
+        uint64_t got = hp_hist_percentile(counts, N, min, max, ps[k]);
+        double err = fabs((double)got - (double)exact) / (double)exact;
+        cr_expect_leq(err, 0.01, "%s p%g: histogram %llu, exact %llu (error %.4f%%)", what, ps[k],
+                      (unsigned long long)got, (unsigned long long)exact, err * 100);
+    }
+}
+
+Test(histogram, percentiles_within_one_percent_on_uniform) {
+    for (size_t i = 0; i < N; i++)
+        values[i] = clamp(LO + drand48() * (HI - LO));
+    values[0] = 1; /* the span is the whole range */
+    values[1] = (uint64_t)HI;
+    check_percentiles("uniform");
+}
+
+Test(histogram, percentiles_within_one_percent_on_log_normal) {
+    /* median 20 µs, sigma wide enough to reach both ends of the range */
+    for (size_t i = 0; i < N; i++)
+        values[i] = clamp(exp(log(2e4) + 2.5 * gaussian()));
+    values[0] = 1;
+    values[1] = (uint64_t)HI;
+    check_percentiles("log-normal");
+}
+
+Test(histogram, percentiles_within_one_percent_on_bimodal) {
+    /* a fast path around 80 ns and a slow one around 5 ms */
+    for (size_t i = 0; i < N; i++) {
+        double centre = drand48() < 0.7 ? 80.0 : 5e6;
+        values[i] = clamp(exp(log(centre) + 0.6 * gaussian()));
+    }
+    values[0] = 1;
+    values[1] = (uint64_t)HI;
+    check_percentiles("bimodal");
+}
+
+Test(histogram, every_value_falls_inside_its_bucket) {
+    for (int i = 0; i < 200000; i++) {
+        uint64_t v = (uint64_t)lrand48() << (lrand48() % 40);
+        uint32_t b = hp_hist_index(v);
+        cr_assert_lt(b, HP_HIST_BUCKETS);
+        if (v <= HP_HIST_MAX_VALUE) {
+            cr_assert_geq(v, hp_hist_bucket_low(b), "v=%llu b=%u", (unsigned long long)v, b);
+            cr_assert_lt(v, hp_hist_bucket_low(b) + hp_hist_bucket_width(b));
+            /* the bucket's midpoint is within 1/128 of v */
+            double mid = (double)hp_hist_bucket_low(b) + (double)hp_hist_bucket_width(b) / 2;
+            cr_assert_leq(fabs(mid - (double)v) / (double)(v ? v : 1), 1.0 / 128 + 1e-12);
+        }
+    }
+}
+
+Test(histogram, small_values_are_exact_and_huge_ones_saturate) {
+    for (uint64_t v = 0; v < 128; v++)
+        cr_assert_eq(hp_hist_bucket_low(hp_hist_index(v)), v);
+    cr_assert_eq(hp_hist_index(UINT64_MAX), HP_HIST_BUCKETS - 1);
+    counts[hp_hist_index(UINT64_MAX)] = 2;
+    cr_assert_eq(hp_hist_percentile(counts, 2, UINT64_MAX - 5, UINT64_MAX, 50), UINT64_MAX);
+}
+
+Test(histogram, nearest_rank) {
+    cr_assert_eq(hp_hist_rank(1000000, 50), 500000);
+    cr_assert_eq(hp_hist_rank(1000000, 99.9), 999000);
+    cr_assert_eq(hp_hist_rank(10, 95), 10);
+    cr_assert_eq(hp_hist_rank(10, 0), 1);
+    cr_assert_eq(hp_hist_rank(10, 100), 10);
+    cr_assert_eq(hp_hist_rank(3, 50), 2);
+}
+
+Test(histogram, memory_per_site_and_thread_is_bounded) {
+    cr_assert_leq(sizeof(struct hp_site_stats), 16384);
+}
