@@ -9,6 +9,8 @@
 
 int hp_clock_source = HP_CLOCK_MONOTONIC;
 
+uint64_t hp_monotonic_ns_cold(void) { return hp_monotonic_ns(); }
+
 static struct {
     uint64_t tsc0, ns0;
     double ns_per_tick;

@@ -25,12 +25,15 @@ static inline uint64_t hp_monotonic_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* The fallback, out of line so that the hot path stays a leaf. */
+uint64_t hp_monotonic_ns_cold(void) __attribute__((noinline, cold));
+
 static inline uint64_t hp_now(void) {
 #ifdef HP_HAVE_RDTSC
     if (__builtin_expect(hp_clock_source == HP_CLOCK_TSC, 1))
         return __rdtsc();
 #endif
-    return hp_monotonic_ns();
+    return hp_monotonic_ns_cold();
 }
 
 /* Whether CPUID reports an invariant TSC. */

@@ -100,6 +100,9 @@ void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st) {
         agg->max = mx;
     for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++)
         agg->hist[i] += HP_LOAD(s->hist[i]);
+    uint32_t p = HP_LOAD(s->pending);
+    if (p < HP_HIST_BUCKETS)
+        agg->hist[p]++;
 }
 
 /* Moves a thread's histogram into the global aggregate before a 32-bit
@@ -112,7 +115,6 @@ static __attribute__((noinline, cold)) void fold_histogram(struct hp_site_stats 
             agg->hist[i] += HP_LOAD(st->hist[i]);
         HP_STORE(st->hist[i], 0);
     }
-    HP_STORE(st->hist_n, 0);
     pthread_mutex_unlock(&hp_lock);
 }
 
@@ -193,6 +195,7 @@ static struct hp_site_stats *thread_stats(struct hp_thread *t, struct hotpath_si
         return NULL;
     st->site = site;
     HP_STORE(st->min, UINT64_MAX);
+    HP_STORE(st->pending, HP_HIST_BUCKETS);
     if (site->kind != HOTPATH_KIND_MAIN) {
         if (id >= t->nids) {
             uint32_t n = t->nids ? t->nids : 64;
@@ -266,29 +269,43 @@ static inline uintptr_t current_sp(void) {
 #endif
 }
 
-static inline void record(struct hp_site_stats *st, uint64_t dur, uint64_t child) {
-    uint32_t n = HP_LOAD(st->hist_n);
-    if (HP_UNLIKELY(n == UINT32_MAX)) {
-        fold_histogram(st);
-        n = 0;
-    }
-    HP_STORE(st->hist_n, n + 1);
-    uint32_t b = hp_hist_index(dur);
-    HP_ADD(st->hist[b], 1);
+static inline __attribute__((always_inline)) void record(struct hp_site_stats *st, uint64_t dur,
+                                                        uint64_t child) {
     HP_ADD(st->calls, 1);
+    HP_ADD(st->hist[HP_LOAD(st->pending)], 1);
+    HP_STORE(st->pending, hp_hist_index(dur));
     HP_ADD(st->sum, dur);
     HP_ADD(st->self, dur - child);
-    if (dur < HP_LOAD(st->min))
-        HP_STORE(st->min, dur);
-    if (dur > HP_LOAD(st->max))
-        HP_STORE(st->max, dur);
+    /* Unconditional stores: no branch waits for the clock reading. */
+    uint64_t mn = HP_LOAD(st->min), mx = HP_LOAD(st->max);
+    HP_STORE(st->min, dur < mn ? dur : mn);
+    HP_STORE(st->max, dur > mx ? dur : mx);
     if (--st->active == 0)
         HP_ADD(st->total, dur);
 }
 
+/* A bucket holds at most the calls since the last fold: the fold must come
+ * before the 2^32nd, so that no 32-bit counter wraps. */
+static inline bool needs_fold(struct hp_site_stats *st) {
+    return (uint32_t)HP_LOAD(st->calls) == UINT32_MAX;
+}
+
+/* The clock read inline on the hot path: the TSC when it is the source
+ * (checked by the caller), the general one elsewhere. */
+static inline __attribute__((always_inline)) uint64_t read_clock(bool tsc) {
+#ifdef HP_HAVE_RDTSC
+    if (tsc)
+        return __rdtsc();
+#endif
+    (void)tsc;
+    return hp_now();
+}
+
 /* Pushes a frame; the caller has checked depth < HP_MAX_DEPTH. */
-static inline uint64_t push(struct hp_site_stats *st, struct hotpath_site *site, uintptr_t sp,
-                            const void *ra) {
+static inline __attribute__((always_inline)) uint64_t push(struct hp_site_stats *st,
+                                                           struct hotpath_site *site,
+                                                           uintptr_t sp, const void *ra,
+                                                           bool tsc) {
     uint32_t d = hp_tls.depth;
     struct hp_frame *f = &hp_tls.stack[d];
     f->site = site;
@@ -298,7 +315,7 @@ static inline uint64_t push(struct hp_site_stats *st, struct hotpath_site *site,
     f->ra = ra;
     st->active++;
     hp_tls.depth = d + 1;
-    f->start = hp_now();
+    f->start = read_clock(tsc);
     return d + 1;
 }
 
@@ -312,7 +329,7 @@ static void drop_frames_from(uint32_t d) {
 }
 
 /* Pops the top frame, recording it as ending at `now`. */
-static inline void pop(uint64_t now) {
+static inline __attribute__((always_inline)) void pop(uint64_t now) {
     uint32_t d = hp_tls.depth - 1;
     struct hp_frame *f = &hp_tls.stack[d];
     uint64_t dur = now - f->start;
@@ -353,7 +370,7 @@ static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, 
     if (!st)
         return 0;
     if (site->kind != HOTPATH_KIND_MAIN)
-        return push(st, site, sp, ra);
+        return push(st, site, sp, ra, false);
     pthread_mutex_lock(&hp_lock);
     bool first = hp_window.name == NULL && !hp_report_done();
     if (first) {
@@ -361,7 +378,7 @@ static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, 
         hp_window.percentiles = site->percentiles;
     }
     pthread_mutex_unlock(&hp_lock);
-    uint64_t token = push(st, site, sp, ra);
+    uint64_t token = push(st, site, sp, ra, false);
     if (first)
         hp_window.start = hp_tls.stack[token - 1].start;
     return token | (first ? HP_TOKEN_MAIN : 0);
@@ -374,9 +391,10 @@ HP_API uint64_t hotpath_enter(struct hotpath_site *site) {
     const void *ra = __builtin_return_address(0);
     struct hp_site_stats *st;
     if (HP_UNLIKELY(id >= hp_tls.nids || !(st = hp_tls.by_id[id]) || d >= HP_MAX_DEPTH ||
-                    (d > 0 && frame_is_stale(&hp_tls.stack[d - 1], sp, ra))))
+                    (d > 0 && frame_is_stale(&hp_tls.stack[d - 1], sp, ra)) ||
+                    hp_clock_source != HP_CLOCK_TSC))
         return enter_slow(site, sp, ra);
-    return push(st, site, sp, ra);
+    return push(st, site, sp, ra, true);
 }
 
 static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint64_t token,
@@ -386,6 +404,8 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
     if (d == 0 || d > hp_tls.depth || hp_tls.stack[d - 1].site != site)
         return; /* not measured, or already dropped */
     drop_frames_from(d); /* frames above ours were skipped by longjmp */
+    if (needs_fold(hp_tls.stack[d - 1].st))
+        fold_histogram(hp_tls.stack[d - 1].st);
     pop(now);
     if (main_window) {
         hp_window.end = now;
@@ -393,10 +413,17 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
     }
 }
 
+/* Everything but the common case goes to exit_slow, by a tail call, so
+ * that this is a leaf function that saves no registers. */
 HP_API void hotpath_exit(struct hotpath_site *site, uint64_t token) {
-    uint64_t now = hp_now();
+    if (HP_UNLIKELY(hp_clock_source != HP_CLOCK_TSC)) {
+        exit_slow(site, token, hp_now());
+        return;
+    }
+    uint64_t now = read_clock(true);
     uint32_t d = hp_tls.depth;
-    if (HP_UNLIKELY(token != d || d == 0 || hp_tls.stack[d - 1].site != site)) {
+    if (HP_UNLIKELY(token != d || d == 0 || hp_tls.stack[d - 1].site != site ||
+                    needs_fold(hp_tls.stack[d - 1].st))) {
         exit_slow(site, token, now);
         return;
     }

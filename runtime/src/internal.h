@@ -40,10 +40,14 @@ struct hp_site_stats {
     _Atomic uint64_t self;  /* every activation minus its measured callees */
     _Atomic uint64_t min, max;
     uint32_t active; /* open activations on the owner thread; owner-only */
-    _Atomic uint32_t hist_n; /* values in hist since the last fold */
     struct hotpath_site *site;
     struct hp_site_stats *_Atomic next; /* the owner's list, newest first */
-    _Atomic uint32_t hist[HP_HIST_BUCKETS];
+    /* The bucket of the latest call, counted in hist only at the next call
+     * (or when read): the counter's address then comes from memory, not
+     * from a clock reading still in flight, which keeps the store off the
+     * hot path's critical path. HP_HIST_BUCKETS (a spare slot) when none. */
+    _Atomic uint32_t pending;
+    _Atomic uint32_t hist[HP_HIST_BUCKETS + 1];
 };
 
 /* Merged statistics of one site: exited threads and folded histograms. */

@@ -354,10 +354,12 @@ bool hp_report_once(enum hp_report_reason why) {
     int expected = 0;
     if (!atomic_compare_exchange_strong(&report_state, &expected, 1))
         return false;
+    if (hp_config.format == HP_FORMAT_NONE)
+        return true;
     hp_tls.busy++;
     struct hp_report r;
     hp_report_collect(&r);
-    if (r.measured && hp_config.format != HP_FORMAT_NONE) {
+    if (r.measured) {
         FILE *out = open_output();
         hp_report_write(out, &r, hp_config.format);
         if (out != stderr)

@@ -1,0 +1,79 @@
+/*
+ * gen_options_doc.c — writes the table of HOTPATH_* variables into
+ * docs/configuration.md, between the markers
+ *   <!-- options:begin --> and <!-- options:end -->,
+ * from runtime/src/options.def, so that the docs cannot drift from the code.
+ *
+ *   gen_options_doc FILE           rewrite the table in FILE
+ *   gen_options_doc --check FILE   exit 1 if FILE's table is out of date
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char BEGIN[] = "<!-- options:begin -->\n", END[] = "<!-- options:end -->\n";
+
+static char *read_all(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf)
+        buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void table(FILE *out) {
+    fputs("| variable | default | accepted values | meaning |\n", out);
+    fputs("|---|---|---|---|\n", out);
+#define HP_OPTION(field, var, type, def, accepted, desc)                                           \
+    fprintf(out, "| `%s` | %s%s%s | %s | %s |\n", var, def[0] ? "`" : "(none)", def,               \
+            def[0] ? "`" : "", accepted, desc);
+#include "../src/options.def"
+#undef HP_OPTION
+}
+
+int main(int argc, char **argv) {
+    int check = argc == 3 && strcmp(argv[1], "--check") == 0;
+    if (argc != 2 + check) {
+        fprintf(stderr, "usage: gen_options_doc [--check] docs/configuration.md\n");
+        return 2;
+    }
+    const char *path = argv[1 + check];
+    char *doc = read_all(path);
+    char *b = doc ? strstr(doc, BEGIN) : NULL, *e = b ? strstr(b, END) : NULL;
+    if (!e) {
+        fprintf(stderr, "gen_options_doc: %s has no '%.*s' ... '%.*s' markers\n", path,
+                (int)strlen(BEGIN) - 1, BEGIN, (int)strlen(END) - 1, END);
+        return 2;
+    }
+    char *fresh = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&fresh, &len);
+    fwrite(doc, 1, (size_t)(b - doc) + strlen(BEGIN), m);
+    table(m);
+    fputs(e, m);
+    fclose(m);
+    if (check) {
+        if (strcmp(fresh, doc) != 0) {
+            fprintf(stderr, "gen_options_doc: the table in %s is out of date with options.def; "
+                            "run 'make docs'\n", path);
+            return 1;
+        }
+        return 0;
+    }
+    FILE *out = fopen(path, "w");
+    if (!out || fputs(fresh, out) < 0 || fclose(out) != 0) {
+        perror(path);
+        return 1;
+    }
+    return 0;
+}
