@@ -1,6 +1,8 @@
 /* clock.c — choosing and calibrating the time source. */
 #include "clock.h"
 
+#include "internal.h"
+
 #include <pthread.h>
 #include <string.h>
 #ifdef HP_HAVE_RDTSC
@@ -57,6 +59,7 @@ void hp_clock_init(const char *want) {
     if (want && strcmp(want, "monotonic") == 0)
         tsc = false;
     hp_clock_source = tsc ? HP_CLOCK_TSC : HP_CLOCK_MONOTONIC;
+    hp_update_fast();
     read_pair(&cal.tsc0, &cal.ns0);
 }
 

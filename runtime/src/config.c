@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 
@@ -88,6 +89,21 @@ static const char *parse_clock(const char *v, char (*out)[16]) {
         return " (this CPU has no invariant TSC)";
     strcpy(*out, v);
     return NULL;
+}
+
+static const char *parse_bool(const char *v, bool *out) {
+    static const char *const yes[] = {"1", "true", "on", "yes"}, *const no[] = {"0", "false", "off", "no"};
+    for (int i = 0; i < 4; i++) {
+        if (strcasecmp(v, yes[i]) == 0) {
+            *out = true;
+            return NULL;
+        }
+        if (strcasecmp(v, no[i]) == 0) {
+            *out = false;
+            return NULL;
+        }
+    }
+    return "";
 }
 
 /* ---- the table, from options.def ---- */

@@ -32,6 +32,7 @@ struct hp_config {
     bool has_focus;
     regex_t focus;
     char clock[16];
+    bool alloc, alloc_cumulative;
 };
 
 extern struct hp_config hp_config;

@@ -30,13 +30,9 @@ uint64_t hp_process_start;
 static pthread_key_t thread_key;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
-/* ======================================================================== */
-/* Memory for the runtime itself                                            */
-/* ======================================================================== */
+bool hp_fast;
 
-void *hp_calloc(size_t n, size_t size) { return calloc(n, size); }
-void *hp_realloc(void *p, size_t size) { return realloc(p, size); }
-void hp_free(void *p) { free(p); }
+void hp_update_fast(void) { hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_alloc_on; }
 
 /* ======================================================================== */
 /* Start-up and exit                                                        */
@@ -58,6 +54,8 @@ static void runtime_init(void) {
     hp_tls.busy++;
     hp_config_load(stderr);
     hp_clock_init(hp_config.clock);
+    hp_alloc_cumulative = hp_config.alloc_cumulative;
+    hp_alloc_enable(hp_config.alloc);
     hp_process_start = hp_now();
     pthread_key_create(&thread_key, thread_exit);
     pthread_atfork(fork_prepare, fork_parent, fork_child);
@@ -76,6 +74,7 @@ __attribute__((constructor(101))) static void hp_constructor(void) { hp_runtime_
 void hp_agg_init(struct hp_site_agg *agg) {
     memset(agg, 0, sizeof *agg);
     agg->min = UINT64_MAX;
+    agg->alloc.min_bytes = UINT64_MAX;
 }
 
 struct hp_site_agg *hp_agg_for(uint32_t id) {
@@ -103,6 +102,9 @@ void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st) {
     uint32_t p = HP_LOAD(s->pending);
     if (p < HP_HIST_BUCKETS)
         agg->hist[p]++;
+    struct hp_alloc_stats *a = atomic_load_explicit(&s->alloc, memory_order_acquire);
+    if (a)
+        hp_alloc_agg_add(&agg->alloc, a);
 }
 
 /* Moves a thread's histogram into the global aggregate before a 32-bit
@@ -110,10 +112,15 @@ void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st) {
 static __attribute__((noinline, cold)) void fold_histogram(struct hp_site_stats *st) {
     pthread_mutex_lock(&hp_lock);
     struct hp_site_agg *agg = hp_agg_for(st->site->id);
+    struct hp_alloc_stats *a = HP_LOAD(st->alloc);
     for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++) {
         if (agg)
             agg->hist[i] += HP_LOAD(st->hist[i]);
         HP_STORE(st->hist[i], 0);
+        if (a && agg)
+            agg->alloc.hist[i] += HP_LOAD(a->hist[i]);
+        if (a)
+            HP_STORE(a->hist[i], 0);
     }
     pthread_mutex_unlock(&hp_lock);
 }
@@ -158,11 +165,13 @@ static struct hp_thread *thread_init(void) {
     struct hp_thread *t = hp_calloc(1, sizeof *t);
     if (!t)
         return NULL;
+    hp_tls.busy++; /* what libc allocates for us here is not the program's */
     /* The frame stack is reserved, not touched: pages appear as depth grows. */
     void *stack = mmap(NULL, HP_MAX_DEPTH * sizeof(struct hp_frame), PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (stack == MAP_FAILED) {
         hp_free(t);
+        hp_tls.busy--;
         return NULL;
     }
     t->stack = stack;
@@ -176,7 +185,12 @@ static struct hp_thread *thread_init(void) {
     hp_tls.thread = t;
     hp_tls.stack = t->stack;
     hp_tls.depth = 0;
+    hp_tls.busy--;
     return t;
+}
+
+struct hp_thread *hp_thread_get(void) {
+    return hp_tls.thread ? hp_tls.thread : hp_tls.busy ? NULL : thread_init();
 }
 
 /* The stats block of `site` for thread t, created on the thread's first
@@ -230,6 +244,7 @@ static void thread_exit(void *arg) {
             hp_agg_add_stats(agg, s);
     }
     hp_reg.dropped += t->dropped;
+    hp_reg.alloc_bytes += HP_LOAD(t->alloc.bytes);
     if (t->prev)
         t->prev->next = t->next;
     else
@@ -240,6 +255,7 @@ static void thread_exit(void *arg) {
 
     for (struct hp_site_stats *s = HP_LOAD(t->stats), *n; s; s = n) {
         n = HP_LOAD(s->next);
+        hp_free(HP_LOAD(s->alloc));
         hp_free(s);
     }
     munmap(t->stack, HP_MAX_DEPTH * sizeof(struct hp_frame));
@@ -325,6 +341,8 @@ static void drop_frames_from(uint32_t d) {
     while (hp_tls.depth > d) {
         struct hp_frame *f = &hp_tls.stack[--hp_tls.depth];
         f->st->active--;
+        if (hp_alloc_on)
+            hp_alloc_frame_drop(f);
     }
 }
 
@@ -369,6 +387,8 @@ static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, 
     struct hp_site_stats *st = thread_stats(t, site, id);
     if (!st)
         return 0;
+    if (hp_alloc_on)
+        hp_alloc_frame_begin(&hp_tls.stack[hp_tls.depth]);
     if (site->kind != HOTPATH_KIND_MAIN)
         return push(st, site, sp, ra, false);
     pthread_mutex_lock(&hp_lock);
@@ -376,6 +396,7 @@ static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, 
     if (first) {
         hp_window.name = site->name;
         hp_window.percentiles = site->percentiles;
+        hp_window.alloc_bytes0 = hp_alloc_bytes_locked();
     }
     pthread_mutex_unlock(&hp_lock);
     uint64_t token = push(st, site, sp, ra, false);
@@ -391,8 +412,7 @@ HP_API uint64_t hotpath_enter(struct hotpath_site *site) {
     const void *ra = __builtin_return_address(0);
     struct hp_site_stats *st;
     if (HP_UNLIKELY(id >= hp_tls.nids || !(st = hp_tls.by_id[id]) || d >= HP_MAX_DEPTH ||
-                    (d > 0 && frame_is_stale(&hp_tls.stack[d - 1], sp, ra)) ||
-                    hp_clock_source != HP_CLOCK_TSC))
+                    (d > 0 && frame_is_stale(&hp_tls.stack[d - 1], sp, ra)) || !hp_fast))
         return enter_slow(site, sp, ra);
     return push(st, site, sp, ra, true);
 }
@@ -404,8 +424,11 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
     if (d == 0 || d > hp_tls.depth || hp_tls.stack[d - 1].site != site)
         return; /* not measured, or already dropped */
     drop_frames_from(d); /* frames above ours were skipped by longjmp */
-    if (needs_fold(hp_tls.stack[d - 1].st))
-        fold_histogram(hp_tls.stack[d - 1].st);
+    struct hp_frame *f = &hp_tls.stack[d - 1];
+    if (needs_fold(f->st))
+        fold_histogram(f->st);
+    if (hp_alloc_on)
+        hp_alloc_frame_end(f, f->st, f->st->active == 1);
     pop(now);
     if (main_window) {
         hp_window.end = now;
@@ -416,7 +439,7 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
 /* Everything but the common case goes to exit_slow, by a tail call, so
  * that this is a leaf function that saves no registers. */
 HP_API void hotpath_exit(struct hotpath_site *site, uint64_t token) {
-    if (HP_UNLIKELY(hp_clock_source != HP_CLOCK_TSC)) {
+    if (HP_UNLIKELY(!hp_fast)) {
         exit_slow(site, token, hp_now());
         return;
     }
@@ -428,6 +451,13 @@ HP_API void hotpath_exit(struct hotpath_site *site, uint64_t token) {
         return;
     }
     pop(now);
+}
+
+uint64_t hp_alloc_bytes_locked(void) {
+    uint64_t sum = hp_reg.alloc_bytes;
+    for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
+        sum += HP_LOAD(t->alloc.bytes);
+    return sum;
 }
 
 HP_API int hotpath_report(void) {

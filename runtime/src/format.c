@@ -23,3 +23,19 @@ size_t hp_display_width(const char *s) {
             w++;
     return w;
 }
+
+const char *hp_format_bytes(uint64_t b, char *buf) {
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+    if (b < 1024)
+        snprintf(buf, 32, "%lluB", (unsigned long long)b);
+    else {
+        double v = (double)b / 1024.0;
+        int u = 0;
+        while (v >= 1023.995 && u < 3) { /* would print as "1024.00" */
+            v /= 1024.0;
+            u++;
+        }
+        snprintf(buf, 32, "%.2f%s", v, units[u]);
+    }
+    return buf;
+}

@@ -32,6 +32,24 @@
 #define HP_MAX_DEPTH 4096 /* open measurements per thread; deeper ones are dropped */
 #define HP_TOKEN_MAIN (UINT64_C(1) << 63)
 
+/* Allocation figures of one site on one thread (alloc.c); created on the
+ * thread's first call of the site while allocation tracking is on. */
+struct hp_alloc_stats {
+    _Atomic uint64_t calls;
+    _Atomic uint64_t bytes_total; /* exclusive: every call; cumulative: outermost calls */
+    _Atomic uint64_t bytes_sum;   /* every call: the basis of Bytes avg */
+    _Atomic uint64_t count_total; /* allocations, counted as bytes_total is */
+    _Atomic uint64_t peak_bytes;  /* largest per-call peak of live bytes above entry */
+    _Atomic uint64_t peak_count;  /* the same for live allocations */
+    _Atomic uint64_t min_bytes, max_bytes; /* smallest and largest bytes of one call */
+    _Atomic uint32_t hist[HP_HIST_BUCKETS]; /* bytes per call */
+};
+
+struct hp_alloc_agg {
+    uint64_t calls, bytes_total, bytes_sum, count_total, peak_bytes, peak_count, min_bytes, max_bytes;
+    uint64_t hist[HP_HIST_BUCKETS];
+};
+
 /* Statistics of one site on one thread (about 10 KiB, see histogram.h). */
 struct hp_site_stats {
     _Atomic uint64_t calls;
@@ -47,6 +65,7 @@ struct hp_site_stats {
      * from a clock reading still in flight, which keeps the store off the
      * hot path's critical path. HP_HIST_BUCKETS (a spare slot) when none. */
     _Atomic uint32_t pending;
+    struct hp_alloc_stats *_Atomic alloc; /* NULL unless allocation tracking is on */
     _Atomic uint32_t hist[HP_HIST_BUCKETS + 1];
 };
 
@@ -54,6 +73,7 @@ struct hp_site_stats {
 struct hp_site_agg {
     uint64_t calls, total, sum, self, min, max;
     uint64_t hist[HP_HIST_BUCKETS];
+    struct hp_alloc_agg alloc;
 };
 
 struct hp_frame {
@@ -63,6 +83,18 @@ struct hp_frame {
     uint64_t child; /* ticks spent in measured callees */
     uintptr_t sp;   /* stack pointer in hotpath_enter, to find frames longjmp skipped */
     const void *ra; /* the enter call's return address, for the same purpose */
+    /* Allocation tracking only (alloc.c): the thread's counters at entry,
+     * the enclosing window's peaks, and what measured callees allocated. */
+    uint64_t bytes0, count0;
+    int64_t live0, live_count0, saved_peak, saved_peak_count;
+    uint64_t child_bytes, child_count;
+};
+
+/* Allocation counters of one thread, written by that thread only. */
+struct hp_alloc_thread {
+    _Atomic uint64_t bytes, count; /* allocated so far */
+    int64_t live, live_count;      /* may go below zero: frees of others' memory */
+    int64_t peak, peak_count;      /* high-water marks since the innermost enter */
 };
 
 /* One per thread that has measured something. */
@@ -73,6 +105,7 @@ struct hp_thread {
     struct hp_site_stats *_Atomic stats; /* every stats block of this thread */
     struct hp_thread *prev, *next;       /* live threads, under hp_lock */
     uint64_t dropped; /* measurements lost to depth overflow */
+    struct hp_alloc_thread alloc;
 };
 
 /* The hot fields, in initial-exec TLS so that reaching them costs one
@@ -83,7 +116,7 @@ struct hp_tls {
     struct hp_site_stats **by_id;
     struct hp_frame *stack;
     struct hp_thread *thread;
-    int busy; /* the runtime is running on this thread: do not measure */
+    int busy; /* the runtime is running on this thread: do not measure or count */
 };
 extern __thread struct hp_tls hp_tls __attribute__((tls_model("initial-exec")));
 
@@ -96,6 +129,7 @@ struct hp_registry {
     uint32_t cap;
     struct hp_thread *threads; /* live threads */
     uint64_t dropped;          /* from exited threads */
+    uint64_t alloc_bytes;      /* allocated by exited threads */
 };
 extern struct hp_registry hp_reg;
 
@@ -103,6 +137,24 @@ extern struct hp_registry hp_reg;
 void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st);
 struct hp_site_agg *hp_agg_for(uint32_t id); /* caller holds hp_lock; may return NULL on OOM */
 void hp_agg_init(struct hp_site_agg *agg);
+
+/* ---- the fast paths' switch ---- */
+/* True while the clock is the TSC and allocation tracking is off: then
+ * hotpath_enter/exit take their fast paths; otherwise their slow ones. */
+extern bool hp_fast;
+void hp_update_fast(void);
+
+/* ---- allocation tracking (alloc.c) ---- */
+extern bool hp_alloc_on, hp_alloc_cumulative;
+void hp_alloc_enable(bool on);
+struct hp_thread *hp_thread_get(void); /* creates the calling thread's state */
+void hp_alloc_frame_begin(struct hp_frame *f);
+/* Ends f's allocation window and records it into st (outermost: no other
+ * activation of the site is open on the thread). */
+void hp_alloc_frame_end(struct hp_frame *f, struct hp_site_stats *st, bool outermost);
+void hp_alloc_frame_drop(struct hp_frame *f);
+void hp_alloc_agg_add(struct hp_alloc_agg *agg, const struct hp_alloc_stats *s);
+void hp_alloc_agg_merge(struct hp_alloc_agg *agg, const struct hp_alloc_agg *m);
 
 /* ---- memory the runtime uses for itself (never counted as the program's) ---- */
 void *hp_calloc(size_t n, size_t size);
@@ -114,7 +166,10 @@ struct hp_window {
     const char *name;        /* name of the main site, or NULL: process lifetime */
     const char *percentiles; /* from the main site, or NULL */
     uint64_t start, end;     /* ticks; end 0 while open */
+    uint64_t alloc_bytes0;   /* bytes the process had allocated at start */
 };
+/* Bytes allocated by every thread so far (caller holds hp_lock). */
+uint64_t hp_alloc_bytes_locked(void);
 extern struct hp_window hp_window;
 extern uint64_t hp_process_start;
 

@@ -20,6 +20,21 @@ bool hp_report_done(void) { return atomic_load(&report_state) != 0; }
 /* Gathering                                                                */
 /* ======================================================================== */
 
+static void fill_alloc_row(struct hp_alloc_row *row, const char *name, const struct hp_alloc_agg *a,
+                           const struct hp_percentiles *pc, uint64_t window_bytes) {
+    memset(row, 0, sizeof *row);
+    row->name = name;
+    row->calls = a->calls;
+    row->bytes_avg = a->calls ? (a->bytes_sum + a->calls / 2) / a->calls : 0;
+    row->bytes_total = a->bytes_total;
+    row->peak_bytes = a->peak_bytes;
+    row->allocs = a->count_total;
+    row->peak_allocs = a->peak_count;
+    for (int i = 0; i < pc->n; i++)
+        row->pct[i] = hp_hist_percentile(a->hist, a->calls, a->min_bytes, a->max_bytes, pc->p[i]);
+    row->percent_bytes = window_bytes ? 100.0 * (double)a->bytes_total / (double)window_bytes : 0.0;
+}
+
 static void fill_row(struct hp_row *row, struct hotpath_site *site, const struct hp_site_agg *a,
                      const struct hp_percentiles *pc, uint64_t window_ticks) {
     double k = hp_ns_per_tick();
@@ -62,6 +77,7 @@ static void add_site(struct hp_site_agg *a, uint32_t id, struct hotpath_site *si
             a->max = m->max;
         for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++)
             a->hist[i] += m->hist[i];
+        hp_alloc_agg_merge(&a->alloc, &m->alloc);
     }
     for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
         for (struct hp_site_stats *s = atomic_load_explicit(&t->stats, memory_order_acquire); s;
@@ -76,8 +92,10 @@ static void add_site(struct hp_site_agg *a, uint32_t id, struct hotpath_site *si
  * template, or the copies of a static inline function in several units.
  * Caller holds hp_lock. Returns the number of rows written to rows.
  */
-static size_t gather(struct hp_row *rows, const struct hp_percentiles *pc, uint64_t window_ticks,
-                     uint64_t *dropped) {
+static size_t gather(struct hp_report *r, uint64_t window_ticks) {
+    struct hp_row *rows = r->rows;
+    const struct hp_percentiles *pc = &r->percentiles;
+    uint64_t *dropped = &r->dropped;
     *dropped = hp_reg.dropped;
     for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
         *dropped += t->dropped;
@@ -98,6 +116,8 @@ static size_t gather(struct hp_row *rows, const struct hp_percentiles *pc, uint6
             add_site(a, sites[j]->id, sites[j]);
         if (a->calls > 0)
             fill_row(&rows[n++], sites[i], a, pc, window_ticks);
+        if (a->calls > 0 && a->alloc.calls > 0 && r->arows)
+            fill_alloc_row(&r->arows[r->narows++], rows[n - 1].name, &a->alloc, pc, r->alloc_bytes);
         i = j;
     }
 out:
@@ -126,6 +146,24 @@ size_t hp_rows_select(struct hp_row *rows, size_t n) {
     return kept;
 }
 
+static int alloc_row_cmp(const void *x, const void *y) {
+    const struct hp_alloc_row *a = x, *b = y;
+    if (a->bytes_total != b->bytes_total)
+        return a->bytes_total > b->bytes_total ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+size_t hp_alloc_rows_select(struct hp_alloc_row *rows, size_t n) {
+    qsort(rows, n, sizeof *rows, alloc_row_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!hp_config.has_focus || regexec(&hp_config.focus, rows[i].name, 0, NULL, 0) == 0)
+            rows[kept++] = rows[i];
+    if (hp_config.limit > 0 && kept > (size_t)hp_config.limit)
+        kept = (size_t)hp_config.limit;
+    return kept;
+}
+
 /* ======================================================================== */
 /* Table                                                                    */
 /* ======================================================================== */
@@ -149,72 +187,144 @@ static void put_rule(FILE *out, const size_t *w, int ncols) {
     fputc('\n', out);
 }
 
-static void format_percentile_header(double p, char *buf) { snprintf(buf, 32, "P%g", p); }
-
-static void write_table(FILE *out, const struct hp_report *r) {
-    char dur[32];
-    const char *title = r->main_name ? r->main_name : r->program;
-    fprintf(out, "[hotpath] Performance Summary from %s (Total time: %s):\n", title,
-            hp_format_duration(r->total_ns, dur));
-
-    int np = r->percentiles.n, ncols = 7 + np;
+/* A table: heads[ncols], then per row its name and cells[row][1..ncols-1]. */
+struct grid {
+    int ncols;
     char heads[MAX_COLS][32];
-    const char *fixed_l[] = {"Function", "Calls", "Min", "Max", "Avg"};
-    const char *fixed_r[] = {"Total", "Self", "% Total"};
-    for (int i = 0; i < 5; i++)
-        snprintf(heads[i], 32, "%s", fixed_l[i]);
-    for (int i = 0; i < np; i++)
-        format_percentile_header(r->percentiles.p[i], heads[5 + i]);
-    for (int i = 0; i < 3; i++)
-        snprintf(heads[5 + np + i], 32, "%s", fixed_r[i]);
-    ncols = 8 + np;
+    size_t nrows;
+    const char **names;
+    char (*cells)[MAX_COLS][32];
+};
 
-    /* Cells: the name column points into the row; others are formatted. */
-    size_t nrows = r->nrows;
-    char(*cells)[MAX_COLS][32] = hp_calloc(nrows ? nrows : 1, sizeof *cells);
-    if (!cells)
-        return;
+static bool grid_init(struct grid *g, size_t nrows) {
+    memset(g, 0, sizeof *g);
+    g->nrows = nrows;
+    g->names = hp_calloc(nrows ? nrows : 1, sizeof *g->names);
+    g->cells = hp_calloc(nrows ? nrows : 1, sizeof *g->cells);
+    return g->names && g->cells;
+}
+
+static void grid_head(struct grid *g, const char *text) {
+    snprintf(g->heads[g->ncols++], 32, "%s", text);
+}
+
+/* The header of each percentile column: prefix "P95", "Bytes P95". */
+static void grid_percentile_heads(struct grid *g, const struct hp_percentiles *pc,
+                                  const char *prefix) {
+    for (int i = 0; i < pc->n; i++)
+        snprintf(g->heads[g->ncols++], 32, "%sP%g", prefix, pc->p[i]);
+}
+
+static void grid_write(FILE *out, struct grid *g) {
     size_t w[MAX_COLS];
-    for (int c = 0; c < ncols; c++)
-        w[c] = hp_display_width(heads[c]);
-    for (size_t i = 0; i < nrows; i++) {
-        const struct hp_row *row = &r->rows[i];
-        snprintf(cells[i][1], 32, "%llu", (unsigned long long)row->calls);
-        hp_format_duration(row->min, cells[i][2]);
-        hp_format_duration(row->max, cells[i][3]);
-        hp_format_duration(row->avg, cells[i][4]);
-        for (int p = 0; p < np; p++)
-            hp_format_duration(row->pct[p], cells[i][5 + p]);
-        hp_format_duration(row->total, cells[i][5 + np]);
-        hp_format_duration(row->self, cells[i][6 + np]);
-        snprintf(cells[i][7 + np], 32, "%.2f%%", row->percent_total);
-        size_t nw = hp_display_width(row->name);
+    for (int c = 0; c < g->ncols; c++)
+        w[c] = hp_display_width(g->heads[c]);
+    for (size_t i = 0; i < g->nrows; i++) {
+        size_t nw = hp_display_width(g->names[i]);
         if (nw > w[0])
             w[0] = nw;
-        for (int c = 1; c < ncols; c++) {
-            size_t cw = hp_display_width(cells[i][c]);
+        for (int c = 1; c < g->ncols; c++) {
+            size_t cw = hp_display_width(g->cells[i][c]);
             if (cw > w[c])
                 w[c] = cw;
         }
     }
-    put_rule(out, w, ncols);
+    put_rule(out, w, g->ncols);
     fputc('|', out);
-    for (int c = 0; c < ncols; c++)
-        put_padded(out, heads[c], w[c]);
+    for (int c = 0; c < g->ncols; c++)
+        put_padded(out, g->heads[c], w[c]);
     fputc('\n', out);
-    put_rule(out, w, ncols);
-    for (size_t i = 0; i < nrows; i++) {
+    put_rule(out, w, g->ncols);
+    for (size_t i = 0; i < g->nrows; i++) {
         fputc('|', out);
-        put_padded(out, r->rows[i].name, w[0]);
-        for (int c = 1; c < ncols; c++)
-            put_padded(out, cells[i][c], w[c]);
+        put_padded(out, g->names[i], w[0]);
+        for (int c = 1; c < g->ncols; c++)
+            put_padded(out, g->cells[i][c], w[c]);
         fputc('\n', out);
     }
-    put_rule(out, w, ncols);
+    put_rule(out, w, g->ncols);
+}
+
+static void grid_free(struct grid *g) {
+    hp_free(g->names);
+    hp_free(g->cells);
+}
+
+static void write_timing_table(FILE *out, const struct hp_report *r) {
+    char dur[32];
+    const char *title = r->main_name ? r->main_name : r->program;
+    fprintf(out, "[hotpath] Performance Summary from %s (Total time: %s):\n", title,
+            hp_format_duration(r->total_ns, dur));
+    struct grid g;
+    if (grid_init(&g, r->nrows)) {
+        const char *left[] = {"Function", "Calls", "Min", "Max", "Avg"};
+        const char *right[] = {"Total", "Self", "% Total"};
+        for (int i = 0; i < 5; i++)
+            grid_head(&g, left[i]);
+        grid_percentile_heads(&g, &r->percentiles, "");
+        for (int i = 0; i < 3; i++)
+            grid_head(&g, right[i]);
+        int np = r->percentiles.n;
+        for (size_t i = 0; i < r->nrows; i++) {
+            const struct hp_row *row = &r->rows[i];
+            char(*c)[32] = g.cells[i];
+            g.names[i] = row->name;
+            snprintf(c[1], 32, "%llu", (unsigned long long)row->calls);
+            hp_format_duration(row->min, c[2]);
+            hp_format_duration(row->max, c[3]);
+            hp_format_duration(row->avg, c[4]);
+            for (int p = 0; p < np; p++)
+                hp_format_duration(row->pct[p], c[5 + p]);
+            hp_format_duration(row->total, c[5 + np]);
+            hp_format_duration(row->self, c[6 + np]);
+            snprintf(c[7 + np], 32, "%.2f%%", row->percent_total);
+        }
+        grid_write(out, &g);
+    }
+    grid_free(&g);
     if (r->dropped)
         fprintf(out, "[hotpath] %llu measurements dropped: more than %d open at once on a thread\n",
                 (unsigned long long)r->dropped, HP_MAX_DEPTH);
-    hp_free(cells);
+}
+
+static void write_alloc_table(FILE *out, const struct hp_report *r) {
+    char b[32];
+    const char *title = r->main_name ? r->main_name : r->program;
+    fprintf(out, "[hotpath] Allocations from %s (%s; %s allocated in all):\n", title,
+            r->alloc_cumulative ? "cumulative" : "exclusive", hp_format_bytes(r->alloc_bytes, b));
+    struct grid g;
+    if (grid_init(&g, r->narows)) {
+        grid_head(&g, "Function");
+        grid_head(&g, "Calls");
+        grid_head(&g, "Bytes avg");
+        grid_percentile_heads(&g, &r->percentiles, "Bytes ");
+        const char *right[] = {"Bytes total", "Peak live", "Allocs", "Peak allocs", "% of bytes"};
+        for (int i = 0; i < 5; i++)
+            grid_head(&g, right[i]);
+        int np = r->percentiles.n;
+        for (size_t i = 0; i < r->narows; i++) {
+            const struct hp_alloc_row *row = &r->arows[i];
+            char(*c)[32] = g.cells[i];
+            g.names[i] = row->name;
+            snprintf(c[1], 32, "%llu", (unsigned long long)row->calls);
+            hp_format_bytes(row->bytes_avg, c[2]);
+            for (int p = 0; p < np; p++)
+                hp_format_bytes(row->pct[p], c[3 + p]);
+            hp_format_bytes(row->bytes_total, c[3 + np]);
+            hp_format_bytes(row->peak_bytes, c[4 + np]);
+            snprintf(c[5 + np], 32, "%llu", (unsigned long long)row->allocs);
+            snprintf(c[6 + np], 32, "%llu", (unsigned long long)row->peak_allocs);
+            snprintf(c[7 + np], 32, "%.2f%%", row->percent_bytes);
+        }
+        grid_write(out, &g);
+    }
+    grid_free(&g);
+}
+
+static void write_table(FILE *out, const struct hp_report *r) {
+    write_timing_table(out, r);
+    if (r->alloc)
+        write_alloc_table(out, r);
 }
 
 /* ======================================================================== */
@@ -282,7 +392,34 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
                     (unsigned long long)row->pct[p]);
         fprintf(out, "}%s%s}", nl, in2);
     }
-    fprintf(out, "%s%s]%s}\n", r->nrows ? nl : "", r->nrows ? in1 : "", nl);
+    fprintf(out, "%s%s]", r->nrows ? nl : "", r->nrows ? in1 : "");
+    if (r->alloc) {
+        fprintf(out, ",%s%s\"alloc_mode\":%s\"%s\",%s%s\"alloc_bytes\":%s%llu", nl, in1, sp,
+                r->alloc_cumulative ? "cumulative" : "exclusive", nl, in1, sp,
+                (unsigned long long)r->alloc_bytes);
+        fprintf(out, ",%s%s\"allocations\":%s[", nl, in1, sp);
+        for (size_t i = 0; i < r->narows; i++) {
+            const struct hp_alloc_row *row = &r->arows[i];
+            fprintf(out, "%s%s%s{%s%s\"name\":%s", i ? "," : "", nl, in2, nl, in3, sp);
+            json_string(out, row->name);
+#define FIELD(key, v) fprintf(out, ",%s%s\"" key "\":%s%llu", nl, in3, sp, (unsigned long long)(v))
+            FIELD("calls", row->calls);
+            FIELD("bytes_avg", row->bytes_avg);
+            FIELD("bytes_total", row->bytes_total);
+            FIELD("peak_live_bytes", row->peak_bytes);
+            FIELD("allocs", row->allocs);
+            FIELD("peak_allocs", row->peak_allocs);
+#undef FIELD
+            fprintf(out, ",%s%s\"percent_bytes\":%s%.4f", nl, in3, sp, row->percent_bytes);
+            fprintf(out, ",%s%s\"bytes_percentiles\":%s{", nl, in3, sp);
+            for (int p = 0; p < r->percentiles.n; p++)
+                fprintf(out, "%s\"%g\":%s%llu", p ? "," : "", r->percentiles.p[p], sp,
+                        (unsigned long long)row->pct[p]);
+            fprintf(out, "}%s%s}", nl, in2);
+        }
+        fprintf(out, "%s%s]", r->narows ? nl : "", r->narows ? in1 : "");
+    }
+    fprintf(out, "%s}\n", nl);
 }
 
 void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format) {
@@ -334,16 +471,23 @@ void hp_report_collect(struct hp_report *r) {
         if (hp_parse_percentiles(hp_window.percentiles, &p))
             r->percentiles = p;
     }
+    r->alloc = hp_alloc_on;
+    r->alloc_cumulative = hp_alloc_cumulative;
+    r->alloc_bytes = hp_alloc_bytes_locked() - (has_main ? hp_window.alloc_bytes0 : 0);
     r->rows = hp_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *r->rows);
-    size_t n = r->rows ? gather(r->rows, &r->percentiles, end - start, &r->dropped) : 0;
+    r->arows = r->alloc ? hp_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *r->arows) : NULL;
+    size_t n = r->rows ? gather(r, end - start) : 0;
     r->measured = hp_reg.count > 1;
     pthread_mutex_unlock(&hp_lock);
 
     r->total_ns = hp_ticks_to_ns(end - start);
     r->nrows = r->rows ? hp_rows_select(r->rows, n) : 0;
+    r->narows = r->arows ? hp_alloc_rows_select(r->arows, r->narows) : 0;
 }
 
 void hp_report_free(struct hp_report *r) {
+    hp_free(r->arows);
+    r->arows = NULL;
     hp_free(r->rows);
     r->rows = NULL;
     r->nrows = 0;

@@ -26,6 +26,14 @@ struct hp_row {
     double percent_total;
 };
 
+/* One row of the allocation table: bytes and counts. */
+struct hp_alloc_row {
+    const char *name;
+    uint64_t calls, bytes_avg, bytes_total, peak_bytes, allocs, peak_allocs;
+    uint64_t pct[HP_MAX_PERCENTILES]; /* bytes per call */
+    double percent_bytes;
+};
+
 struct hp_report {
     const char *main_name; /* NULL: the window is the process lifetime */
     const char *program;   /* the program's name, for a title without main */
@@ -36,6 +44,11 @@ struct hp_report {
     struct hp_row *rows; /* sorted by total, largest first; focus and limit applied */
     size_t nrows;
     bool measured; /* any site was ever entered */
+    bool alloc;    /* allocation tracking was on: the allocation table follows */
+    bool alloc_cumulative;
+    uint64_t alloc_bytes; /* allocated by the whole process in the window */
+    struct hp_alloc_row *arows; /* sorted by bytes total; focus and limit applied */
+    size_t narows;
 };
 
 /* Gathers the report as of now (rows sorted, focus and limit applied).
@@ -49,9 +62,13 @@ void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format
 /* Sorts rows by total time (largest first, then by name) and applies focus
  * and limit from hp_config. Returns the new row count. */
 size_t hp_rows_select(struct hp_row *rows, size_t n);
+size_t hp_alloc_rows_select(struct hp_alloc_row *rows, size_t n);
 
 /* "250ns", "44.54µs", "2.09ms", "1.23s". buf holds at least 32 bytes. */
 const char *hp_format_duration(uint64_t ns, char *buf);
+
+/* "512B", "1.50KiB", "2.00MiB", "1.00GiB". buf holds at least 32 bytes. */
+const char *hp_format_bytes(uint64_t bytes, char *buf);
 
 /* Columns the string takes on a terminal (UTF-8 code points). */
 size_t hp_display_width(const char *s);

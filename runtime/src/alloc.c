@@ -1,0 +1,253 @@
+/*
+ * alloc.c — allocation tracking: the malloc family, interposed, and the
+ * per-call allocation figures of measured functions.
+ *
+ * The runtime defines malloc, calloc, realloc, reallocarray, free,
+ * posix_memalign, aligned_alloc, memalign, valloc and pvalloc. The program
+ * (and every library that calls them through the PLT: glibc's own strdup and
+ * fopen, libstdc++'s operator new) reaches these; they forward to glibc's
+ * allocator through the __libc_* entry points that glibc exports for this
+ * purpose. No dlsym is needed, so they work from the first allocation of the
+ * process, before the runtime is initialised and while the dynamic linker
+ * itself allocates: until the runtime has read HOTPATH_ALLOC they only
+ * forward.
+ *
+ * Counting is per thread (struct hp_alloc_thread): no lock and no shared
+ * counter. Sizes are malloc_usable_size(), read at allocation and again at
+ * free, so the two always agree. The runtime's own allocations (hp_calloc)
+ * go straight to glibc, and what libc allocates on the runtime's behalf is
+ * not counted (hp_tls.busy).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+extern void *__libc_memalign(size_t, size_t);
+extern void *__libc_valloc(size_t);
+extern void *__libc_pvalloc(size_t);
+
+bool hp_alloc_on, hp_alloc_cumulative;
+
+void *hp_calloc(size_t n, size_t size) { return __libc_calloc(n, size); }
+void *hp_realloc(void *p, size_t size) { return __libc_realloc(p, size); }
+void hp_free(void *p) { __libc_free(p); }
+
+/* ======================================================================== */
+/* Counting                                                                 */
+/* ======================================================================== */
+
+static inline struct hp_alloc_thread *counters(void) {
+    if (HP_LIKELY(!hp_alloc_on) || hp_tls.busy)
+        return NULL;
+    struct hp_thread *t = hp_tls.thread;
+    if (HP_UNLIKELY(!t) && !(t = hp_thread_get()))
+        return NULL;
+    return &t->alloc;
+}
+
+static inline void *counted(void *p) {
+    struct hp_alloc_thread *a;
+    if (p && (a = counters())) {
+        size_t sz = malloc_usable_size(p);
+        HP_ADD(a->bytes, sz);
+        HP_ADD(a->count, 1);
+        a->live += (int64_t)sz;
+        a->live_count++;
+        if (a->live > a->peak)
+            a->peak = a->live;
+        if (a->live_count > a->peak_count)
+            a->peak_count = a->live_count;
+    }
+    return p;
+}
+
+static inline void uncount(void *p) {
+    struct hp_alloc_thread *a;
+    if (p && (a = counters())) {
+        a->live -= (int64_t)malloc_usable_size(p);
+        a->live_count--;
+    }
+}
+
+/* ======================================================================== */
+/* The interposed allocator                                                 */
+/* ======================================================================== */
+
+HP_API void *malloc(size_t n) { return counted(__libc_malloc(n)); }
+
+/* glibc's calloc checks n * size for overflow and returns NULL: nothing
+ * is counted then. */
+HP_API void *calloc(size_t n, size_t size) { return counted(__libc_calloc(n, size)); }
+
+HP_API void free(void *p) {
+    uncount(p);
+    __libc_free(p);
+}
+
+/* Counted as freeing the old block and allocating the new one. */
+HP_API void *realloc(void *p, size_t n) {
+    struct hp_alloc_thread *a = p ? counters() : NULL;
+    size_t old = a ? malloc_usable_size(p) : 0;
+    void *q = __libc_realloc(p, n);
+    if (a && (q || n == 0)) { /* realloc(p, 0) frees p */
+        a->live -= (int64_t)old;
+        a->live_count--;
+    }
+    return counted(q);
+}
+
+HP_API void *reallocarray(void *p, size_t n, size_t size) {
+    size_t total;
+    if (__builtin_mul_overflow(n, size, &total)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return realloc(p, total);
+}
+
+HP_API void *memalign(size_t align, size_t n) { return counted(__libc_memalign(align, n)); }
+
+HP_API void *aligned_alloc(size_t align, size_t n) {
+    if (align == 0 || (align & (align - 1)) != 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return counted(__libc_memalign(align, n));
+}
+
+HP_API int posix_memalign(void **out, size_t align, size_t n) {
+    if (align % sizeof(void *) != 0 || (align & (align - 1)) != 0 || align == 0)
+        return EINVAL;
+    void *p = __libc_memalign(align, n);
+    if (!p)
+        return ENOMEM;
+    *out = counted(p);
+    return 0;
+}
+
+HP_API void *valloc(size_t n) { return counted(__libc_valloc(n)); }
+HP_API void *pvalloc(size_t n) { return counted(__libc_pvalloc(n)); }
+
+/* ======================================================================== */
+/* Per-call figures                                                         */
+/* ======================================================================== */
+
+void hp_alloc_enable(bool on) {
+    hp_alloc_on = on;
+    hp_update_fast();
+}
+
+void hp_alloc_frame_begin(struct hp_frame *f) {
+    struct hp_alloc_thread *a = &hp_tls.thread->alloc;
+    f->bytes0 = HP_LOAD(a->bytes);
+    f->count0 = HP_LOAD(a->count);
+    f->live0 = a->live;
+    f->live_count0 = a->live_count;
+    f->saved_peak = a->peak;
+    f->saved_peak_count = a->peak_count;
+    f->child_bytes = f->child_count = 0;
+    a->peak = a->live; /* this call's window starts here */
+    a->peak_count = a->live_count;
+}
+
+/* Gives the enclosing window back its peaks: with this call's peak in
+ * cumulative mode, without it (but with what it left allocated) in
+ * exclusive mode. */
+static void restore_peaks(struct hp_alloc_thread *a, const struct hp_frame *f) {
+    int64_t p = hp_alloc_cumulative ? a->peak : a->live;
+    int64_t c = hp_alloc_cumulative ? a->peak_count : a->live_count;
+    a->peak = p > f->saved_peak ? p : f->saved_peak;
+    a->peak_count = c > f->saved_peak_count ? c : f->saved_peak_count;
+}
+
+static struct hp_alloc_stats *alloc_stats(struct hp_site_stats *st) {
+    struct hp_alloc_stats *s = HP_LOAD(st->alloc);
+    if (!s) {
+        s = hp_calloc(1, sizeof *s);
+        if (!s)
+            return NULL;
+        HP_STORE(s->min_bytes, UINT64_MAX);
+        atomic_store_explicit(&st->alloc, s, memory_order_release);
+    }
+    return s;
+}
+
+void hp_alloc_frame_end(struct hp_frame *f, struct hp_site_stats *st, bool outermost) {
+    struct hp_alloc_thread *a = &hp_tls.thread->alloc;
+    uint64_t cum_bytes = HP_LOAD(a->bytes) - f->bytes0, cum_count = HP_LOAD(a->count) - f->count0;
+    int64_t peak = a->peak - f->live0, peak_count = a->peak_count - f->live_count0;
+    uint64_t bytes = cum_bytes, count = cum_count;
+    if (!hp_alloc_cumulative) {
+        bytes -= f->child_bytes;
+        count -= f->child_count;
+    }
+    restore_peaks(a, f);
+    if (f > hp_tls.stack) {
+        f[-1].child_bytes += cum_bytes;
+        f[-1].child_count += cum_count;
+    }
+    struct hp_alloc_stats *s = alloc_stats(st);
+    if (!s)
+        return;
+    HP_ADD(s->calls, 1);
+    HP_ADD(s->bytes_sum, bytes);
+    if (!hp_alloc_cumulative || outermost) {
+        HP_ADD(s->bytes_total, bytes);
+        HP_ADD(s->count_total, count);
+    }
+    if (peak > 0 && (uint64_t)peak > HP_LOAD(s->peak_bytes))
+        HP_STORE(s->peak_bytes, (uint64_t)peak);
+    if (peak_count > 0 && (uint64_t)peak_count > HP_LOAD(s->peak_count))
+        HP_STORE(s->peak_count, (uint64_t)peak_count);
+    if (bytes > HP_LOAD(s->max_bytes))
+        HP_STORE(s->max_bytes, bytes);
+    if (bytes < HP_LOAD(s->min_bytes))
+        HP_STORE(s->min_bytes, bytes);
+    HP_ADD(s->hist[hp_hist_index(bytes)], 1);
+}
+
+void hp_alloc_frame_drop(struct hp_frame *f) { restore_peaks(&hp_tls.thread->alloc, f); }
+
+void hp_alloc_agg_add(struct hp_alloc_agg *agg, const struct hp_alloc_stats *st) {
+    struct hp_alloc_stats *s = (struct hp_alloc_stats *)st; /* atomics need non-const */
+    agg->calls += HP_LOAD(s->calls);
+    agg->bytes_total += HP_LOAD(s->bytes_total);
+    agg->bytes_sum += HP_LOAD(s->bytes_sum);
+    agg->count_total += HP_LOAD(s->count_total);
+    uint64_t v;
+    if ((v = HP_LOAD(s->peak_bytes)) > agg->peak_bytes)
+        agg->peak_bytes = v;
+    if ((v = HP_LOAD(s->peak_count)) > agg->peak_count)
+        agg->peak_count = v;
+    if ((v = HP_LOAD(s->max_bytes)) > agg->max_bytes)
+        agg->max_bytes = v;
+    if ((v = HP_LOAD(s->min_bytes)) < agg->min_bytes)
+        agg->min_bytes = v;
+    for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++)
+        agg->hist[i] += HP_LOAD(s->hist[i]);
+}
+
+void hp_alloc_agg_merge(struct hp_alloc_agg *agg, const struct hp_alloc_agg *m) {
+    agg->calls += m->calls;
+    agg->bytes_total += m->bytes_total;
+    agg->bytes_sum += m->bytes_sum;
+    agg->count_total += m->count_total;
+    if (m->peak_bytes > agg->peak_bytes)
+        agg->peak_bytes = m->peak_bytes;
+    if (m->peak_count > agg->peak_count)
+        agg->peak_count = m->peak_count;
+    if (m->max_bytes > agg->max_bytes)
+        agg->max_bytes = m->max_bytes;
+    if (m->min_bytes < agg->min_bytes)
+        agg->min_bytes = m->min_bytes;
+    for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++)
+        agg->hist[i] += m->hist[i];
+}
