@@ -140,9 +140,21 @@ HP_API void *pvalloc(size_t n) { return counted(__libc_pvalloc(n)); }
 /* Per-call figures                                                         */
 /* ======================================================================== */
 
+/* Each switch-on starts a new generation: a frame whose figures were not
+ * taken in the current one (opened while tracking was off) is skipped. */
+static _Atomic uint32_t generation = 1;
+
 void hp_alloc_enable(bool on) {
+    if (on && !hp_alloc_on)
+        atomic_fetch_add(&generation, 1);
     hp_alloc_on = on;
     hp_update_fast();
+}
+
+HP_API int hotpath_alloc_tracking(int on) {
+    bool was = hp_alloc_on;
+    hp_alloc_enable(on != 0);
+    return was;
 }
 
 void hp_alloc_frame_begin(struct hp_frame *f) {
@@ -154,6 +166,7 @@ void hp_alloc_frame_begin(struct hp_frame *f) {
     f->saved_peak = a->peak;
     f->saved_peak_count = a->peak_count;
     f->child_bytes = f->child_count = 0;
+    f->alloc_gen = atomic_load_explicit(&generation, memory_order_relaxed);
     a->peak = a->live; /* this call's window starts here */
     a->peak_count = a->live_count;
 }
@@ -181,6 +194,8 @@ static struct hp_alloc_stats *alloc_stats(struct hp_site_stats *st) {
 }
 
 void hp_alloc_frame_end(struct hp_frame *f, struct hp_site_stats *st, bool outermost) {
+    if (f->alloc_gen != atomic_load_explicit(&generation, memory_order_relaxed))
+        return;
     struct hp_alloc_thread *a = &hp_tls.thread->alloc;
     uint64_t cum_bytes = HP_LOAD(a->bytes) - f->bytes0, cum_count = HP_LOAD(a->count) - f->count0;
     int64_t peak = a->peak - f->live0, peak_count = a->peak_count - f->live_count0;
@@ -214,7 +229,10 @@ void hp_alloc_frame_end(struct hp_frame *f, struct hp_site_stats *st, bool outer
     HP_ADD(s->hist[hp_hist_index(bytes)], 1);
 }
 
-void hp_alloc_frame_drop(struct hp_frame *f) { restore_peaks(&hp_tls.thread->alloc, f); }
+void hp_alloc_frame_drop(struct hp_frame *f) {
+    if (f->alloc_gen == atomic_load_explicit(&generation, memory_order_relaxed))
+        restore_peaks(&hp_tls.thread->alloc, f);
+}
 
 void hp_alloc_agg_add(struct hp_alloc_agg *agg, const struct hp_alloc_stats *st) {
     struct hp_alloc_stats *s = (struct hp_alloc_stats *)st; /* atomics need non-const */

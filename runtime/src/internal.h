@@ -88,6 +88,7 @@ struct hp_frame {
     uint64_t bytes0, count0;
     int64_t live0, live_count0, saved_peak, saved_peak_count;
     uint64_t child_bytes, child_count;
+    uint32_t alloc_gen; /* tracking generation the figures were taken in */
 };
 
 /* Allocation counters of one thread, written by that thread only. */

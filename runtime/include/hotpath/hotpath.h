@@ -90,6 +90,14 @@ void hotpath_exit(struct hotpath_site *site, uint64_t token) HOTPATH_NOEXCEPT;
  */
 int hotpath_report(void) HOTPATH_NOEXCEPT;
 
+/*
+ * Turns allocation tracking on (on != 0) or off, as HOTPATH_ALLOC does at
+ * start-up; returns the previous state. It applies to measurements opened
+ * after the call; those already open report no allocation figures.
+ * Thread-safe (a flag), but meant for start-up or benchmarks.
+ */
+int hotpath_alloc_tracking(int on) HOTPATH_NOEXCEPT;
+
 /* ------------------------------------------------------------------------ */
 /* Macros for instrumented builds                                           */
 /* ------------------------------------------------------------------------ */

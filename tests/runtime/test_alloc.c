@@ -1,0 +1,351 @@
+/* Allocation tracking: exact figures for known allocation patterns. The
+ * sizes used are ones glibc serves exactly (malloc_usable_size == request:
+ * 8 more than a multiple of 16, at least 24), so that the expected figures
+ * are the requested bytes. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testing.h"
+
+static void track(void) {
+    hp_alloc_cumulative = false;
+    hotpath_alloc_tracking(1);
+}
+TestSuite(alloc, .init = track);
+
+static const struct hp_alloc_row *alloc_row(const struct hp_report *r, const char *name) {
+    for (size_t i = 0; i < r->narows; i++)
+        if (strcmp(r->arows[i].name, name) == 0)
+            return &r->arows[i];
+    return NULL;
+}
+
+/* Fetches the allocation row of `name` into *out; false if there is none. */
+static bool figures(const char *name, struct hp_alloc_row *out) {
+    struct hp_report r;
+    hp_report_collect(&r);
+    const struct hp_alloc_row *row = alloc_row(&r, name);
+    if (row)
+        *out = *row;
+    hp_report_free(&r);
+    return row != NULL;
+}
+
+#define SITE(var, name) static struct hotpath_site var = HOTPATH_SITE_INIT(name, HOTPATH_KIND_FUNCTION)
+#define MEASURED(site, ...)                                                                        \
+    do {                                                                                           \
+        uint64_t tok_ = hotpath_enter(&site);                                                      \
+        __VA_ARGS__;                                                                               \
+        hotpath_exit(&site, tok_);                                                                 \
+    } while (0)
+
+SITE(s_thousand, "alloc::thousand");
+static __attribute__((noinline)) void thousand(void) {
+    MEASURED(s_thousand, {
+        char *volatile p = malloc(1000);
+        memset(p, 1, 1000);
+        free(p);
+    });
+}
+
+Test(alloc, malloc_and_free_of_1000_bytes) {
+    cr_assert_eq(malloc_usable_size(malloc(1000)), 1000u, "this glibc serves 1000 exactly");
+    thousand();
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::thousand", &r));
+    cr_assert_eq(r.calls, 1);
+    cr_assert_eq(r.bytes_total, 1000);
+    cr_assert_eq(r.bytes_avg, 1000);
+    cr_assert_eq(r.peak_bytes, 1000);
+    cr_assert_eq(r.allocs, 1);
+    cr_assert_eq(r.peak_allocs, 1);
+}
+
+SITE(s_outer, "alloc::outer");
+SITE(s_inner, "alloc::inner");
+static __attribute__((noinline)) void inner(void) {
+    MEASURED(s_inner, {
+        void *volatile b = malloc(2008);
+        free(b);
+    });
+}
+static __attribute__((noinline)) void outer(void) {
+    MEASURED(s_outer, {
+        void *volatile a = malloc(1000);
+        inner();
+        free(a);
+    });
+}
+
+Test(alloc, nested_functions_exclusive) {
+    outer();
+    struct hp_alloc_row o, i;
+    cr_assert(figures("alloc::outer", &o) && figures("alloc::inner", &i));
+    cr_assert_eq(o.bytes_total, 1000);
+    cr_assert_eq(o.allocs, 1);
+    cr_assert_eq(o.peak_bytes, 1000, "the callee's peak is its own");
+    cr_assert_eq(o.peak_allocs, 1);
+    cr_assert_eq(i.bytes_total, 2008);
+    cr_assert_eq(i.peak_bytes, 2008);
+}
+
+Test(alloc, nested_functions_cumulative) {
+    hp_alloc_cumulative = true;
+    outer();
+    struct hp_alloc_row o, i;
+    cr_assert(figures("alloc::outer", &o) && figures("alloc::inner", &i));
+    cr_assert_eq(o.bytes_total, 3008);
+    cr_assert_eq(o.allocs, 2);
+    cr_assert_eq(o.peak_bytes, 3008);
+    cr_assert_eq(o.peak_allocs, 2);
+    cr_assert_eq(i.bytes_total, 2008);
+}
+
+SITE(s_rec, "alloc::recurse");
+static __attribute__((noinline)) void recurse(int n) {
+    MEASURED(s_rec, {
+        void *volatile p = malloc(40);
+        if (n > 0)
+            recurse(n - 1);
+        free(p);
+    });
+}
+
+Test(alloc, recursion_is_not_double_counted_when_cumulative) {
+    hp_alloc_cumulative = true;
+    recurse(4); /* 5 activations of 40 bytes */
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::recurse", &r));
+    cr_assert_eq(r.calls, 5);
+    cr_assert_eq(r.bytes_total, 200, "only the outermost activation counts in the total");
+    cr_assert_eq(r.allocs, 5);
+    cr_assert_eq(r.peak_bytes, 200);
+    cr_assert_eq(r.peak_allocs, 5);
+}
+
+Test(alloc, recursion_exclusive_counts_each_activation_once) {
+    recurse(4);
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::recurse", &r));
+    cr_assert_eq(r.bytes_total, 200);
+    cr_assert_eq(r.bytes_avg, 40);
+    cr_assert_eq(r.peak_bytes, 40);
+}
+
+SITE(s_realloc, "alloc::grow");
+Test(alloc, realloc_counts_the_new_size_and_frees_the_old) {
+    size_t sizes[3];
+    MEASURED(s_realloc, {
+        char *p = malloc(24);
+        sizes[0] = malloc_usable_size(p);
+        p = realloc(p, 1000);
+        sizes[1] = malloc_usable_size(p);
+        p = realloc(p, 4088);
+        sizes[2] = malloc_usable_size(p);
+        free(p);
+    });
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::grow", &r));
+    cr_assert_eq(r.allocs, 3);
+    cr_assert_eq(r.bytes_total, sizes[0] + sizes[1] + sizes[2]);
+    cr_assert_eq(r.peak_bytes, sizes[2], "the old block is gone when the new one counts");
+    cr_assert_eq(r.peak_allocs, 1);
+    cr_assert_geq(sizes[2], 4088);
+}
+
+SITE(s_calloc, "alloc::calloc");
+/* volatile: the compiler would reject the overflow it can see */
+static volatile size_t huge = SIZE_MAX / 2;
+
+Test(alloc, calloc_overflow_returns_null_and_counts_nothing) {
+    void *volatile p;
+    MEASURED(s_calloc, {
+        errno = 0;
+        p = calloc(huge, 4);
+    });
+    cr_assert_null(p);
+    cr_assert_eq(errno, ENOMEM);
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::calloc", &r));
+    cr_assert_eq(r.allocs, 0);
+    cr_assert_eq(r.bytes_total, 0);
+    MEASURED(s_calloc, {
+        p = calloc(125, 8); /* 1000 bytes, zeroed */
+        for (int i = 0; i < 1000; i++)
+            cr_assert_eq(((char *)p)[i], 0);
+        free(p);
+    });
+    cr_assert(figures("alloc::calloc", &r));
+    cr_assert_eq(r.allocs, 1);
+    cr_assert_eq(r.bytes_total, 1000);
+}
+
+SITE(s_align, "alloc::aligned");
+Test(alloc, memalign_family_is_counted_and_aligned) {
+    void *a = NULL, *b, *c, *d, *e;
+    uintptr_t addr[5];
+    size_t total = 0;
+    MEASURED(s_align, {
+        cr_assert_eq(posix_memalign(&a, 64, 1000), 0);
+        b = aligned_alloc(256, 1024);
+        c = memalign(128, 500);
+        d = valloc(100);
+        e = pvalloc(100);
+        total = malloc_usable_size(a) + malloc_usable_size(b) + malloc_usable_size(c) +
+                malloc_usable_size(d) + malloc_usable_size(e);
+        void *all[5] = {a, b, c, d, e};
+        for (int i = 0; i < 5; i++) {
+            addr[i] = (uintptr_t)all[i];
+            free(all[i]);
+        }
+    });
+    cr_assert_eq(addr[0] % 64, 0);
+    cr_assert_eq(addr[1] % 256, 0);
+    cr_assert_eq(addr[2] % 128, 0);
+    cr_assert_eq(addr[3] % 4096, 0);
+    cr_assert_eq(addr[4] % 4096, 0);
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::aligned", &r));
+    cr_assert_eq(r.allocs, 5);
+    cr_assert_eq(r.bytes_total, total);
+    cr_assert_eq(r.peak_bytes, total);
+    cr_assert_eq(r.peak_allocs, 5);
+}
+
+Test(alloc, bad_alignments_are_refused_like_glibc) {
+    void *p = (void *)1;
+    cr_assert_eq(posix_memalign(&p, 3, 10), EINVAL);
+    cr_assert_eq(posix_memalign(&p, 4, 10), EINVAL, "not a multiple of sizeof(void *)");
+    cr_assert_eq(p, (void *)1, "left untouched");
+    errno = 0;
+    cr_assert_null(aligned_alloc(3, 10));
+    cr_assert_eq(errno, EINVAL);
+    cr_assert_null(reallocarray(NULL, huge, 4));
+    cr_assert_eq(errno, ENOMEM);
+}
+
+SITE(s_worker, "alloc::worker");
+static void *allocating_thread(void *arg) {
+    (void)arg;
+    for (int i = 0; i < 10000; i++)
+        MEASURED(s_worker, {
+            void *volatile p = malloc(1000);
+            void *volatile q = malloc(24);
+            free(p);
+            free(q);
+        });
+    return NULL;
+}
+
+Test(alloc, eight_threads_allocating_have_exact_totals) {
+    pthread_t t[8];
+    for (int i = 0; i < 8; i++)
+        pthread_create(&t[i], NULL, allocating_thread, NULL);
+    for (int i = 0; i < 8; i++)
+        pthread_join(t[i], NULL);
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::worker", &r));
+    cr_assert_eq(r.calls, 80000);
+    cr_assert_eq(r.bytes_total, 80000ull * 1024);
+    cr_assert_eq(r.allocs, 160000);
+    cr_assert_eq(r.peak_bytes, 1024);
+    cr_assert_eq(r.peak_allocs, 2);
+}
+
+/* Memory allocated by one thread and freed in a measured function of
+ * another: the freeing thread's live bytes drop without corrupting a peak. */
+static void *allocating_4088(void *arg) {
+    (void)arg;
+    return malloc(4088);
+}
+SITE(s_cross, "alloc::cross_thread");
+Test(alloc, memory_allocated_by_another_thread) {
+    pthread_t t;
+    void *p;
+    pthread_create(&t, NULL, allocating_4088, NULL);
+    pthread_join(t, &p);
+    MEASURED(s_cross, {
+        free(p);
+        void *volatile q = malloc(1000);
+        free(q);
+    });
+    thousand();
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::cross_thread", &r));
+    cr_assert_eq(r.bytes_total, 1000);
+    cr_assert_eq(r.peak_bytes, 0);
+    cr_assert(figures("alloc::thousand", &r));
+    cr_assert_eq(r.peak_bytes, 1000);
+}
+
+static void *early;
+__attribute__((constructor)) static void allocate_before_main(void) { early = malloc(4088); }
+SITE(s_late, "alloc::frees_early_block");
+Test(alloc, block_allocated_before_main_freed_in_a_measured_function) {
+    MEASURED(s_late, {
+        free(early);
+        void *volatile p = malloc(1000);
+        free(p);
+    });
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::frees_early_block", &r));
+    cr_assert_eq(r.bytes_total, 1000);
+    cr_assert_eq(r.allocs, 1);
+    cr_assert_eq(r.peak_bytes, 0, "live never rose above the entry level (4088 freed first)");
+    thousand();
+    cr_assert(figures("alloc::thousand", &r));
+    cr_assert_eq(r.peak_bytes, 1000);
+}
+
+Test(alloc, runtime_allocations_are_not_counted) {
+    MEASURED(s_thousand, {
+        struct hp_report r;
+        hp_report_collect(&r); /* allocates through the runtime */
+        hp_report_free(&r);
+    });
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::thousand", &r));
+    cr_assert_eq(r.allocs, 0);
+}
+
+SITE(s_forked, "alloc::in_child");
+Test(alloc, fork_child_keeps_working_and_reports, .timeout = 20) {
+    thousand();
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        MEASURED(s_forked, {
+            void *volatile p = malloc(2008);
+            free(p);
+        });
+        struct hp_alloc_row r;
+        int ok = figures("alloc::in_child", &r) && r.bytes_total == 2008 &&
+                 figures("alloc::thousand", &r) && r.calls == 1;
+        _exit(ok ? 0 : 1);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+    thousand();
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::thousand", &r));
+    cr_assert_eq(r.calls, 2);
+    cr_assert_not(figures("alloc::in_child", &r));
+}
+
+Test(alloc, tracking_off_counts_nothing) {
+    hotpath_alloc_tracking(0);
+    thousand();
+    struct hp_report r;
+    hp_report_collect(&r);
+    cr_assert_not(r.alloc);
+    cr_assert_eq(r.narows, 0);
+    hp_report_free(&r);
+}
