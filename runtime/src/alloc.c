@@ -44,19 +44,51 @@ void hp_free(void *p) { __libc_free(p); }
 /* Counting                                                                 */
 /* ======================================================================== */
 
+/*
+ * malloc_usable_size(p), read from glibc's chunk header without the call:
+ * the size word before the block, less the header (8 bytes, 16 for a chunk
+ * of its own mapping). A start-up check compares it with
+ * malloc_usable_size and falls back to the call if they ever disagree.
+ */
+static bool header_ok;
+
+static inline size_t usable_size(void *p) {
+    if (HP_LIKELY(header_ok)) {
+        size_t word = ((const size_t *)p)[-1];
+        return (word & ~(size_t)7) - ((word & 2) ? 16 : 8);
+    }
+    return malloc_usable_size(p);
+}
+
+static void check_header_layout(void) {
+    static const size_t sizes[] = {1, 24, 25, 1000, 4088, 100000, 300000};
+    bool ok = true;
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        void *p = __libc_malloc(sizes[i]);
+        header_ok = true;
+        size_t mine = p ? usable_size(p) : 0;
+        header_ok = false;
+        if (p && mine != malloc_usable_size(p))
+            ok = false;
+        __libc_free(p);
+    }
+    header_ok = ok;
+}
+
+/* The calling thread's counters, or NULL when this allocation is not the
+ * program's (tracking off, or the runtime at work). */
 static inline struct hp_alloc_thread *counters(void) {
-    if (HP_LIKELY(!hp_alloc_on) || hp_tls.busy)
+    if (hp_tls.busy)
         return NULL;
-    struct hp_thread *t = hp_tls.thread;
-    if (HP_UNLIKELY(!t) && !(t = hp_thread_get()))
+    if (HP_UNLIKELY(!hp_tls.thread) && !hp_thread_get())
         return NULL;
-    return &t->alloc;
+    return &hp_tls.alloc;
 }
 
 static inline void *counted(void *p) {
     struct hp_alloc_thread *a;
     if (p && (a = counters())) {
-        size_t sz = malloc_usable_size(p);
+        size_t sz = usable_size(p);
         HP_ADD(a->bytes, sz);
         HP_ADD(a->count, 1);
         a->live += (int64_t)sz;
@@ -72,7 +104,7 @@ static inline void *counted(void *p) {
 static inline void uncount(void *p) {
     struct hp_alloc_thread *a;
     if (p && (a = counters())) {
-        a->live -= (int64_t)malloc_usable_size(p);
+        a->live -= (int64_t)usable_size(p);
         a->live_count--;
     }
 }
@@ -81,21 +113,37 @@ static inline void uncount(void *p) {
 /* The interposed allocator                                                 */
 /* ======================================================================== */
 
-HP_API void *malloc(size_t n) { return counted(__libc_malloc(n)); }
+/* Each entry point tests the switch first, so that with tracking off it
+ * is one load and a tail call to glibc. */
+#define FORWARD_IF_OFF(call)                                                                       \
+    do {                                                                                           \
+        if (HP_LIKELY(!hp_alloc_on))                                                               \
+            return call;                                                                           \
+    } while (0)
+
+HP_API void *malloc(size_t n) {
+    FORWARD_IF_OFF(__libc_malloc(n));
+    return counted(__libc_malloc(n));
+}
 
 /* glibc's calloc checks n * size for overflow and returns NULL: nothing
  * is counted then. */
-HP_API void *calloc(size_t n, size_t size) { return counted(__libc_calloc(n, size)); }
+HP_API void *calloc(size_t n, size_t size) {
+    FORWARD_IF_OFF(__libc_calloc(n, size));
+    return counted(__libc_calloc(n, size));
+}
 
 HP_API void free(void *p) {
-    uncount(p);
+    if (HP_UNLIKELY(hp_alloc_on))
+        uncount(p);
     __libc_free(p);
 }
 
 /* Counted as freeing the old block and allocating the new one. */
 HP_API void *realloc(void *p, size_t n) {
+    FORWARD_IF_OFF(__libc_realloc(p, n));
     struct hp_alloc_thread *a = p ? counters() : NULL;
-    size_t old = a ? malloc_usable_size(p) : 0;
+    size_t old = a ? usable_size(p) : 0;
     void *q = __libc_realloc(p, n);
     if (a && (q || n == 0)) { /* realloc(p, 0) frees p */
         a->live -= (int64_t)old;
@@ -113,7 +161,10 @@ HP_API void *reallocarray(void *p, size_t n, size_t size) {
     return realloc(p, total);
 }
 
-HP_API void *memalign(size_t align, size_t n) { return counted(__libc_memalign(align, n)); }
+HP_API void *memalign(size_t align, size_t n) {
+    FORWARD_IF_OFF(__libc_memalign(align, n));
+    return counted(__libc_memalign(align, n));
+}
 
 HP_API void *aligned_alloc(size_t align, size_t n) {
     if (align == 0 || (align & (align - 1)) != 0) {
@@ -133,8 +184,14 @@ HP_API int posix_memalign(void **out, size_t align, size_t n) {
     return 0;
 }
 
-HP_API void *valloc(size_t n) { return counted(__libc_valloc(n)); }
-HP_API void *pvalloc(size_t n) { return counted(__libc_pvalloc(n)); }
+HP_API void *valloc(size_t n) {
+    FORWARD_IF_OFF(__libc_valloc(n));
+    return counted(__libc_valloc(n));
+}
+HP_API void *pvalloc(size_t n) {
+    FORWARD_IF_OFF(__libc_pvalloc(n));
+    return counted(__libc_pvalloc(n));
+}
 
 /* ======================================================================== */
 /* Per-call figures                                                         */
@@ -145,6 +202,9 @@ HP_API void *pvalloc(size_t n) { return counted(__libc_pvalloc(n)); }
 static _Atomic uint32_t generation = 1;
 
 void hp_alloc_enable(bool on) {
+    static pthread_once_t checked = PTHREAD_ONCE_INIT;
+    if (on)
+        pthread_once(&checked, check_header_layout);
     if (on && !hp_alloc_on)
         atomic_fetch_add(&generation, 1);
     hp_alloc_on = on;
@@ -158,7 +218,7 @@ HP_API int hotpath_alloc_tracking(int on) {
 }
 
 void hp_alloc_frame_begin(struct hp_frame *f) {
-    struct hp_alloc_thread *a = &hp_tls.thread->alloc;
+    struct hp_alloc_thread *a = &hp_tls.alloc;
     f->bytes0 = HP_LOAD(a->bytes);
     f->count0 = HP_LOAD(a->count);
     f->live0 = a->live;
@@ -196,7 +256,7 @@ static struct hp_alloc_stats *alloc_stats(struct hp_site_stats *st) {
 void hp_alloc_frame_end(struct hp_frame *f, struct hp_site_stats *st, bool outermost) {
     if (f->alloc_gen != atomic_load_explicit(&generation, memory_order_relaxed))
         return;
-    struct hp_alloc_thread *a = &hp_tls.thread->alloc;
+    struct hp_alloc_thread *a = &hp_tls.alloc;
     uint64_t cum_bytes = HP_LOAD(a->bytes) - f->bytes0, cum_count = HP_LOAD(a->count) - f->count0;
     int64_t peak = a->peak - f->live0, peak_count = a->peak_count - f->live_count0;
     uint64_t bytes = cum_bytes, count = cum_count;
@@ -231,7 +291,7 @@ void hp_alloc_frame_end(struct hp_frame *f, struct hp_site_stats *st, bool outer
 
 void hp_alloc_frame_drop(struct hp_frame *f) {
     if (f->alloc_gen == atomic_load_explicit(&generation, memory_order_relaxed))
-        restore_peaks(&hp_tls.thread->alloc, f);
+        restore_peaks(&hp_tls.alloc, f);
 }
 
 void hp_alloc_agg_add(struct hp_alloc_agg *agg, const struct hp_alloc_stats *st) {

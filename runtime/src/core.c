@@ -175,6 +175,7 @@ static struct hp_thread *thread_init(void) {
         return NULL;
     }
     t->stack = stack;
+    t->alloc = &hp_tls.alloc;
     pthread_mutex_lock(&hp_lock);
     t->next = hp_reg.threads;
     if (t->next)
@@ -244,7 +245,8 @@ static void thread_exit(void *arg) {
             hp_agg_add_stats(agg, s);
     }
     hp_reg.dropped += t->dropped;
-    hp_reg.alloc_bytes += HP_LOAD(t->alloc.bytes);
+    hp_reg.alloc_bytes += HP_LOAD(t->alloc->bytes);
+    HP_STORE(t->alloc->bytes, 0); /* counted now; a fresh state starts again from 0 */
     if (t->prev)
         t->prev->next = t->next;
     else
@@ -456,7 +458,7 @@ HP_API void hotpath_exit(struct hotpath_site *site, uint64_t token) {
 uint64_t hp_alloc_bytes_locked(void) {
     uint64_t sum = hp_reg.alloc_bytes;
     for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
-        sum += HP_LOAD(t->alloc.bytes);
+        sum += HP_LOAD(t->alloc->bytes);
     return sum;
 }
 

@@ -106,7 +106,7 @@ struct hp_thread {
     struct hp_site_stats *_Atomic stats; /* every stats block of this thread */
     struct hp_thread *prev, *next;       /* live threads, under hp_lock */
     uint64_t dropped; /* measurements lost to depth overflow */
-    struct hp_alloc_thread alloc;
+    struct hp_alloc_thread *alloc; /* the thread's counters, in its TLS */
 };
 
 /* The hot fields, in initial-exec TLS so that reaching them costs one
@@ -118,6 +118,7 @@ struct hp_tls {
     struct hp_frame *stack;
     struct hp_thread *thread;
     int busy; /* the runtime is running on this thread: do not measure or count */
+    struct hp_alloc_thread alloc;
 };
 extern __thread struct hp_tls hp_tls __attribute__((tls_model("initial-exec")));
 
