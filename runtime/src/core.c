@@ -370,6 +370,15 @@ static inline bool frame_is_stale(const struct hp_frame *f, uintptr_t sp, const 
     return f->sp < sp || (f->sp == sp && f->ra == ra);
 }
 
+/* What a main site asks for, unless the environment said otherwise. */
+static void apply_main_flags(uint32_t flags) {
+    if (!(flags & HOTPATH_FLAG_ALLOC) || (hp_config.from_env & (1u << HP_OPT_alloc)))
+        return;
+    if (!(hp_config.from_env & (1u << HP_OPT_alloc_cumulative)))
+        hp_alloc_cumulative = flags & HOTPATH_FLAG_ALLOC_CUMULATIVE;
+    hp_alloc_enable(true);
+}
+
 static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, uintptr_t sp,
                                                      const void *ra) {
     if (hp_tls.busy)
@@ -389,18 +398,23 @@ static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, 
     struct hp_site_stats *st = thread_stats(t, site, id);
     if (!st)
         return 0;
+    bool first = false;
+    if (site->kind == HOTPATH_KIND_MAIN) {
+        pthread_mutex_lock(&hp_lock);
+        first = hp_window.name == NULL && !hp_report_done();
+        if (first) {
+            hp_window.name = site->name;
+            hp_window.percentiles = site->percentiles;
+            hp_window.alloc_bytes0 = hp_alloc_bytes_locked();
+        }
+        pthread_mutex_unlock(&hp_lock);
+        if (first)
+            apply_main_flags(site->flags);
+    }
     if (hp_alloc_on)
         hp_alloc_frame_begin(&hp_tls.stack[hp_tls.depth]);
     if (site->kind != HOTPATH_KIND_MAIN)
         return push(st, site, sp, ra, false);
-    pthread_mutex_lock(&hp_lock);
-    bool first = hp_window.name == NULL && !hp_report_done();
-    if (first) {
-        hp_window.name = site->name;
-        hp_window.percentiles = site->percentiles;
-        hp_window.alloc_bytes0 = hp_alloc_bytes_locked();
-    }
-    pthread_mutex_unlock(&hp_lock);
     uint64_t token = push(st, site, sp, ra, false);
     if (first)
         hp_window.start = hp_tls.stack[token - 1].start;

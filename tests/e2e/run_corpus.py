@@ -15,9 +15,17 @@ against the program's own expectations, written in its comments:
     // EXPECT row NAME total_ns<=$window   $window: the report's total_ns
     // EXPECT row NAME self_ns<=NAME2.total_ns   another row's field
     // EXPECT norow NAME               no row named NAME
+    // EXPECT row NAME total_ns<2*NAME.avg_ns   a right side may be scaled: N*token
     // EXPECT main NAME                the report's "main" is NAME ("null": none)
+    // EXPECT percentiles 50,95,99.9   the report's percentiles, in order
     // EXPECT rows N                   exactly N rows
     // SKIP-IF-OPT: -O0                not built at these levels (reason after)
+    // SKIP-IF-CC: clang               not built when the compiler's name contains
+                                       one of these words (e.g. GNU C extensions)
+    // PLUGIN-ARGS: include=REGEX      plugin arguments, each passed as
+                                       --plugin-arg-format with {} replaced
+                                       (default -fplugin-arg-hotpath-{})
+    // LINK: -ldl                      extra link flags
 
 Prints one line per program and a closing "N passed, N failed" line; exits 1
 if anything failed.
@@ -44,7 +52,8 @@ COND = re.compile(r"^([A-Za-z_0-9.]+)(>=|<=|!=|=|>|<)(\S+)$")
 def directives(src):
     out = []
     for line in open(src, encoding="utf-8"):
-        m = re.search(r"//\s*(ARGS|EXPECT|SKIP-IF-OPT|LINK):\s?(.*)$", line) or re.search(
+        m = re.search(r"//\s*(ARGS|EXPECT|SKIP-IF-OPT|SKIP-IF-CC|PLUGIN-ARGS|LINK):\s?(.*)$",
+                      line) or re.search(
             r"//\s*(EXPECT)\s+(.*)$", line)
         if m:
             out.append((m.group(1), m.group(2).strip()))
@@ -58,6 +67,9 @@ def field(row, name):
 
 
 def value_of(token, report, rows):
+    scale = re.fullmatch(r"(\d+(?:\.\d+)?)\*(\S+)", token)
+    if scale:
+        return float(scale.group(1)) * value_of(scale.group(2), report, rows)
     if token == "$window":
         return report["total_ns"]
     if re.fullmatch(r"-?\d+(\.\d+)?", token):
@@ -75,6 +87,10 @@ def check(expect, report):
     if kind == "main":
         want = None if parts[1] == "null" else parts[1]
         return None if report["main"] == want else "main is %r, expected %r" % (report["main"], want)
+    if kind == "percentiles":
+        want = [float(x) for x in parts[1].split(",")] if len(parts) > 1 else []
+        got = [float(x) for x in report.get("percentiles", [])]
+        return None if got == want else "percentiles are %s, expected %s" % (got, want)
     if kind == "rows":
         n = len(report["functions"])
         return None if n == int(parts[1]) else "%d rows, expected %s" % (n, parts[1])
@@ -100,6 +116,19 @@ def run(cmd, env=None, timeout=120):
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
 
 
+def join_dash_values(argv, keys):
+    """argparse takes "--opt -O2" for two options: glue such values on ("--opt=-O2")."""
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] in keys and i + 1 < len(argv):
+            out.append(argv[i] + "=" + argv[i + 1])
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cc", required=True)
@@ -111,7 +140,9 @@ def main():
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--only", default=None, help="regex of program names")
-    a = ap.parse_args()
+    ap.add_argument("--plugin-arg-format", default="-fplugin-arg-hotpath-{}",
+                    help="how one PLUGIN-ARGS word is passed to the compiler")
+    a = ap.parse_args(join_dash_values(sys.argv[1:], ("--plugin-flags", "--opt", "--plugin-arg-format")))
     for k in ("include", "lib", "corpus", "work"):
         setattr(a, k, os.path.abspath(getattr(a, k)))
     os.makedirs(a.work, exist_ok=True)
@@ -129,11 +160,16 @@ def main():
         extra = [x for k, v in d if k == "ARGS" for x in shlex.split(v)]
         link = [x for k, v in d if k == "LINK" for x in shlex.split(v)]
         cc = a.cxx if fname.endswith(".cpp") else a.cc
+        cc_name = os.path.basename(shlex.split(cc)[0])
+        if any(k == "SKIP-IF-CC" and any(w in cc_name for w in v.split()) for k, v in d):
+            continue
+        plugin_args = [a.plugin_arg_format.replace("{}", x)
+                       for k, v in d if k == "PLUGIN-ARGS" for x in shlex.split(v)]
         errors = []
         exe_i = os.path.join(a.work, stem + ".instr")
         exe_r = os.path.join(a.work, stem + ".ref")
         base = [cc, a.opt, "-g", "-I", a.include] + extra
-        ci = run(base + plugin + [fname, a.lib, "-lpthread", "-lm"] + link + ["-o", exe_i])
+        ci = run(base + plugin + plugin_args + [fname, a.lib, "-lpthread", "-lm"] + link + ["-o", exe_i])
         cr = run(base + [fname, a.lib, "-lpthread", "-lm"] + link + ["-o", exe_r]) if ci.returncode == 0 else ci
         if ci.returncode != 0 or cr.returncode != 0:
             errors.append("compile failed:\n" + (ci.stderr if ci.returncode else cr.stderr))

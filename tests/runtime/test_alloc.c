@@ -349,3 +349,37 @@ Test(alloc, tracking_off_counts_nothing) {
     cr_assert_eq(r.narows, 0);
     hp_report_free(&r);
 }
+
+/* A main site can ask for tracking (hotpath::main(..., "alloc")); the
+ * environment wins. */
+static void untracked(void) {
+    hotpath_alloc_tracking(0);
+    unsetenv("HOTPATH_ALLOC");
+    hp_config_load(stderr);
+}
+TestSuite(alloc_main, .init = untracked);
+
+Test(alloc_main, a_main_flag_turns_tracking_on) {
+    static struct hotpath_site m = {"alloc::main", __FILE__, __LINE__, HOTPATH_KIND_MAIN,
+                                    0, HOTPATH_FLAG_ALLOC | HOTPATH_FLAG_ALLOC_CUMULATIVE,
+                                    NULL, {0, 0}};
+    cr_assert_not(hp_alloc_on);
+    uint64_t t = hotpath_enter(&m);
+    cr_assert(hp_alloc_on);
+    cr_assert(hp_alloc_cumulative);
+    outer();
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::outer", &r));
+    cr_assert_eq(r.bytes_total, 3008);
+    hotpath_exit(&m, t);
+}
+
+Test(alloc_main, the_environment_wins_over_the_main_flag) {
+    setenv("HOTPATH_ALLOC", "off", 1);
+    hp_config_load(stderr);
+    static struct hotpath_site m = {"alloc::main", __FILE__, __LINE__, HOTPATH_KIND_MAIN,
+                                    0, HOTPATH_FLAG_ALLOC, NULL, {0, 0}};
+    uint64_t t = hotpath_enter(&m);
+    cr_assert_not(hp_alloc_on);
+    hotpath_exit(&m, t);
+}

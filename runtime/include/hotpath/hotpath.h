@@ -39,18 +39,24 @@ enum hotpath_site_kind {
 /*
  * One per instrumented function or block, in static, writable storage.
  * Emitters fill name, file, line, kind and (for HOTPATH_KIND_MAIN only)
- * percentiles, and zero everything else. The runtime owns id and reserved.
+ * percentiles and flags, and zero everything else. The runtime owns id and
+ * reserved. The environment (HOTPATH_PERCENTILES, HOTPATH_ALLOC...) wins
+ * over what a main site asks for.
  *
  * Layout (x86-64, 56 bytes): ptr name, ptr file, u32 line, u32 kind,
  * u32 id, u32 flags, ptr percentiles, u64 reserved[2].
  */
+/* Site flags (emitters set them on HOTPATH_KIND_MAIN sites only). */
+#define HOTPATH_FLAG_ALLOC 1u            /* turn allocation tracking on */
+#define HOTPATH_FLAG_ALLOC_CUMULATIVE 2u /* ... counting callees' allocations */
+
 struct hotpath_site {
     const char *name;        /* report name: "stem::function" or a label */
     const char *file;        /* source file as given to the compiler */
     uint32_t line;           /* line of the function or block */
     uint32_t kind;           /* enum hotpath_site_kind */
     uint32_t id;             /* 0 until registered; runtime-owned */
-    uint32_t flags;          /* reserved for emitters; zero */
+    uint32_t flags;          /* HOTPATH_FLAG_*: main sites only; else zero */
     const char *percentiles; /* MAIN only: "50,95,99" or NULL (default 95) */
     uint64_t reserved[2];    /* runtime-owned; zero */
 };
