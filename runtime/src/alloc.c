@@ -36,9 +36,15 @@ extern void *__libc_pvalloc(size_t);
 
 bool hp_alloc_on, hp_alloc_cumulative;
 
+#ifndef HOTPATH_NO_ALLOC_HOOKS
 void *hp_calloc(size_t n, size_t size) { return __libc_calloc(n, size); }
 void *hp_realloc(void *p, size_t size) { return __libc_realloc(p, size); }
 void hp_free(void *p) { __libc_free(p); }
+#else
+void *hp_calloc(size_t n, size_t size) { return calloc(n, size); }
+void *hp_realloc(void *p, size_t size) { return realloc(p, size); }
+void hp_free(void *p) { free(p); }
+#endif
 
 /* ======================================================================== */
 /* Counting                                                                 */
@@ -112,6 +118,10 @@ static inline void uncount(void *p) {
 /* ======================================================================== */
 /* The interposed allocator                                                 */
 /* ======================================================================== */
+
+/* Builds under a sanitizer, which brings its own malloc, leave them out
+ * (-DHOTPATH_NO_ALLOC_HOOKS); allocation tracking then sees nothing. */
+#ifndef HOTPATH_NO_ALLOC_HOOKS
 
 /* Each entry point tests the switch first, so that with tracking off it
  * is one load and a tail call to glibc. */
@@ -192,6 +202,7 @@ HP_API void *pvalloc(size_t n) {
     FORWARD_IF_OFF(__libc_pvalloc(n));
     return counted(__libc_pvalloc(n));
 }
+#endif /* HOTPATH_NO_ALLOC_HOOKS */
 
 /* ======================================================================== */
 /* Per-call figures                                                         */
