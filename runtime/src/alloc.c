@@ -23,6 +23,7 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
@@ -228,7 +229,28 @@ HP_API int hotpath_alloc_tracking(int on) {
     return was;
 }
 
-void hp_alloc_frame_begin(struct hp_frame *f) {
+/* The frame at depth d, its stack mapped on the thread's first use. */
+static struct hp_alloc_frame *frame_at(uint32_t d) {
+    struct hp_thread *t = hp_tls.thread;
+    if (!t->alloc_stack) {
+        void *m = mmap(NULL, HP_MAX_DEPTH * sizeof(struct hp_alloc_frame), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED)
+            return NULL;
+        t->alloc_stack = m;
+    }
+    return &t->alloc_stack[d];
+}
+
+void hp_alloc_thread_exit(struct hp_thread *t) {
+    if (t->alloc_stack)
+        munmap(t->alloc_stack, HP_MAX_DEPTH * sizeof(struct hp_alloc_frame));
+}
+
+void hp_alloc_frame_begin(uint32_t d) {
+    struct hp_alloc_frame *f = frame_at(d);
+    if (!f)
+        return;
     struct hp_alloc_thread *a = &hp_tls.alloc;
     f->bytes0 = HP_LOAD(a->bytes);
     f->count0 = HP_LOAD(a->count);
@@ -237,7 +259,7 @@ void hp_alloc_frame_begin(struct hp_frame *f) {
     f->saved_peak = a->peak;
     f->saved_peak_count = a->peak_count;
     f->child_bytes = f->child_count = 0;
-    f->alloc_gen = atomic_load_explicit(&generation, memory_order_relaxed);
+    f->gen = atomic_load_explicit(&generation, memory_order_relaxed);
     a->peak = a->live; /* this call's window starts here */
     a->peak_count = a->live_count;
 }
@@ -245,7 +267,7 @@ void hp_alloc_frame_begin(struct hp_frame *f) {
 /* Gives the enclosing window back its peaks: with this call's peak in
  * cumulative mode, without it (but with what it left allocated) in
  * exclusive mode. */
-static void restore_peaks(struct hp_alloc_thread *a, const struct hp_frame *f) {
+static void restore_peaks(struct hp_alloc_thread *a, const struct hp_alloc_frame *f) {
     int64_t p = hp_alloc_cumulative ? a->peak : a->live;
     int64_t c = hp_alloc_cumulative ? a->peak_count : a->live_count;
     a->peak = p > f->saved_peak ? p : f->saved_peak;
@@ -264,8 +286,17 @@ static struct hp_alloc_stats *alloc_stats(struct hp_site_stats *st) {
     return s;
 }
 
-void hp_alloc_frame_end(struct hp_frame *f, struct hp_site_stats *st, bool outermost) {
-    if (f->alloc_gen != atomic_load_explicit(&generation, memory_order_relaxed))
+/* Whether the frame at depth d has figures of the current generation. */
+static struct hp_alloc_frame *current_frame(uint32_t d) {
+    struct hp_alloc_frame *s = hp_tls.thread->alloc_stack;
+    if (!s || s[d].gen != atomic_load_explicit(&generation, memory_order_relaxed))
+        return NULL;
+    return &s[d];
+}
+
+void hp_alloc_frame_end(uint32_t d, struct hp_site_stats *st, bool outermost) {
+    struct hp_alloc_frame *f = current_frame(d);
+    if (!f)
         return;
     struct hp_alloc_thread *a = &hp_tls.alloc;
     uint64_t cum_bytes = HP_LOAD(a->bytes) - f->bytes0, cum_count = HP_LOAD(a->count) - f->count0;
@@ -276,7 +307,7 @@ void hp_alloc_frame_end(struct hp_frame *f, struct hp_site_stats *st, bool outer
         count -= f->child_count;
     }
     restore_peaks(a, f);
-    if (f > hp_tls.stack) {
+    if (d > 0) {
         f[-1].child_bytes += cum_bytes;
         f[-1].child_count += cum_count;
     }
@@ -300,8 +331,9 @@ void hp_alloc_frame_end(struct hp_frame *f, struct hp_site_stats *st, bool outer
     HP_ADD(s->hist[hp_hist_index(bytes)], 1);
 }
 
-void hp_alloc_frame_drop(struct hp_frame *f) {
-    if (f->alloc_gen == atomic_load_explicit(&generation, memory_order_relaxed))
+void hp_alloc_frame_drop(uint32_t d) {
+    struct hp_alloc_frame *f = current_frame(d);
+    if (f)
         restore_peaks(&hp_tls.alloc, f);
 }
 

@@ -261,6 +261,7 @@ static void thread_exit(void *arg) {
         hp_free(s);
     }
     munmap(t->stack, HP_MAX_DEPTH * sizeof(struct hp_frame));
+    hp_alloc_thread_exit(t);
     hp_free(t->by_id);
     hp_free(t);
     hp_tls.busy--;
@@ -344,7 +345,7 @@ static void drop_frames_from(uint32_t d) {
         struct hp_frame *f = &hp_tls.stack[--hp_tls.depth];
         f->st->active--;
         if (hp_alloc_on)
-            hp_alloc_frame_drop(f);
+            hp_alloc_frame_drop(hp_tls.depth);
     }
 }
 
@@ -412,7 +413,7 @@ static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, 
             apply_main_flags(site->flags);
     }
     if (hp_alloc_on)
-        hp_alloc_frame_begin(&hp_tls.stack[hp_tls.depth]);
+        hp_alloc_frame_begin(hp_tls.depth);
     if (site->kind != HOTPATH_KIND_MAIN)
         return push(st, site, sp, ra, false);
     uint64_t token = push(st, site, sp, ra, false);
@@ -444,7 +445,7 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
     if (needs_fold(f->st))
         fold_histogram(f->st);
     if (hp_alloc_on)
-        hp_alloc_frame_end(f, f->st, f->st->active == 1);
+        hp_alloc_frame_end(d - 1, f->st, f->st->active == 1);
     pop(now);
     if (main_window) {
         hp_window.end = now;

@@ -83,12 +83,16 @@ struct hp_frame {
     uint64_t child; /* ticks spent in measured callees */
     uintptr_t sp;   /* stack pointer in hotpath_enter, to find frames longjmp skipped */
     const void *ra; /* the enter call's return address, for the same purpose */
-    /* Allocation tracking only (alloc.c): the thread's counters at entry,
-     * the enclosing window's peaks, and what measured callees allocated. */
+};
+
+/* Allocation tracking's part of a frame, in a stack of its own (same
+ * depth) so that the timing frame stays small: the thread's counters at
+ * entry, the enclosing window's peaks, what measured callees allocated. */
+struct hp_alloc_frame {
     uint64_t bytes0, count0;
     int64_t live0, live_count0, saved_peak, saved_peak_count;
     uint64_t child_bytes, child_count;
-    uint32_t alloc_gen; /* tracking generation the figures were taken in */
+    uint32_t gen; /* tracking generation the figures were taken in */
 };
 
 /* Allocation counters of one thread, written by that thread only. */
@@ -107,6 +111,7 @@ struct hp_thread {
     struct hp_thread *prev, *next;       /* live threads, under hp_lock */
     uint64_t dropped; /* measurements lost to depth overflow */
     struct hp_alloc_thread *alloc; /* the thread's counters, in its TLS */
+    struct hp_alloc_frame *alloc_stack; /* HP_MAX_DEPTH, mapped on first use */
 };
 
 /* The hot fields, in initial-exec TLS so that reaching them costs one
@@ -150,11 +155,14 @@ void hp_update_fast(void);
 extern bool hp_alloc_on, hp_alloc_cumulative;
 void hp_alloc_enable(bool on);
 struct hp_thread *hp_thread_get(void); /* creates the calling thread's state */
-void hp_alloc_frame_begin(struct hp_frame *f);
-/* Ends f's allocation window and records it into st (outermost: no other
- * activation of the site is open on the thread). */
-void hp_alloc_frame_end(struct hp_frame *f, struct hp_site_stats *st, bool outermost);
-void hp_alloc_frame_drop(struct hp_frame *f);
+/* Opens the allocation window of the frame at depth d (d = hp_tls.depth:
+ * the frame about to be pushed). */
+void hp_alloc_frame_begin(uint32_t d);
+/* Ends the window of the frame at depth d and records it into st
+ * (outermost: no other activation of the site is open on the thread). */
+void hp_alloc_frame_end(uint32_t d, struct hp_site_stats *st, bool outermost);
+void hp_alloc_frame_drop(uint32_t d);
+void hp_alloc_thread_exit(struct hp_thread *t);
 void hp_alloc_agg_add(struct hp_alloc_agg *agg, const struct hp_alloc_stats *s);
 void hp_alloc_agg_merge(struct hp_alloc_agg *agg, const struct hp_alloc_agg *m);
 
