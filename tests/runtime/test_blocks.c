@@ -90,6 +90,27 @@ Test(blocks, blocks_in_a_loop_and_nested) {
     cr_assert_eq(hp_tls.depth, 0u);
 }
 
+static __attribute__((noinline)) void measured_callee(void) {
+    static struct hotpath_site s = HOTPATH_SITE_INIT("callee", HOTPATH_KIND_FUNCTION);
+    uint64_t t = hotpath_enter(&s);
+    volatile char pad[64]; /* a frame of some size */
+    pad[0] = 1;
+    (void)pad[0];
+    hotpath_exit(&s, t);
+}
+
+/* A measured call inside a block must not make the block look abandoned
+ * (built at -O0 too, where nothing is inlined unless forced). */
+Test(blocks, calls_inside_a_block_keep_it_open) {
+    HOTPATH_BLOCK("outer_block") {
+        for (int i = 0; i < 10; i++)
+            measured_callee();
+        cr_assert_eq(hp_tls.depth, 1u);
+    }
+    cr_assert_eq(calls_of("outer_block"), 1u);
+    cr_assert_eq(calls_of("callee"), 10u);
+}
+
 Test(blocks, a_block_site_is_static_per_use) {
     for (int i = 0; i < 3; i++)
         HOTPATH_BLOCK("same") { (void)i; }

@@ -134,8 +134,11 @@ namespace detail {
 struct block_guard {
     struct hotpath_site *site;
     uint64_t token;
-    explicit block_guard(struct hotpath_site *s) noexcept : site(s), token(hotpath_enter(s)) {}
-    ~block_guard() { hotpath_exit(site, token); }
+    /* always_inline: the measurement must be opened from the function that
+     * holds the block (the runtime compares stack pointers, see usage.md) */
+    __attribute__((always_inline)) explicit block_guard(struct hotpath_site *s) noexcept
+        : site(s), token(hotpath_enter(s)) {}
+    __attribute__((always_inline)) ~block_guard() { hotpath_exit(site, token); }
     block_guard(const block_guard &) = delete;
     block_guard &operator=(const block_guard &) = delete;
     explicit operator bool() const noexcept { return true; }
@@ -154,11 +157,13 @@ struct hotpath_block_guard_ {
     uint64_t token;
     int once;
 };
-__attribute__((no_instrument_function, unused)) static inline void
+/* always_inline: the measurement must be opened from the function that
+ * holds the block (the runtime compares stack pointers, see usage.md) */
+__attribute__((no_instrument_function, always_inline, unused)) static inline void
 hotpath_block_end_(struct hotpath_block_guard_ *g) {
     hotpath_exit(g->site, g->token);
 }
-__attribute__((no_instrument_function, unused)) static inline struct hotpath_block_guard_
+__attribute__((no_instrument_function, always_inline, unused)) static inline struct hotpath_block_guard_
 hotpath_block_begin_(struct hotpath_site *s) {
     struct hotpath_block_guard_ g = {s, 0, 1};
     g.token = hotpath_enter(s);
