@@ -349,77 +349,126 @@ static const char *kind_name(uint32_t kind) {
     return kind == HOTPATH_KIND_BLOCK ? "block" : "function";
 }
 
-static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
-    const char *nl = pretty ? "\n" : "", *in1 = pretty ? "  " : "", *in2 = pretty ? "    " : "",
-               *in3 = pretty ? "      " : "", *sp = pretty ? " " : "";
-    unsigned long long u;
-    fprintf(out, "{%s%s\"schema\":%s1,%s", nl, in1, sp, nl);
-    fprintf(out, "%s\"main\":%s", in1, sp);
-    if (r->main_name)
-        json_string(out, r->main_name);
+/* A small JSON writer: members of objects nested up to three deep, one per
+ * line when pretty. */
+struct jw {
+    FILE *out;
+    bool pretty;
+    bool first; /* no member written yet in the current object or array */
+};
+
+static void jw_open(struct jw *j, char bracket) {
+    fputc(bracket, j->out);
+    j->first = true;
+}
+
+static void jw_close(struct jw *j, char bracket, int depth) {
+    if (j->pretty && !j->first)
+        fprintf(j->out, "\n%*s", 2 * depth, "");
+    fputc(bracket, j->out);
+    j->first = false;
+}
+
+/* Starts an element at depth; key NULL inside arrays. */
+static void jw_item(struct jw *j, int depth, const char *key) {
+    if (!j->first)
+        fputc(',', j->out);
+    if (j->pretty)
+        fprintf(j->out, "\n%*s", 2 * depth, "");
+    if (key)
+        fprintf(j->out, j->pretty ? "\"%s\": " : "\"%s\":", key);
+    j->first = false;
+}
+
+static void jw_u64(struct jw *j, int depth, const char *key, uint64_t v) {
+    jw_item(j, depth, key);
+    fprintf(j->out, "%llu", (unsigned long long)v);
+}
+
+static void jw_str(struct jw *j, int depth, const char *key, const char *v) {
+    jw_item(j, depth, key);
+    if (v)
+        json_string(j->out, v);
     else
-        fputs("null", out);
-    fprintf(out, ",%s%s\"program\":%s", nl, in1, sp);
-    json_string(out, r->program);
-    u = r->total_ns;
-    fprintf(out, ",%s%s\"total_ns\":%s%llu,%s", nl, in1, sp, u, nl);
-    fprintf(out, "%s\"clock\":%s\"%s\",%s", in1, sp, r->clock, nl);
-    fprintf(out, "%s\"dropped\":%s%llu,%s", in1, sp, (unsigned long long)r->dropped, nl);
-    fprintf(out, "%s\"percentiles\":%s[", in1, sp);
+        fputs("null", j->out);
+}
+
+static void jw_num(struct jw *j, int depth, const char *key, const char *fmt, double v) {
+    jw_item(j, depth, key);
+    fprintf(j->out, fmt, v);
+}
+
+/* {"50": v0, "99.9": v1}, on one line */
+static void jw_percentiles(struct jw *j, int depth, const char *key,
+                           const struct hp_percentiles *pc, const uint64_t *values) {
+    jw_item(j, depth, key);
+    fputc('{', j->out);
+    for (int p = 0; p < pc->n; p++)
+        fprintf(j->out, j->pretty ? "%s\"%g\": %llu" : "%s\"%g\":%llu", p ? (j->pretty ? ", " : ",") : "",
+                pc->p[p], (unsigned long long)values[p]);
+    fputc('}', j->out);
+}
+
+static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
+    struct jw j = {out, pretty, true};
+    jw_open(&j, '{');
+    jw_u64(&j, 1, "schema", 1);
+    jw_str(&j, 1, "main", r->main_name);
+    jw_str(&j, 1, "program", r->program);
+    jw_u64(&j, 1, "total_ns", r->total_ns);
+    jw_str(&j, 1, "clock", r->clock);
+    jw_u64(&j, 1, "dropped", r->dropped);
+    jw_item(&j, 1, "percentiles");
+    jw_open(&j, '[');
     for (int i = 0; i < r->percentiles.n; i++)
         fprintf(out, "%s%g", i ? "," : "", r->percentiles.p[i]);
-    fprintf(out, "],%s%s\"functions\":%s[", nl, in1, sp);
+    fputc(']', out);
+    j.first = false;
+    jw_item(&j, 1, "functions");
+    jw_open(&j, '[');
     for (size_t i = 0; i < r->nrows; i++) {
         const struct hp_row *row = &r->rows[i];
-        fprintf(out, "%s%s%s{%s%s\"name\":%s", i ? "," : "", nl, in2, nl, in3, sp);
-        json_string(out, row->name);
-        fprintf(out, ",%s%s\"kind\":%s\"%s\",%s%s\"file\":%s", nl, in3, sp, kind_name(row->kind),
-                nl, in3, sp);
-        json_string(out, row->file);
-        fprintf(out, ",%s%s\"line\":%s%u", nl, in3, sp, row->line);
-#define FIELD(key, v) fprintf(out, ",%s%s\"" key "\":%s%llu", nl, in3, sp, (unsigned long long)(v))
-        FIELD("calls", row->calls);
-        FIELD("min_ns", row->min);
-        FIELD("max_ns", row->max);
-        FIELD("avg_ns", row->avg);
-        FIELD("total_ns", row->total);
-        FIELD("self_ns", row->self);
-#undef FIELD
-        fprintf(out, ",%s%s\"percent_total\":%s%.4f", nl, in3, sp, row->percent_total);
-        fprintf(out, ",%s%s\"percentiles_ns\":%s{", nl, in3, sp);
-        for (int p = 0; p < r->percentiles.n; p++)
-            fprintf(out, "%s\"%g\":%s%llu", p ? "," : "", r->percentiles.p[p], sp,
-                    (unsigned long long)row->pct[p]);
-        fprintf(out, "}%s%s}", nl, in2);
+        jw_item(&j, 2, NULL);
+        jw_open(&j, '{');
+        jw_str(&j, 3, "name", row->name);
+        jw_str(&j, 3, "kind", kind_name(row->kind));
+        jw_str(&j, 3, "file", row->file);
+        jw_u64(&j, 3, "line", row->line);
+        jw_u64(&j, 3, "calls", row->calls);
+        jw_u64(&j, 3, "min_ns", row->min);
+        jw_u64(&j, 3, "max_ns", row->max);
+        jw_u64(&j, 3, "avg_ns", row->avg);
+        jw_u64(&j, 3, "total_ns", row->total);
+        jw_u64(&j, 3, "self_ns", row->self);
+        jw_num(&j, 3, "percent_total", "%.4f", row->percent_total);
+        jw_percentiles(&j, 3, "percentiles_ns", &r->percentiles, row->pct);
+        jw_close(&j, '}', 2);
     }
-    fprintf(out, "%s%s]", r->nrows ? nl : "", r->nrows ? in1 : "");
+    jw_close(&j, ']', 1);
     if (r->alloc) {
-        fprintf(out, ",%s%s\"alloc_mode\":%s\"%s\",%s%s\"alloc_bytes\":%s%llu", nl, in1, sp,
-                r->alloc_cumulative ? "cumulative" : "exclusive", nl, in1, sp,
-                (unsigned long long)r->alloc_bytes);
-        fprintf(out, ",%s%s\"allocations\":%s[", nl, in1, sp);
+        jw_str(&j, 1, "alloc_mode", r->alloc_cumulative ? "cumulative" : "exclusive");
+        jw_u64(&j, 1, "alloc_bytes", r->alloc_bytes);
+        jw_item(&j, 1, "allocations");
+        jw_open(&j, '[');
         for (size_t i = 0; i < r->narows; i++) {
             const struct hp_alloc_row *row = &r->arows[i];
-            fprintf(out, "%s%s%s{%s%s\"name\":%s", i ? "," : "", nl, in2, nl, in3, sp);
-            json_string(out, row->name);
-#define FIELD(key, v) fprintf(out, ",%s%s\"" key "\":%s%llu", nl, in3, sp, (unsigned long long)(v))
-            FIELD("calls", row->calls);
-            FIELD("bytes_avg", row->bytes_avg);
-            FIELD("bytes_total", row->bytes_total);
-            FIELD("peak_live_bytes", row->peak_bytes);
-            FIELD("allocs", row->allocs);
-            FIELD("peak_allocs", row->peak_allocs);
-#undef FIELD
-            fprintf(out, ",%s%s\"percent_bytes\":%s%.4f", nl, in3, sp, row->percent_bytes);
-            fprintf(out, ",%s%s\"bytes_percentiles\":%s{", nl, in3, sp);
-            for (int p = 0; p < r->percentiles.n; p++)
-                fprintf(out, "%s\"%g\":%s%llu", p ? "," : "", r->percentiles.p[p], sp,
-                        (unsigned long long)row->pct[p]);
-            fprintf(out, "}%s%s}", nl, in2);
+            jw_item(&j, 2, NULL);
+            jw_open(&j, '{');
+            jw_str(&j, 3, "name", row->name);
+            jw_u64(&j, 3, "calls", row->calls);
+            jw_u64(&j, 3, "bytes_avg", row->bytes_avg);
+            jw_u64(&j, 3, "bytes_total", row->bytes_total);
+            jw_u64(&j, 3, "peak_live_bytes", row->peak_bytes);
+            jw_u64(&j, 3, "allocs", row->allocs);
+            jw_u64(&j, 3, "peak_allocs", row->peak_allocs);
+            jw_num(&j, 3, "percent_bytes", "%.4f", row->percent_bytes);
+            jw_percentiles(&j, 3, "bytes_percentiles", &r->percentiles, row->pct);
+            jw_close(&j, '}', 2);
         }
-        fprintf(out, "%s%s]", r->narows ? nl : "", r->narows ? in1 : "");
+        jw_close(&j, ']', 1);
     }
-    fprintf(out, "%s}\n", nl);
+    jw_close(&j, '}', 0);
+    fputc('\n', out);
 }
 
 void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format) {
