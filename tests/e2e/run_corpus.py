@@ -134,7 +134,7 @@ def main():
     ap.add_argument("--cc", required=True)
     ap.add_argument("--cxx", required=True)
     ap.add_argument("--plugin-flags", required=True, help="flags that load the plugin")
-    ap.add_argument("--opt", default="-O2")
+    ap.add_argument("--opt", default="-O2", help="optimisation flags, e.g. -O2 or \"-O2 -flto\"")
     ap.add_argument("--include", required=True, help="runtime include directory")
     ap.add_argument("--lib", required=True, help="path of libhotpath.a")
     ap.add_argument("--corpus", required=True)
@@ -168,7 +168,7 @@ def main():
         errors = []
         exe_i = os.path.join(a.work, stem + ".instr")
         exe_r = os.path.join(a.work, stem + ".ref")
-        base = [cc, a.opt, "-g", "-I", a.include] + extra
+        base = [cc] + shlex.split(a.opt) + ["-g", "-I", a.include] + extra
         ci = run(base + plugin + plugin_args + [fname, a.lib, "-lpthread", "-lm"] + link + ["-o", exe_i])
         cr = run(base + [fname, a.lib, "-lpthread", "-lm"] + link + ["-o", exe_r]) if ci.returncode == 0 else ci
         if ci.returncode != 0 or cr.returncode != 0:

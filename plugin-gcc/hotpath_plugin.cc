@@ -1,0 +1,730 @@
+/*
+ * hotpath_plugin.cc — the hotpath GCC plugin: measures the functions a C or
+ * C++ programmer tagged, by calling the hotpath runtime at their entry and
+ * on every way out.
+ *
+ * Use:
+ *   gcc -fplugin=hotpath [-fplugin-arg-hotpath-include=REGEX] file.c -lhotpath
+ *
+ * What it recognises on a function (declaration or definition):
+ *   __attribute__((annotate("hotpath")))                 measure
+ *   __attribute__((annotate("hotpath", "label")))        measure, named "label"
+ *   __attribute__((annotate("hotpath::main", 50, 99.9))) the measured window
+ *   [[hotpath::measure]], [[hotpath::measure("label")]], [[hotpath::main]],
+ *   [[hotpath::main(50, 95, 99)]]                        C2x and C++11 spellings
+ * An annotate attribute with any other string is accepted and ignored, as
+ * Clang does. The plugin also defines __HOTPATH__ in every unit it compiles,
+ * which turns on the macros of <hotpath/hotpath.h>.
+ *
+ * Arguments (-fplugin-arg-hotpath-NAME[=VALUE]):
+ *   include=REGEX  also measure every function whose report name matches
+ *   exclude=REGEX  never measure a function whose report name matches
+ *   verbose        list each measured function (a note at its file:line)
+ *
+ * The rewrite happens on GENERIC, before the front end hands the body to the
+ * gimplifier (PLUGIN_PRE_GENERICIZE), so that the try/finally below gives
+ * the exit call on each return, on falling off the end and, in C++, on an
+ * exception passing through, at every optimisation level:
+ *
+ *   int f(int x) { if (x) return 1; return g(); }
+ * becomes
+ *   static struct hotpath_site __hotpath_site.0 =
+ *       {"file::f", "file.c", 1, HOTPATH_KIND_FUNCTION, 0, 0, 0, {0, 0}};
+ *   int f(int x) {
+ *       uint64_t __hotpath_token = hotpath_enter(&__hotpath_site.0);
+ *       try { if (x) return 1; return g(); }
+ *       finally { hotpath_exit(&__hotpath_site.0, __hotpath_token); }
+ *   }
+ *
+ * Report names: "<file stem>::<function>", qualified in C++ with its
+ * namespaces and classes ("shapes::geo::Circle::area", constructors
+ * "...::Circle::Circle", destructors "...::Circle::~Circle"), templates
+ * without their arguments. A label replaces the whole name.
+ */
+#include "gcc-common.h"
+
+int plugin_is_GPL_compatible;
+
+static struct plugin_info hotpath_plugin_info = {
+    .version = "0.1.0",
+    .help = "Measures functions tagged annotate(\"hotpath\"), [[hotpath::measure]] or\n"
+            "[[hotpath::main]] with the hotpath runtime.\n"
+            "  -fplugin-arg-hotpath-include=REGEX  measure every function whose name matches\n"
+            "  -fplugin-arg-hotpath-exclude=REGEX  never measure a function whose name matches\n"
+            "  -fplugin-arg-hotpath-verbose        list the functions measured\n",
+};
+
+/* ======================================================================== */
+/* Options and per-unit state                                               */
+/* ======================================================================== */
+
+static const char *plugin_name = "hotpath";
+static bool verbose;
+static bool has_include, has_exclude;
+static regex_t include_re, exclude_re;
+
+/* The runtime's ABI (runtime/include/hotpath/hotpath.h). */
+enum hp_kind { HP_NONE = -1, HP_KIND_FUNCTION = 0, HP_KIND_MAIN = 2 };
+#define HP_SITE_SIZE 56
+
+/* Trees kept across functions: garbage-collector roots (see plugin_init). */
+static tree site_type;
+static tree enter_decl;
+static tree exit_decl;
+static tree main_fndecl; /* the unit's hotpath::main, once seen */
+static tree site_fields[8];
+static unsigned site_count;
+
+static const struct ggc_root_tab hotpath_roots[] = {
+    {&site_type, 1, sizeof(tree), &gt_ggc_mx_tree_node, &gt_pch_nx_tree_node},
+    {&enter_decl, 1, sizeof(tree), &gt_ggc_mx_tree_node, &gt_pch_nx_tree_node},
+    {&exit_decl, 1, sizeof(tree), &gt_ggc_mx_tree_node, &gt_pch_nx_tree_node},
+    {&main_fndecl, 1, sizeof(tree), &gt_ggc_mx_tree_node, &gt_pch_nx_tree_node},
+    {&site_fields[0], 8, sizeof(tree), &gt_ggc_mx_tree_node, &gt_pch_nx_tree_node},
+    LAST_GGC_ROOT_TAB,
+};
+
+/* ======================================================================== */
+/* Reading the tags                                                         */
+/* ======================================================================== */
+
+/* What a function's attributes ask for. */
+struct hp_tag {
+    enum hp_kind kind;
+    tree label;       /* STRING_CST, or NULL_TREE */
+    tree percentiles; /* TREE_LIST of numbers (main only), or NULL_TREE */
+    const char *spelling;
+};
+
+static tree strip(tree t) {
+    if (!t)
+        return t;
+    t = tree_strip_any_location_wrapper(t);
+    STRIP_NOPS(t);
+    if (!CONSTANT_CLASS_P(t) && TREE_CODE(t) != ADDR_EXPR)
+        t = fold(t);
+    if (TREE_CODE(t) == ADDR_EXPR && TREE_CODE(TREE_OPERAND(t, 0)) == STRING_CST)
+        t = TREE_OPERAND(t, 0);
+    return t;
+}
+
+static location_t arg_location(tree arg, location_t fallback) {
+    return EXPR_LOCATION_WRAPPER_P(arg) || EXPR_P(arg) ? EXPR_LOC_OR_LOC(arg, fallback) : fallback;
+}
+
+/* The value of a percentile argument, or false with an error. */
+static bool percentile_value(tree arg, double *out, location_t loc, const char *spelling) {
+    loc = arg_location(arg, loc);
+    tree v = strip(arg);
+    if (TREE_CODE(v) == INTEGER_CST && tree_fits_shwi_p(v)) {
+        *out = (double)tree_to_shwi(v);
+    } else if (TREE_CODE(v) == REAL_CST) {
+        char buf[64];
+        real_to_decimal(buf, TREE_REAL_CST_PTR(v), sizeof buf, 0, 1);
+        *out = strtod(buf, NULL);
+    } else {
+        error_at(loc, "percentile given to %qs is not a number", spelling);
+        return false;
+    }
+    if (!(*out >= 0.0 && *out <= 100.0)) {
+        char shown[64];
+        snprintf(shown, sizeof shown, "%g", *out);
+        error_at(loc, "percentile %qs given to %qs is outside 0-100", shown, spelling);
+        return false;
+    }
+    return true;
+}
+
+static bool check_label(tree arg, location_t loc, const char *spelling) {
+    if (TREE_CODE(strip(arg)) == STRING_CST)
+        return true;
+    error_at(arg_location(arg, loc), "the label given to %qs must be a string literal", spelling);
+    return false;
+}
+
+static bool check_percentiles(tree args, location_t loc, const char *spelling) {
+    bool ok = true;
+    double v;
+    for (tree a = args; a; a = TREE_CHAIN(a))
+        ok &= percentile_value(TREE_VALUE(a), &v, loc, spelling);
+    return ok;
+}
+
+/*
+ * Reads one attribute (namespace ns, may be NULL for GNU ones) into tag.
+ * With diagnose, misuse is reported at loc and false returned.
+ */
+static bool read_attribute(const char *ns, const char *name, tree args, struct hp_tag *tag,
+                           bool diagnose, location_t loc) {
+    tag->kind = HP_NONE;
+    tag->label = tag->percentiles = NULL_TREE;
+    if (ns && !strcmp(ns, "hotpath")) {
+        if (!strcmp(name, "measure")) {
+            tag->kind = HP_KIND_FUNCTION;
+            tag->spelling = "hotpath::measure";
+            tag->label = args ? TREE_VALUE(args) : NULL_TREE;
+            return !diagnose || !tag->label || check_label(tag->label, loc, tag->spelling);
+        }
+        if (!strcmp(name, "main")) {
+            tag->kind = HP_KIND_MAIN;
+            tag->spelling = "hotpath::main";
+            tag->percentiles = args;
+            return !diagnose || check_percentiles(args, loc, tag->spelling);
+        }
+        return true;
+    }
+    if ((ns && strcmp(ns, "gnu")) || strcmp(name, "annotate") || !args)
+        return true;
+    tree first = strip(TREE_VALUE(args));
+    if (TREE_CODE(first) != STRING_CST) {
+        if (diagnose)
+            error_at(arg_location(TREE_VALUE(args), loc),
+                     "%<annotate%> attribute requires a string literal as its first argument");
+        return !diagnose;
+    }
+    const char *what = TREE_STRING_POINTER(first);
+    if (!strcmp(what, "hotpath")) {
+        tag->kind = HP_KIND_FUNCTION;
+        tag->spelling = "annotate(\"hotpath\")";
+        tree rest = TREE_CHAIN(args);
+        tag->label = rest ? TREE_VALUE(rest) : NULL_TREE;
+        if (!diagnose)
+            return true;
+        if (rest && TREE_CHAIN(rest)) {
+            error_at(loc, "%qs takes at most one label", tag->spelling);
+            return false;
+        }
+        return !tag->label || check_label(tag->label, loc, tag->spelling);
+    }
+    if (!strcmp(what, "hotpath::main")) {
+        tag->kind = HP_KIND_MAIN;
+        tag->spelling = "annotate(\"hotpath::main\")";
+        tag->percentiles = TREE_CHAIN(args);
+        return !diagnose || check_percentiles(tag->percentiles, loc, tag->spelling);
+    }
+    return true; /* somebody else's annotation */
+}
+
+/* The hotpath tag of a function, from its (already checked) attributes. */
+static struct hp_tag function_tag(tree fndecl) {
+    struct hp_tag tag = {HP_NONE, NULL_TREE, NULL_TREE, NULL}, t;
+    for (tree a = DECL_ATTRIBUTES(fndecl); a; a = TREE_CHAIN(a)) {
+        tree ns = get_attribute_namespace(a);
+        const char *nsname = ns ? IDENTIFIER_POINTER(ns) : NULL;
+        read_attribute(nsname, IDENTIFIER_POINTER(get_attribute_name(a)), TREE_VALUE(a), &t, false,
+                       UNKNOWN_LOCATION);
+        /* main wins over measure; a labelled measure over a plain one */
+        if (t.kind == HP_KIND_MAIN || (t.kind != HP_NONE && tag.kind == HP_NONE) ||
+            (t.kind == tag.kind && t.label && !tag.label))
+            tag = t;
+    }
+    return tag;
+}
+
+/* ======================================================================== */
+/* Attribute handlers                                                       */
+/* ======================================================================== */
+
+/* Where to report an attribute on node: a declaration, or the declaration
+ * of a type (C applies type attributes only at the closing brace). */
+static location_t node_location(tree node) {
+    tree decl = node;
+    if (TYPE_P(node))
+        decl = TYPE_STUB_DECL(node) ? TYPE_STUB_DECL(node) : TYPE_NAME(node);
+    if (decl && DECL_P(decl) && DECL_SOURCE_LOCATION(decl) > BUILTINS_LOCATION)
+        return DECL_SOURCE_LOCATION(decl);
+    return input_location;
+}
+
+static tree handle_tag(tree *node, const char *ns, tree name, tree args, bool *no_add_attrs) {
+    struct hp_tag tag;
+    location_t loc = node_location(*node);
+    bool ok = read_attribute(ns, IDENTIFIER_POINTER(name), args, &tag, true, loc);
+    if (ok && tag.kind == HP_NONE) {
+        *no_add_attrs = true; /* annotate for another tool: accepted, ignored */
+        return NULL_TREE;
+    }
+    if (ok && TREE_CODE(*node) != FUNCTION_DECL) {
+        if (DECL_P(*node))
+            error_at(loc, "%qs attribute only applies to functions, not to %qD", tag.spelling,
+                     *node);
+        else
+            error_at(loc, "%qs attribute only applies to functions, not to types", tag.spelling);
+        ok = false;
+    }
+    if (!ok)
+        *no_add_attrs = true;
+    return NULL_TREE;
+}
+
+static tree handle_annotate(tree *node, tree name, tree args, int, bool *no_add_attrs) {
+    return handle_tag(node, NULL, name, args, no_add_attrs);
+}
+
+static tree handle_hotpath_ns(tree *node, tree name, tree args, int, bool *no_add_attrs) {
+    return handle_tag(node, "hotpath", name, args, no_add_attrs);
+}
+
+static struct attribute_spec annotate_spec[] = {
+    {"annotate", 1, -1, false, false, false, false, handle_annotate, NULL},
+    {NULL, 0, 0, false, false, false, false, NULL, NULL},
+};
+static struct attribute_spec measure_spec[] = {
+    {"measure", 0, 1, false, false, false, false, handle_hotpath_ns, NULL},
+    {NULL, 0, 0, false, false, false, false, NULL, NULL},
+};
+static struct attribute_spec main_spec[] = {
+    {"main", 0, -1, false, false, false, false, handle_hotpath_ns, NULL},
+    {NULL, 0, 0, false, false, false, false, NULL, NULL},
+};
+
+/*
+ * Registers one attribute unless it exists. -Wno-attributes=hotpath::measure
+ * (which a build shared with non-plugin compiles may carry) registers a
+ * placeholder that ignores the attribute; registering again would trip an
+ * assertion in GCC, so the placeholder is given our definition instead.
+ */
+static void register_once(const char *ns, struct attribute_spec *spec) {
+    const struct attribute_spec *old = hp_lookup_attribute_spec(ns, spec->name);
+    if (old) {
+        if (old->max_length == -2)
+            *const_cast<struct attribute_spec *>(old) = spec[0];
+        else if (verbose)
+            inform(UNKNOWN_LOCATION, "hotpath: attribute %qs already defined; using it", spec->name);
+        return;
+    }
+    if (ns)
+        register_scoped_attributes(spec, ns, false);
+    else
+        register_attribute(spec);
+}
+
+static void on_attributes(void *, void *) {
+    register_once(NULL, annotate_spec);
+    register_once("hotpath", measure_spec);
+    register_once("hotpath", main_spec);
+}
+
+/*
+ * Where the front ends drop an attribute without asking its handler (on a
+ * statement, or where it would appertain to a type), they only warn under
+ * -Wattributes. For a hotpath attribute that is a user error: the warning
+ * becomes an error at the same place. Whether the dropped attribute is ours
+ * is read from the source text at the spelling location of the warning,
+ * which is the attribute specifier ("[[hotpath::measure]]").
+ */
+static diagnostic_starter_fn original_starter;
+
+static bool names_hotpath(location_t loc) {
+    loc = linemap_resolve_location(line_table, loc, LRK_SPELLING_LOCATION, NULL);
+    expanded_location x = expand_location(loc);
+    if (!x.file || x.line <= 0 || x.column <= 0)
+        return false;
+    char_span line = location_get_source_line(x.file, x.line);
+    if (!line || (size_t)x.column > line.length())
+        return false;
+    const char *s = line.get_buffer() + x.column - 1;
+    size_t n = line.length() - (x.column - 1);
+    /* up to the end of the specifier: "]]" for [[...]], else the ')' that
+     * closes this GNU attribute's arguments */
+    bool bracketed = n >= 2 && s[0] == '[' && s[1] == '[';
+    for (size_t i = 0; i + 7 <= n; i++) {
+        if (bracketed ? s[i] == ']' && s[i + 1] == ']' : s[i] == ')')
+            return false;
+        if (!memcmp(s + i, "hotpath", 7))
+            return true;
+    }
+    return false;
+}
+
+static void hotpath_starter(diagnostic_context *dc, diagnostic_info *d) {
+    if (d->kind == DK_WARNING && d->option_index == OPT_Wattributes &&
+        names_hotpath(diagnostic_location(d))) {
+        diagnostic_kind_count(dc, DK_WARNING)--;
+        diagnostic_kind_count(dc, DK_ERROR)++;
+        d->kind = DK_ERROR;
+        d->option_index = 0;
+    }
+    original_starter(dc, d);
+}
+
+static void make_dropped_attributes_errors(void) {
+    if (original_starter)
+        return;
+    original_starter = diagnostic_starter(global_dc);
+    diagnostic_starter(global_dc) = hotpath_starter;
+}
+
+/* ======================================================================== */
+/* __HOTPATH__                                                              */
+/* ======================================================================== */
+
+/*
+ * PLUGIN_PRAGMAS fires from the C family's init, after the main file is
+ * open and before the built-in and command-line macros are defined, both
+ * when compiling and under -E (so -save-temps and ccache see it too). The
+ * debug-info hook is not set up yet at that point (-g3), so the definition
+ * bypasses it; it is a built-in-like macro, not one of the user's, and
+ * -U__HOTPATH__ on the command line still undefines it.
+ */
+static void on_pragmas(void *, void *) {
+    make_dropped_attributes_errors(); /* the front end's starter is set by now */
+    /* A preprocessed unit (-save-temps, ccache) had it defined by its -E. */
+    if (!parse_in || cpp_get_options(parse_in)->preprocessed)
+        return;
+    struct cpp_callbacks *cb = cpp_get_callbacks(parse_in);
+    auto saved_define = cb->define;
+    cb->define = NULL;
+    cpp_force_token_locations(parse_in, BUILTINS_LOCATION);
+    cpp_define(parse_in, "__HOTPATH__=1");
+    cpp_stop_forcing_token_locations(parse_in);
+    cb->define = saved_define;
+}
+
+/* ======================================================================== */
+/* Report names                                                             */
+/* ======================================================================== */
+
+static const char *type_name(tree type) {
+    tree n = TYPE_NAME(TYPE_MAIN_VARIANT(type));
+    if (n && TREE_CODE(n) == TYPE_DECL)
+        n = DECL_NAME(n);
+    if (!n || TREE_CODE(n) != IDENTIFIER_NODE || IDENTIFIER_ANON_P(n))
+        return "{anonymous}";
+    return IDENTIFIER_POINTER(n);
+}
+
+static const char *function_name(tree fndecl) {
+    if (DECL_CXX_CONSTRUCTOR_P(fndecl) && DECL_CONTEXT(fndecl) && TYPE_P(DECL_CONTEXT(fndecl)))
+        return type_name(DECL_CONTEXT(fndecl));
+    if (DECL_CXX_DESTRUCTOR_P(fndecl) && DECL_CONTEXT(fndecl) && TYPE_P(DECL_CONTEXT(fndecl)))
+        return ggc_strdup(concat("~", type_name(DECL_CONTEXT(fndecl)), NULL));
+    return DECL_NAME(fndecl) ? IDENTIFIER_POINTER(DECL_NAME(fndecl)) : "{anonymous}";
+}
+
+/* "stem::ns::Class::function" (not counting labels); xfree the result. */
+static char *report_name(tree fndecl) {
+    auto_vec<const char *, 8> parts;
+    parts.safe_push(function_name(fndecl));
+    for (tree ctx = DECL_CONTEXT(fndecl); ctx;) {
+        if (TREE_CODE(ctx) == TRANSLATION_UNIT_DECL)
+            break;
+        if (TYPE_P(ctx)) {
+            parts.safe_push(type_name(ctx));
+            ctx = TYPE_CONTEXT(ctx);
+        } else if (TREE_CODE(ctx) == NAMESPACE_DECL) {
+            tree n = DECL_NAME(ctx), up = DECL_CONTEXT(ctx);
+            if (n && !strcmp(IDENTIFIER_POINTER(n), "::"))
+                break; /* C++'s global namespace */
+            parts.safe_push(n && !IDENTIFIER_ANON_P(n) ? IDENTIFIER_POINTER(n) : "{anonymous}");
+            ctx = up;
+        } else if (TREE_CODE(ctx) == FUNCTION_DECL) {
+            parts.safe_push(function_name(ctx));
+            ctx = DECL_CONTEXT(ctx);
+        } else if (TREE_CODE(ctx) == BLOCK) {
+            ctx = BLOCK_SUPERCONTEXT(ctx);
+        } else {
+            break;
+        }
+    }
+    const char *file = lbasename(DECL_SOURCE_FILE(fndecl) ? DECL_SOURCE_FILE(fndecl) : "");
+    const char *dot = strrchr(file, '.');
+    size_t stem = dot && dot != file ? (size_t)(dot - file) : strlen(file), len = stem;
+    for (const char *p : parts)
+        len += 2 + strlen(p);
+    char *out = XNEWVEC(char, len + 1), *w = out;
+    memcpy(w, file, stem);
+    w += stem;
+    for (int i = parts.length() - 1; i >= 0; i--) {
+        size_t n = strlen(parts[i]);
+        memcpy(w, "::", 2);
+        memcpy(w + 2, parts[i], n);
+        w += 2 + n;
+    }
+    *w = '\0';
+    return out;
+}
+
+/* The runtime's own functions, which must never measure themselves. */
+static bool is_runtime_function(tree fndecl, const char *name) {
+    const char *id = DECL_NAME(fndecl) ? IDENTIFIER_POINTER(DECL_NAME(fndecl)) : "";
+    const char *qualified = strstr(name, "::");
+    return !strncmp(id, "hotpath_", 8) ||
+           (qualified && !strncmp(qualified, "::hotpath::", 11));
+}
+
+/* ======================================================================== */
+/* The ABI: site type, runtime declarations, site descriptors              */
+/* ======================================================================== */
+
+static tree const_char_ptr_type(void) {
+    return build_pointer_type(build_qualified_type(char_type_node, TYPE_QUAL_CONST));
+}
+
+static void build_abi(void) {
+    if (site_type)
+        return;
+    static const char *const names[8] = {"name", "file",        "line",    "kind",
+                                         "id",   "flags",       "percentiles",
+                                         "reserved"};
+    tree types[8] = {const_char_ptr_type(), const_char_ptr_type(), uint32_type_node,
+                     uint32_type_node,      uint32_type_node,      uint32_type_node,
+                     const_char_ptr_type(), build_array_type_nelts(uint64_type_node, 2)};
+    tree chain = NULL_TREE;
+    for (int i = 0; i < 8; i++) {
+        site_fields[i] =
+            build_decl(BUILTINS_LOCATION, FIELD_DECL, get_identifier(names[i]), types[i]);
+        DECL_CHAIN(site_fields[i]) = chain; /* finish_builtin_struct reverses the chain */
+        chain = site_fields[i];
+    }
+    site_type = make_node(RECORD_TYPE);
+    finish_builtin_struct(site_type, "hotpath_site", chain, NULL_TREE);
+    gcc_assert(POINTER_SIZE != 64 || tree_to_uhwi(TYPE_SIZE_UNIT(site_type)) == HP_SITE_SIZE);
+
+    tree site_ptr = build_pointer_type(site_type);
+    enter_decl = build_fn_decl("hotpath_enter",
+                               build_function_type_list(uint64_type_node, site_ptr, NULL_TREE));
+    exit_decl = build_fn_decl("hotpath_exit", build_function_type_list(void_type_node, site_ptr,
+                                                                       uint64_type_node, NULL_TREE));
+    for (tree d : {enter_decl, exit_decl}) {
+        /* C names even in C++ units; nothrow, so no landing pads around them */
+        SET_DECL_ASSEMBLER_NAME(d, DECL_NAME(d));
+        TREE_NOTHROW(d) = 1;
+        DECL_ARTIFICIAL(d) = 1;
+        DECL_ATTRIBUTES(d) = tree_cons(get_identifier("nothrow"), NULL_TREE, NULL_TREE);
+    }
+    DECL_ATTRIBUTES(exit_decl) = tree_cons(get_identifier("leaf"), NULL_TREE,
+                                           DECL_ATTRIBUTES(exit_decl));
+}
+
+static tree string_ptr(const char *s) {
+    if (!s)
+        return build_int_cst(const_char_ptr_type(), 0);
+    return fold_convert(const_char_ptr_type(), build_string_literal(strlen(s) + 1, s));
+}
+
+/* "50,95,99.9" from the numbers of a hotpath::main, or NULL for none. */
+static char *percentile_list(tree args) {
+    if (!args)
+        return NULL;
+    char *out = XNEWVEC(char, 32 * list_length(args) + 1), *w = out;
+    for (tree a = args; a; a = TREE_CHAIN(a)) {
+        double v = 0;
+        percentile_value(TREE_VALUE(a), &v, UNKNOWN_LOCATION, "");
+        w += sprintf(w, "%s%.10g", a == args ? "" : ",", v);
+    }
+    return out;
+}
+
+/* One static, writable struct hotpath_site for fndecl. */
+static tree build_site(tree fndecl, const char *name, enum hp_kind kind, const char *percentiles) {
+    char id[48];
+    snprintf(id, sizeof id, "__hotpath_site.%u", site_count++);
+    location_t loc = DECL_SOURCE_LOCATION(fndecl);
+    tree var = build_decl(loc, VAR_DECL, get_identifier(id), site_type);
+    TREE_STATIC(var) = 1;
+    TREE_PUBLIC(var) = 0;
+    DECL_ARTIFICIAL(var) = 1;
+    DECL_IGNORED_P(var) = 1;
+    TREE_USED(var) = 1;
+    TREE_ADDRESSABLE(var) = 1;
+
+    vec<constructor_elt, va_gc> *v = NULL;
+    CONSTRUCTOR_APPEND_ELT(v, site_fields[0], string_ptr(name));
+    CONSTRUCTOR_APPEND_ELT(v, site_fields[1], string_ptr(DECL_SOURCE_FILE(fndecl)));
+    CONSTRUCTOR_APPEND_ELT(v, site_fields[2],
+                           build_int_cst(uint32_type_node, DECL_SOURCE_LINE(fndecl)));
+    CONSTRUCTOR_APPEND_ELT(v, site_fields[3], build_int_cst(uint32_type_node, kind));
+    CONSTRUCTOR_APPEND_ELT(v, site_fields[6], string_ptr(percentiles));
+    tree init = build_constructor(site_type, v);
+    TREE_CONSTANT(init) = 1;
+    TREE_STATIC(init) = 1;
+    DECL_INITIAL(var) = init;
+    varpool_node::finalize_decl(var);
+    return var;
+}
+
+/* ======================================================================== */
+/* Instrumentation                                                          */
+/* ======================================================================== */
+
+static tree find_enter_call(tree *tp, int *walk_subtrees, void *) {
+    tree t = *tp;
+    if (TYPE_P(t) || DECL_P(t)) {
+        *walk_subtrees = 0;
+        return NULL_TREE;
+    }
+    if (TREE_CODE(t) == CALL_EXPR && get_callee_fndecl(t) == enter_decl)
+        return t;
+    return NULL_TREE;
+}
+
+/*
+ * Whether the body already calls hotpath_enter through a site of ours: the
+ * C++ constructor and destructor clones get a copy of an instrumented body
+ * and are handed to PLUGIN_PRE_GENERICIZE once more.
+ */
+static bool already_instrumented(tree fndecl) {
+    return walk_tree_without_duplicates(&DECL_SAVED_TREE(fndecl), find_enter_call, NULL);
+}
+
+/* Wraps the body of fndecl: token = enter(&site); try { body } finally { exit }. */
+static void instrument(tree fndecl, tree site) {
+    location_t loc = DECL_SOURCE_LOCATION(fndecl);
+    location_t end = DECL_STRUCT_FUNCTION(fndecl)
+                         ? DECL_STRUCT_FUNCTION(fndecl)->function_end_locus
+                         : loc;
+    tree token = build_decl(loc, VAR_DECL, get_identifier("__hotpath_token"), uint64_type_node);
+    DECL_ARTIFICIAL(token) = 1;
+    DECL_IGNORED_P(token) = 1;
+    DECL_CONTEXT(token) = fndecl;
+    TREE_USED(token) = 1;
+
+    tree addr = build_fold_addr_expr(site);
+    tree enter = build_call_expr_loc(loc, enter_decl, 1, addr);
+    tree init = build2_loc(loc, MODIFY_EXPR, uint64_type_node, token, enter);
+    TREE_SIDE_EFFECTS(init) = 1;
+    tree leave = build_call_expr_loc(end, exit_decl, 2, addr, token);
+    tree body = build2_loc(loc, TRY_FINALLY_EXPR, void_type_node, DECL_SAVED_TREE(fndecl), leave);
+    TREE_SIDE_EFFECTS(body) = 1;
+
+    tree list = alloc_stmt_list();
+    append_to_statement_list_force(init, &list);
+    append_to_statement_list_force(body, &list);
+    tree bind = build3_loc(loc, BIND_EXPR, void_type_node, token, list, NULL_TREE);
+    TREE_SIDE_EFFECTS(bind) = 1;
+    DECL_SAVED_TREE(fndecl) = bind;
+}
+
+/*
+ * Whether a function found by the include regex may be measured: not one
+ * the compiler made up, nor one opted out by no_instrument_function (the
+ * attribute itself: the DECL_NO_INSTRUMENT_FUNCTION_ENTRY_EXIT flag is set
+ * on every function when -finstrument-functions is off), nor one of the
+ * system headers (the C++ library's templates).
+ */
+static bool selectable(tree fndecl, const char *name) {
+    return has_include && !DECL_ARTIFICIAL(fndecl) &&
+           !lookup_attribute("no_instrument_function", DECL_ATTRIBUTES(fndecl)) &&
+           !in_system_header_at(DECL_SOURCE_LOCATION(fndecl)) &&
+           regexec(&include_re, name, 0, NULL, 0) == 0;
+}
+
+static void maybe_instrument(tree fndecl) {
+    tree body = DECL_SAVED_TREE(fndecl);
+    if (!body || body == error_mark_node || seen_error())
+        return;
+    struct hp_tag tag = function_tag(fndecl);
+    char *name = report_name(fndecl);
+    if (tag.kind == HP_NONE && selectable(fndecl, name))
+        tag.kind = HP_KIND_FUNCTION;
+    if (tag.kind == HP_NONE || is_runtime_function(fndecl, name) ||
+        (has_exclude && regexec(&exclude_re, name, 0, NULL, 0) == 0) ||
+        lookup_attribute("naked", DECL_ATTRIBUTES(fndecl))) {
+        XDELETEVEC(name);
+        return;
+    }
+    build_abi();
+    if (already_instrumented(fndecl)) {
+        XDELETEVEC(name);
+        return;
+    }
+    location_t loc = DECL_SOURCE_LOCATION(fndecl);
+    if (tag.kind == HP_KIND_MAIN) {
+        if (main_fndecl && main_fndecl != fndecl) {
+            error_at(loc, "%<hotpath::main%> given to %qD, but this unit already has one",
+                     fndecl);
+            inform(DECL_SOURCE_LOCATION(main_fndecl), "the first %<hotpath::main%> is %qD",
+                   main_fndecl);
+            XDELETEVEC(name);
+            return;
+        }
+        main_fndecl = fndecl;
+    }
+    const char *shown = tag.label ? TREE_STRING_POINTER(strip(tag.label)) : name;
+    char *pcts = tag.kind == HP_KIND_MAIN ? percentile_list(tag.percentiles) : NULL;
+    if (verbose && tag.kind == HP_KIND_MAIN)
+        inform(loc, "hotpath: measuring %qs as the main window (percentiles: %s)", shown,
+               pcts ? pcts : "default");
+    else if (verbose)
+        inform(loc, "hotpath: measuring %qs", shown);
+    instrument(fndecl, build_site(fndecl, shown, tag.kind, pcts));
+    XDELETEVEC(pcts);
+    XDELETEVEC(name);
+}
+
+static void instrument_nested(tree fndecl) {
+    cgraph_node *node = cgraph_node::get(fndecl);
+    if (!node)
+        return;
+    for (cgraph_node *n = hp_first_nested(node); n; n = hp_next_nested(n)) {
+        maybe_instrument(n->decl);
+        instrument_nested(n->decl);
+    }
+}
+
+static void on_pre_genericize(void *gcc_data, void *) {
+    tree fndecl = (tree)gcc_data;
+    if (!fndecl || TREE_CODE(fndecl) != FUNCTION_DECL)
+        return;
+    maybe_instrument(fndecl);
+    instrument_nested(fndecl); /* GCC hands GNU C nested functions to nobody */
+}
+
+/* ======================================================================== */
+/* Plugin entry                                                             */
+/* ======================================================================== */
+
+static bool compile_regex(regex_t *re, const char *key, const char *value) {
+    int rc = regcomp(re, value, REG_EXTENDED | REG_NOSUB);
+    if (rc == 0)
+        return true;
+    char why[256];
+    regerror(rc, re, why, sizeof why);
+    error("invalid regular expression %qs in %<-fplugin-arg-%s-%s%>: %s", value, plugin_name, key,
+          why);
+    return false;
+}
+
+int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *version) {
+    plugin_name = info->base_name;
+    if (!plugin_default_version_check(version, &gcc_version)) {
+        error(G_("incompatible gcc/plugin versions: %qs was built for GCC %s"), plugin_name,
+              gcc_version.basever);
+        return 1;
+    }
+
+    /* Only the C and C++ front ends have attributes to read (not lto1). */
+    if (strncmp(lang_hooks.name, "GNU C", 5) != 0)
+        return 0;
+
+    bool ok = true;
+    for (int i = 0; i < info->argc; i++) {
+        const char *key = info->argv[i].key, *value = info->argv[i].value;
+        if (!strcmp(key, "verbose")) {
+            verbose = true;
+        } else if (!strcmp(key, "include") || !strcmp(key, "exclude")) {
+            bool inc = key[0] == 'i';
+            if (!value || !*value) {
+                error(G_("no value supplied for option %<-fplugin-arg-%s-%s%>"), plugin_name, key);
+                ok = false;
+            } else if (compile_regex(inc ? &include_re : &exclude_re, key, value)) {
+                (inc ? has_include : has_exclude) = true;
+            } else {
+                ok = false;
+            }
+        } else {
+            error(G_("unknown option %<-fplugin-arg-%s-%s%>"), plugin_name, key);
+            ok = false;
+        }
+    }
+    if (!ok)
+        return 0; /* the errors above fail the compilation */
+
+    register_callback(plugin_name, PLUGIN_INFO, NULL, &hotpath_plugin_info);
+    register_callback(plugin_name, PLUGIN_REGISTER_GGC_ROOTS, NULL, (void *)hotpath_roots);
+    register_callback(plugin_name, PLUGIN_ATTRIBUTES, on_attributes, NULL);
+    register_callback(plugin_name, PLUGIN_PRAGMAS, on_pragmas, NULL);
+    register_callback(plugin_name, PLUGIN_PRE_GENERICIZE, on_pre_genericize, NULL);
+    return 0;
+}

@@ -1,0 +1,3 @@
+// A label that is not a string literal, in C++.
+[[hotpath::measure(3.5)]] int f() { return 0; } // expected-error {{label given to .hotpath::measure. must be a string literal}}
+__attribute__((annotate("hotpath", f))) int g() { return 0; } // expected-error {{must be a string literal}}
