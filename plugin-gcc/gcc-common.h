@@ -6,8 +6,9 @@
  * first, then the tree and back-end headers), and their contents move
  * between releases. Every such difference is hidden here behind a
  * GCC_VERSION check, so that hotpath_plugin.cc includes nothing of GCC's
- * directly. Written for GCC 12 (Debian 12's gcc-12-plugin-dev); versions
- * 10 to 14 differ only where noted below.
+ * directly. Written and tested against GCC 12 (Debian 12's
+ * gcc-12-plugin-dev); what is known to differ in GCC 10 to 13 is marked,
+ * and GCC 14, whose attribute tables changed shape, is refused below.
  */
 #ifndef HOTPATH_GCC_COMMON_H
 #define HOTPATH_GCC_COMMON_H
@@ -38,6 +39,10 @@
 #if BUILDING_GCC_VERSION < 10000
 #error "hotpath needs GCC 10 or later (scoped attribute registration, C2x attributes)"
 #endif
+#if BUILDING_GCC_VERSION >= 14000
+/* GCC 14 registers attributes through scoped_attribute_specs tables. */
+#error "hotpath: GCC 14's attribute registration is not supported yet"
+#endif
 
 /*
  * lookup of an attribute spec by namespace and name: GCC 10-12 take a
@@ -57,6 +62,22 @@ static inline const struct attribute_spec *hp_lookup_attribute_spec(const char *
  * there (where it then does nothing).
  */
 #pragma weak parse_in
+
+/*
+ * C++ constructor and destructor clones. The front end compiles the
+ * constructor the user wrote (named "__ct "; destructors "__dt ") and then
+ * clones it into the complete, base and deleting variants ("__ct_comp ",
+ * "__ct_base ", "__dt_comp ", "__dt_base ", "__dt_del "), each of which
+ * either copies the written body or, at -Os and for the deleting
+ * destructor, calls another variant. The names are the same in GCC 10-14.
+ */
+static inline bool hp_cdtor_clone_p(tree fndecl) {
+    if (!DECL_CXX_CONSTRUCTOR_P(fndecl) && !DECL_CXX_DESTRUCTOR_P(fndecl))
+        return false;
+    tree name = DECL_NAME(fndecl);
+    return name && strcmp(IDENTIFIER_POINTER(name), "__ct ") != 0 &&
+           strcmp(IDENTIFIER_POINTER(name), "__dt ") != 0;
+}
 
 /* The nested functions of a function: GCC 11 moved them out of cgraph_node. */
 #if BUILDING_GCC_VERSION >= 11000

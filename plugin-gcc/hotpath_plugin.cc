@@ -290,7 +290,8 @@ static void register_once(const char *ns, struct attribute_spec *spec) {
         if (old->max_length == -2)
             *const_cast<struct attribute_spec *>(old) = spec[0];
         else if (verbose)
-            inform(UNKNOWN_LOCATION, "hotpath: attribute %qs already defined; using it", spec->name);
+            inform(UNKNOWN_LOCATION, "hotpath: attribute %qs already defined; using it",
+                   spec->name);
         return;
     }
     if (ns)
@@ -449,8 +450,7 @@ static char *report_name(tree fndecl) {
 static bool is_runtime_function(tree fndecl, const char *name) {
     const char *id = DECL_NAME(fndecl) ? IDENTIFIER_POINTER(DECL_NAME(fndecl)) : "";
     const char *qualified = strstr(name, "::");
-    return !strncmp(id, "hotpath_", 8) ||
-           (qualified && !strncmp(qualified, "::hotpath::", 11));
+    return !strncmp(id, "hotpath_", 8) || (qualified && !strncmp(qualified, "::hotpath::", 11));
 }
 
 /* ======================================================================== */
@@ -464,11 +464,11 @@ static tree const_char_ptr_type(void) {
 static void build_abi(void) {
     if (site_type)
         return;
-    static const char *const names[8] = {"name", "file",        "line",    "kind",
-                                         "id",   "flags",       "percentiles",
-                                         "reserved"};
-    tree types[8] = {const_char_ptr_type(), const_char_ptr_type(), uint32_type_node,
-                     uint32_type_node,      uint32_type_node,      uint32_type_node,
+    static const char *const names[8] = {"name", "file",  "line",        "kind",
+                                         "id",   "flags", "percentiles", "reserved"};
+    tree types[8] = {const_char_ptr_type(), const_char_ptr_type(),
+                     uint32_type_node,      uint32_type_node,
+                     uint32_type_node,      uint32_type_node,
                      const_char_ptr_type(), build_array_type_nelts(uint64_type_node, 2)};
     tree chain = NULL_TREE;
     for (int i = 0; i < 8; i++) {
@@ -484,8 +484,9 @@ static void build_abi(void) {
     tree site_ptr = build_pointer_type(site_type);
     enter_decl = build_fn_decl("hotpath_enter",
                                build_function_type_list(uint64_type_node, site_ptr, NULL_TREE));
-    exit_decl = build_fn_decl("hotpath_exit", build_function_type_list(void_type_node, site_ptr,
-                                                                       uint64_type_node, NULL_TREE));
+    exit_decl =
+        build_fn_decl("hotpath_exit", build_function_type_list(void_type_node, site_ptr,
+                                                               uint64_type_node, NULL_TREE));
     for (tree d : {enter_decl, exit_decl}) {
         /* C names even in C++ units; nothrow, so no landing pads around them */
         SET_DECL_ASSEMBLER_NAME(d, DECL_NAME(d));
@@ -493,8 +494,8 @@ static void build_abi(void) {
         DECL_ARTIFICIAL(d) = 1;
         DECL_ATTRIBUTES(d) = tree_cons(get_identifier("nothrow"), NULL_TREE, NULL_TREE);
     }
-    DECL_ATTRIBUTES(exit_decl) = tree_cons(get_identifier("leaf"), NULL_TREE,
-                                           DECL_ATTRIBUTES(exit_decl));
+    DECL_ATTRIBUTES(exit_decl) =
+        tree_cons(get_identifier("leaf"), NULL_TREE, DECL_ATTRIBUTES(exit_decl));
 }
 
 static tree string_ptr(const char *s) {
@@ -560,20 +561,21 @@ static tree find_enter_call(tree *tp, int *walk_subtrees, void *) {
 }
 
 /*
- * Whether the body already calls hotpath_enter through a site of ours: the
- * C++ constructor and destructor clones get a copy of an instrumented body
- * and are handed to PLUGIN_PRE_GENERICIZE once more.
+ * Whether fndecl is measured already: a C++ constructor or destructor clone,
+ * made from the constructor the user wrote, which was measured (measuring
+ * the clone too would count each call twice), or a body that already calls
+ * hotpath_enter through a site of ours.
  */
 static bool already_instrumented(tree fndecl) {
-    return walk_tree_without_duplicates(&DECL_SAVED_TREE(fndecl), find_enter_call, NULL);
+    return hp_cdtor_clone_p(fndecl) ||
+           walk_tree_without_duplicates(&DECL_SAVED_TREE(fndecl), find_enter_call, NULL);
 }
 
 /* Wraps the body of fndecl: token = enter(&site); try { body } finally { exit }. */
 static void instrument(tree fndecl, tree site) {
     location_t loc = DECL_SOURCE_LOCATION(fndecl);
-    location_t end = DECL_STRUCT_FUNCTION(fndecl)
-                         ? DECL_STRUCT_FUNCTION(fndecl)->function_end_locus
-                         : loc;
+    location_t end =
+        DECL_STRUCT_FUNCTION(fndecl) ? DECL_STRUCT_FUNCTION(fndecl)->function_end_locus : loc;
     tree token = build_decl(loc, VAR_DECL, get_identifier("__hotpath_token"), uint64_type_node);
     DECL_ARTIFICIAL(token) = 1;
     DECL_IGNORED_P(token) = 1;
@@ -632,8 +634,7 @@ static void maybe_instrument(tree fndecl) {
     location_t loc = DECL_SOURCE_LOCATION(fndecl);
     if (tag.kind == HP_KIND_MAIN) {
         if (main_fndecl && main_fndecl != fndecl) {
-            error_at(loc, "%<hotpath::main%> given to %qD, but this unit already has one",
-                     fndecl);
+            error_at(loc, "%<hotpath::main%> given to %qD, but this unit already has one", fndecl);
             inform(DECL_SOURCE_LOCATION(main_fndecl), "the first %<hotpath::main%> is %qD",
                    main_fndecl);
             XDELETEVEC(name);

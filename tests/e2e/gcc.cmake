@@ -8,7 +8,7 @@ set(HOTPATH_GCC_PLUGIN_FILE ${CMAKE_BINARY_DIR}/plugin-gcc/hotpath.so)
 set(HOTPATH_GCC_PLUGIN_FLAGS "-fplugin=${HOTPATH_GCC_PLUGIN_FILE}")
 
 # The shared corpus, built with and without the plugin at each level.
-foreach(level O0 O2 O3)
+foreach(level O0 O2 O3 Os)
   add_test(NAME e2e_gcc_${level}
     COMMAND ${Python3_EXECUTABLE} ${HOTPATH_RUN_CORPUS}
       --cc ${CMAKE_C_COMPILER} --cxx ${CMAKE_CXX_COMPILER}
@@ -55,9 +55,10 @@ add_test(NAME gcc_preprocessor
     --plugin-flags=${HOTPATH_GCC_PLUGIN_FLAGS}
     --work ${CMAKE_CURRENT_BINARY_DIR}/preprocessor-gcc)
 
-# Installed into GCC's plugin directory, -fplugin=hotpath finds it (staged
-# with DESTDIR; -iplugindir points GCC at the staged plugin directory).
-set(stage ${CMAKE_CURRENT_BINARY_DIR}/install-gcc)
+# Installed into GCC's plugin directory (install component gcc_plugin),
+# -fplugin=hotpath finds it: staged with DESTDIR, and -iplugindir points GCC
+# at the staged plugin directory.
+set(_hotpath_gcc_stage ${CMAKE_CURRENT_BINARY_DIR}/install-gcc)
 add_test(NAME gcc_install
-  COMMAND sh -c "rm -rf '${stage}' && DESTDIR='${stage}' '${CMAKE_COMMAND}' --install '${CMAKE_BINARY_DIR}' >/dev/null && '${CMAKE_C_COMPILER}' -iplugindir='${stage}${HOTPATH_GCC_PLUGIN_DIR}' -fplugin=hotpath -fplugin-arg-hotpath-verbose -I'${HOTPATH_RUNTIME_INCLUDE}' -c '${HOTPATH_CORPUS_DIR}/c_basic.c' -o '${CMAKE_CURRENT_BINARY_DIR}/install-gcc.o'")
+  COMMAND sh -c "rm -rf '${_hotpath_gcc_stage}' && DESTDIR='${_hotpath_gcc_stage}' '${CMAKE_COMMAND}' --install '${CMAKE_BINARY_DIR}' --component gcc_plugin >/dev/null && '${CMAKE_C_COMPILER}' -iplugindir='${_hotpath_gcc_stage}${HOTPATH_GCC_PLUGIN_DIR}' -fplugin=hotpath -fplugin-arg-hotpath-verbose -I'${HOTPATH_RUNTIME_INCLUDE}' -c '${HOTPATH_CORPUS_DIR}/c_basic.c' -o '${CMAKE_CURRENT_BINARY_DIR}/install-gcc.o'")
 set_tests_properties(gcc_install PROPERTIES PASS_REGULAR_EXPRESSION "hotpath: measuring [^ ]*c_basic::add")
