@@ -26,6 +26,9 @@ against the program's own expectations, written in its comments:
                                        --plugin-arg-format with {} replaced
                                        (default -fplugin-arg-hotpath-{})
     // LINK: -ldl                      extra link flags
+    // ENV: HOTPATH_ALLOC=1            environment of the instrumented run
+    // EXPECT alloc NAME bytes_total=1000   a row of the allocation table
+                                       (fields as in the JSON "allocations")
 
 Prints one line per program and a closing "N passed, N failed" line; exits 1
 if anything failed.
@@ -52,7 +55,7 @@ COND = re.compile(r"^([A-Za-z_0-9.]+)(>=|<=|!=|=|>|<)(\S+)$")
 def directives(src):
     out = []
     for line in open(src, encoding="utf-8"):
-        m = re.search(r"//\s*(ARGS|EXPECT|SKIP-IF-OPT|SKIP-IF-CC|PLUGIN-ARGS|LINK):\s?(.*)$",
+        m = re.search(r"//\s*(ARGS|EXPECT|SKIP-IF-OPT|SKIP-IF-CC|PLUGIN-ARGS|LINK|ENV):\s?(.*)$",
                       line) or re.search(
             r"//\s*(EXPECT)\s+(.*)$", line)
         if m:
@@ -96,10 +99,12 @@ def check(expect, report):
         return None if n == int(parts[1]) else "%d rows, expected %s" % (n, parts[1])
     if kind == "norow":
         return "row %s present" % parts[1] if parts[1] in rows else None
-    if kind == "row":
+    if kind in ("row", "alloc"):
+        if kind == "alloc":
+            rows = {r["name"]: r for r in report.get("allocations", [])}
         name = parts[1]
         if name not in rows:
-            return "no row %s (rows: %s)" % (name, ", ".join(sorted(rows)))
+            return "no %s row %s (rows: %s)" % (kind, name, ", ".join(sorted(rows)))
         for cond in parts[2:]:
             m = COND.match(cond)
             if not m:
@@ -178,6 +183,7 @@ def main():
             if os.path.exists(out_json):
                 os.remove(out_json)
             env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json", HOTPATH_OUTPUT_PATH=out_json)
+            env.update(kv.split("=", 1) for k, v in d if k == "ENV" for kv in shlex.split(v))
             ri = run([exe_i], env=env)
             rr = run([exe_r])
             if (ri.returncode, ri.stdout) != (rr.returncode, rr.stdout):
