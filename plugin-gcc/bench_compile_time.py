@@ -7,7 +7,7 @@ with the plugin loaded, gcc with the plugin and include=.* -- each file by
 each variant in turn, and prints the compiler's CPU time (user+sys) per
 variant, best of ROUNDS per file.
 
-The numbers in plugin-gcc/NOTES.md come from binutils 2.40's bfd:
+The numbers in docs/gcc-plugin.md come from binutils 2.40's bfd:
     apt-get install binutils-source
     tar xf /usr/src/binutils/binutils-2.40.tar.xz && mkdir b && cd b
     ../binutils-2.40/configure --disable-gdb --disable-gprofng --disable-werror \\

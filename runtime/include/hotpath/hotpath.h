@@ -18,7 +18,11 @@
 #include <stdint.h>
 
 #ifdef __cplusplus
+#if __cplusplus >= 201103L
 #define HOTPATH_NOEXCEPT noexcept
+#else
+#define HOTPATH_NOEXCEPT throw()
+#endif
 extern "C" {
 #else
 #define HOTPATH_NOEXCEPT
@@ -127,7 +131,10 @@ int hotpath_alloc_tracking(int on) HOTPATH_NOEXCEPT;
         &hotpath_block_site_;                                                                      \
     })
 
-#ifdef __cplusplus
+#if defined(__cplusplus) && __cplusplus < 201103L
+/* HOTPATH_BLOCK needs C++11 in C++; the rest works in C++98. */
+#define HOTPATH_BLOCK(label) HOTPATH_BLOCK_needs_Cplusplus11_or_later
+#elif defined(__cplusplus)
 } /* extern "C" */
 namespace hotpath {
 namespace detail {
