@@ -6,6 +6,9 @@ BUILD=${1:-build}
 if [ -f "$BUILD/plugin-gcc/hotpath.so" ]; then
     echo "== examples/basic.c, built with gcc -fplugin=$BUILD/plugin-gcc/hotpath.so"
     "$BUILD/examples/basic"
+    echo
+    echo "== the same with allocation tracking: HOTPATH_ALLOC=1"
+    HOTPATH_ALLOC=1 "$BUILD/examples/basic"
 else
     echo "== the GCC plugin is not built; examples/manual.c (manual API) instead"
     "$BUILD/examples/manual"
