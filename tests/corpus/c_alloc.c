@@ -37,8 +37,11 @@ HOTPATH_MEASURE static void outer(void) {
 
 HOTPATH_MEASURE static size_t grow(void) {
     char *p = malloc(24);
+    sink = p; /* escaped: no compiler may drop the calls */
     p = realloc(p, 1000);
+    sink = p;
     p = realloc(p, 4088);
+    sink = p;
     size_t n = p ? 4088 : 0;
     free(p);
     return n;

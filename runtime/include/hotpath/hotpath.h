@@ -112,6 +112,16 @@ int hotpath_alloc_tracking(int on) HOTPATH_NOEXCEPT;
 /* Macros for instrumented builds                                           */
 /* ------------------------------------------------------------------------ */
 
+/* Under clang -E (and -save-temps) a plugin's frontend action does not run;
+ * this pragma lets the Clang plugin define __HOTPATH__ there too. Without
+ * the plugin it is ignored, silently. */
+#if defined(__clang__) && !defined(__HOTPATH__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wunknown-pragmas"
+#pragma hotpath plugin
+#pragma clang diagnostic pop
+#endif
+
 #if defined(__HOTPATH__)
 
 /* Measure this function (the report names it "<file stem>::<function>"). */

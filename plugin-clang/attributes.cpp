@@ -1,0 +1,257 @@
+//===- attributes.cpp - [[hotpath::measure]] and [[hotpath::main]] -------===//
+//
+// Registers the standard-attribute spellings (C++11 and C2x/C23):
+//
+//   [[hotpath::measure]]            measure this function
+//   [[hotpath::measure("label")]]   ... reported under "label"
+//   [[hotpath::main]]               the measured window (report at its end)
+//   [[hotpath::main(50, 95, 99.9)]] ... with these percentiles
+//
+// The GNU spelling __attribute__((annotate("hotpath"...))) is Clang's own
+// attribute and is checked by the AST consumer (frontend.cpp).
+//
+// Clang parses the arguments of a [[scope::name(...)]] attribute only when
+// __has_cpp_attribute knows it, which plugin attributes are not before
+// Clang 17: the arguments are skipped unparsed. They are then read back from
+// the source text with the raw lexer. That sees what is written: string
+// literals and numbers; a macro or any other expression there is an error
+// (never a silently lost label), pointing to the GNU spelling.
+//
+// A valid attribute leaves an implicit annotation for the AST consumer:
+//
+//   [[hotpath::measure("db")]]   ->  annotate("hotpath.attr" US "measure" US "db")
+//   [[hotpath::main(50, 99)]]    ->  annotate("hotpath.attr" US "main" US "50,99")
+//
+// Annotations are inherited by later redeclarations and instantiated with
+// templates, so the definition the code generator emits carries it.
+//
+//===----------------------------------------------------------------------===//
+#include "hotpath-clang.h"
+
+using namespace clang;
+
+namespace {
+
+// One argument of the attribute, as written.
+struct Arg {
+  enum { String, Number, Other } Kind = Other;
+  std::string Str;
+  double Num = 0;
+  SourceLocation Loc;
+};
+
+// Arguments Clang parsed into expressions (Clang 17 and later).
+void exprArgs(Sema &S, const ParsedAttr &A, llvm::SmallVectorImpl<Arg> &Out) {
+  for (unsigned I = 0; I < A.getNumArgs(); ++I) {
+    Arg R;
+    R.Loc = A.getLoc();
+    if (A.isArgExpr(I) && A.getArgAsExpr(I)) {
+      const Expr *E = A.getArgAsExpr(I);
+      R.Loc = E->getExprLoc();
+      if (const auto *SL = dyn_cast<StringLiteral>(E->IgnoreParenImpCasts())) {
+        R.Kind = Arg::String;
+        R.Str = SL->getString().str();
+      } else if (hotpath::evaluateNumber(E, S.Context, R.Num)) {
+        R.Kind = Arg::Number;
+      }
+    }
+    Out.push_back(R);
+  }
+}
+
+// Interprets the tokens of one argument read by the raw lexer. An
+// object-like macro is replaced by its definition (one level), so that
+// [[hotpath::measure(LABEL)]] works for #define LABEL "name".
+Arg rawArg(Sema &S, llvm::ArrayRef<Token> Toks) {
+  Arg R;
+  if (Toks.empty())
+    return R;
+  if (Toks.size() == 1 && Toks[0].is(tok::raw_identifier)) {
+    Preprocessor &PP = S.getPreprocessor();
+    const MacroInfo *MI = PP.getMacroInfo(PP.getIdentifierInfo(Toks[0].getRawIdentifier()));
+    if (MI && MI->isObjectLike() && MI->getNumTokens() > 0) {
+      R = rawArg(S, MI->tokens());
+      R.Loc = Toks[0].getLocation();
+      return R;
+    }
+  }
+  R.Loc = Toks.front().getLocation();
+  bool AllStrings = llvm::all_of(Toks, [](const Token &T) { return T.is(tok::string_literal); });
+  if (AllStrings) {
+    StringLiteralParser P(Toks, S.getPreprocessor());
+    if (!P.hadError) {
+      R.Kind = Arg::String;
+      R.Str = P.GetString().str();
+    }
+    return R;
+  }
+  bool Neg = Toks.size() == 2 && Toks[0].is(tok::minus);
+  const Token &N = Toks.back();
+  if ((Toks.size() == 1 || Neg) && N.is(tok::numeric_constant)) {
+    std::string Text = S.getPreprocessor().getSpelling(N);
+    llvm::StringRef T(Text);
+    bool Hex = hp::startsWith(T.lower(), "0x");
+    while (!T.empty() && (T.back() == 'u' || T.back() == 'U' || T.back() == 'l' ||
+                          T.back() == 'L' || (!Hex && (T.back() == 'f' || T.back() == 'F'))))
+      T = T.drop_back();
+    double V;
+    if (!T.getAsDouble(V)) {
+      R.Kind = Arg::Number;
+      R.Num = Neg ? -V : V;
+    }
+  }
+  return R;
+}
+
+// Reads the arguments after the attribute's name from the source text.
+// Returns false when there is nothing to read.
+void rawArgs(Sema &S, const ParsedAttr &A, llvm::SmallVectorImpl<Arg> &Out) {
+  SourceManager &SM = S.getSourceManager();
+  SourceLocation NameLoc = SM.getSpellingLoc(A.getRange().getEnd());
+  std::pair<FileID, unsigned> At = SM.getDecomposedLoc(NameLoc);
+  bool Invalid = false;
+  llvm::StringRef Buf = SM.getBufferData(At.first, &Invalid);
+  if (Invalid)
+    return;
+  Lexer L(SM.getLocForStartOfFile(At.first), S.getLangOpts(), Buf.begin(),
+          Buf.begin() + At.second, Buf.end());
+  Token T;
+  L.LexFromRawLexer(T); // the name itself
+  if (L.LexFromRawLexer(T) || !T.is(tok::l_paren))
+    return;
+  llvm::SmallVector<Token, 4> Cur;
+  int Depth = 0;
+  while (!L.LexFromRawLexer(T)) {
+    if (T.isOneOf(tok::l_paren, tok::l_square, tok::l_brace))
+      ++Depth;
+    if (T.isOneOf(tok::r_paren, tok::r_square, tok::r_brace) && Depth-- == 0) {
+      if (!Cur.empty() || !Out.empty())
+        Out.push_back(rawArg(S, Cur));
+      return;
+    }
+    if (T.is(tok::comma) && Depth == 0) {
+      Out.push_back(rawArg(S, Cur));
+      Cur.clear();
+      continue;
+    }
+    Cur.push_back(T);
+  }
+}
+
+class HotpathAttrInfo : public ParsedAttrInfo {
+public:
+  HotpathAttrInfo(const char *Name, llvm::ArrayRef<Spelling> S) : Name(Name) {
+    OptArgs = 15;
+    Spellings = S;
+  }
+
+  bool diagAppertainsToDecl(Sema &S, const ParsedAttr &A, const Decl *D) const override {
+    if (isa<FunctionDecl>(D))
+      return true;
+    hotpath::reportError(S.getDiagnostics(), A.getLoc(),
+                         "'%0' attribute only applies to functions, not to " +
+                             hotpath::whatItIs(D),
+                         Name);
+    return false;
+  }
+
+  bool diagAppertainsToStmt(Sema &S, const ParsedAttr &A, const Stmt *) const override {
+    hotpath::reportError(S.getDiagnostics(), A.getLoc(),
+                         "'%0' attribute only applies to functions, not to statements", Name);
+    return false;
+  }
+
+  AttrHandling handleDeclAttribute(Sema &S, Decl *D, const ParsedAttr &A) const override {
+    llvm::SmallVector<Arg, 4> Args;
+    if (A.getNumArgs() > 0)
+      exprArgs(S, A, Args);
+    else
+      rawArgs(S, A, Args);
+    std::string Value;
+    if (!check(S, A, Args, Value))
+      return AttributeNotApplied;
+    std::string Tag = hotpath::AttrTag.str();
+    (((Tag += hotpath::FieldSep) += kindWord()) += hotpath::FieldSep) += Value;
+    D->addAttr(AnnotateAttr::CreateImplicit(S.Context, Tag, nullptr, 0, A.getRange()));
+    return AttributeApplied;
+  }
+
+protected:
+  virtual const char *kindWord() const = 0;
+  // Validates the arguments and renders the annotation's value.
+  virtual bool check(Sema &S, const ParsedAttr &A, llvm::ArrayRef<Arg> Args,
+                     std::string &Value) const = 0;
+  const char *Name;
+};
+
+class MeasureAttrInfo : public HotpathAttrInfo {
+  static constexpr Spelling S[] = {{hp::SyntaxCXX11, "hotpath::measure"},
+                                   {hp::SyntaxC23, "hotpath::measure"}};
+
+public:
+  MeasureAttrInfo() : HotpathAttrInfo("hotpath::measure", S) {}
+
+protected:
+  const char *kindWord() const override { return "measure"; }
+  bool check(Sema &S, const ParsedAttr &A, llvm::ArrayRef<Arg> Args,
+             std::string &Value) const override {
+    DiagnosticsEngine &D = S.getDiagnostics();
+    if (Args.size() > 1) {
+      hotpath::reportError(D, Args[1].Loc,
+                           "wrong number of arguments to '%0': it takes at most one label",
+                           Name);
+      return false;
+    }
+    if (Args.empty())
+      return true;
+    if (Args[0].Kind != Arg::String || Args[0].Str.empty()) {
+      hotpath::reportError(D, Args[0].Loc,
+                           "label given to '%0' must be a string literal, written in the "
+                           "attribute and not empty (for a label from a macro, use "
+                           "__attribute__((annotate(\"hotpath\", LABEL))))",
+                           Name);
+      return false;
+    }
+    Value = Args[0].Str;
+    return true;
+  }
+};
+
+class MainAttrInfo : public HotpathAttrInfo {
+  static constexpr Spelling S[] = {{hp::SyntaxCXX11, "hotpath::main"},
+                                   {hp::SyntaxC23, "hotpath::main"}};
+
+public:
+  MainAttrInfo() : HotpathAttrInfo("hotpath::main", S) {}
+
+protected:
+  const char *kindWord() const override { return "main"; }
+  bool check(Sema &S, const ParsedAttr &A, llvm::ArrayRef<Arg> Args,
+             std::string &Value) const override {
+    for (const Arg &P : Args) {
+      if (P.Kind != Arg::Number) {
+        hotpath::reportError(S.getDiagnostics(), P.Loc,
+                             "percentile given to '%0' is not a number", Name);
+        return false;
+      }
+      if (!(P.Num >= 0 && P.Num <= 100)) {
+        hotpath::reportError(S.getDiagnostics(), P.Loc,
+                             "percentile '" + hotpath::formatPercentile(P.Num) +
+                                 "' given to '%0' is outside 0-100",
+                             Name);
+        return false;
+      }
+      if (!Value.empty())
+        Value += ',';
+      Value += hotpath::formatPercentile(P.Num);
+    }
+    return true;
+  }
+};
+
+} // namespace
+
+static ParsedAttrInfoRegistry::Add<MeasureAttrInfo> X("hotpath::measure",
+                                                      "measure a function with hotpath");
+static ParsedAttrInfoRegistry::Add<MainAttrInfo> Y("hotpath::main",
+                                                   "the function whose run hotpath reports on");

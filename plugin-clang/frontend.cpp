@@ -1,0 +1,413 @@
+//===- frontend.cpp - plugin arguments, __HOTPATH__ and function selection ===//
+//
+// The frontend action runs before Clang's code generator on every unit
+// (AddBeforeMainAction), so loading the plugin is enough:
+//
+//   clang   -fplugin=hotpath-clang.so                     f.c  -lhotpath
+//   clang++ -Xclang -load -Xclang hotpath-clang.so        f.cc -lhotpath
+//
+// It then
+//   1. defines __HOTPATH__ (the macros of <hotpath/hotpath.h> come alive);
+//   2. adds this shared object to the code generator's pass plugins, so
+//      that the IR pass (instrument.cpp) runs without -fpass-plugin=;
+//   3. sees each top-level declaration before the code generator does,
+//      checks every annotate("hotpath"...) on it, and gives each function
+//      to measure a "hotpath.site" annotation carrying its report name.
+//
+// Arguments (-Xclang -plugin-arg-hotpath -Xclang ARG, or
+// -fplugin-arg-hotpath-ARG):
+//   include=REGEX   also measure every function whose report name matches
+//   exclude=REGEX   never measure functions whose report name matches
+//   verbose         a remark at each function that gets measured
+//
+//===----------------------------------------------------------------------===//
+#include "hotpath-clang.h"
+
+#include <memory>
+
+using namespace clang;
+
+namespace {
+
+struct Options {
+  std::shared_ptr<llvm::Regex> Include, Exclude;
+  bool Verbose = false;
+};
+
+// What an annotation on a function asks for.
+struct Request {
+  bool Measure = false, Main = false;
+  std::string Label, Percentiles;
+};
+
+const char UsageNames[] = "include=REGEX, exclude=REGEX, verbose";
+
+// Checks annotate("hotpath"...) attributes and picks the functions to measure.
+class Selector : public RecursiveASTVisitor<Selector> {
+public:
+  Selector(CompilerInstance &CI, const Options &O)
+      : Ctx(CI.getASTContext()), SM(CI.getSourceManager()),
+        Diags(CI.getDiagnostics()), Opts(O) {}
+
+  bool VisitDecl(Decl *D) {
+    for (const auto *A : D->specific_attrs<AnnotateAttr>())
+      checkUserAnnotation(D, A);
+    return true;
+  }
+
+  bool VisitAttributedStmt(AttributedStmt *S) {
+    for (const Attr *A : S->getAttrs())
+      if (const auto *AA = dyn_cast<AnnotateAttr>(A))
+        if (isUserTag(AA->getAnnotation()))
+          hotpath::reportError(Diags, AA->getLocation(),
+                               "'annotate(\"%0\")' only applies to functions, not to statements",
+                               AA->getAnnotation());
+    return true;
+  }
+
+  // A lambda has no name of its own to report: like the GCC plugin, the
+  // plugin measures named functions only.
+  bool VisitLambdaExpr(LambdaExpr *E) {
+    if (const CXXMethodDecl *Op = E->getCallOperator())
+      for (const auto *A : Op->specific_attrs<AnnotateAttr>())
+        if (isUserTag(A->getAnnotation()) && Checked.insert(A).second)
+          hotpath::reportError(Diags, A->getLocation(),
+                               "'annotate(\"%0\")' only applies to named functions, not to "
+                               "lambdas",
+                               A->getAnnotation());
+    return true;
+  }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext() &&
+        Done.insert(FD).second)
+      select(FD);
+    return true;
+  }
+
+private:
+  static bool isUserTag(llvm::StringRef S) { return S == "hotpath" || S == "hotpath::main"; }
+
+  // Diagnoses a misused annotate("hotpath"...) where it is written.
+  void checkUserAnnotation(const Decl *D, const AnnotateAttr *A) {
+    llvm::StringRef Tag = A->getAnnotation();
+    if (!isUserTag(Tag) || A->isInherited() || !Checked.insert(A).second)
+      return;
+    if (!isa<FunctionDecl>(D)) {
+      hotpath::reportError(Diags, A->getLocation(),
+                           "'annotate(\"%0\")' only applies to functions, not to " +
+                               hotpath::whatItIs(D),
+                           Tag);
+      return;
+    }
+    Request R;
+    readUserAnnotation(A, R, /*Diagnose=*/true);
+  }
+
+  // Reads annotate("hotpath"[, label]) or annotate("hotpath::main"[, p...]).
+  bool readUserAnnotation(const AnnotateAttr *A, Request &R, bool Diagnose) {
+    llvm::StringRef Tag = A->getAnnotation();
+    bool IsMain = Tag == "hotpath::main";
+    unsigned I = 0;
+    for (const Expr *E : A->args()) {
+      ++I;
+      if (E->isValueDependent())
+        return false;
+      if (!IsMain) {
+        const auto *SL = dyn_cast<StringLiteral>(E->IgnoreParenImpCasts());
+        if (I > 1) {
+          if (Diagnose)
+            hotpath::reportError(Diags, E->getExprLoc(),
+                                 "'annotate(\"hotpath\")' takes at most one label");
+          return false;
+        }
+        if (!SL || SL->getString().empty()) {
+          if (Diagnose)
+            hotpath::reportError(Diags, E->getExprLoc(),
+                                 "label given to 'annotate(\"hotpath\")' must be a string "
+                                 "literal, not empty");
+          return false;
+        }
+        R.Label = SL->getString().str();
+        continue;
+      }
+      double P;
+      if (isa<StringLiteral>(E->IgnoreParenImpCasts()) || !hotpath::evaluateNumber(E, Ctx, P)) {
+        if (Diagnose)
+          hotpath::reportError(Diags, E->getExprLoc(),
+                               "percentile given to 'annotate(\"hotpath::main\")' is not a "
+                               "number");
+        return false;
+      }
+      if (!(P >= 0 && P <= 100)) {
+        if (Diagnose)
+          hotpath::reportError(Diags, E->getExprLoc(),
+                               "percentile '" + hotpath::formatPercentile(P) +
+                                   "' given to 'annotate(\"hotpath::main\")' is outside 0-100");
+        return false;
+      }
+      if (!R.Percentiles.empty())
+        R.Percentiles += ',';
+      R.Percentiles += hotpath::formatPercentile(P);
+    }
+    (IsMain ? R.Main : R.Measure) = true;
+    return true;
+  }
+
+  // Reads the annotation a [[hotpath::...]] attribute left (attributes.cpp).
+  static void readAttrAnnotation(llvm::StringRef S, Request &R) {
+    llvm::SmallVector<llvm::StringRef, 3> F;
+    S.split(F, hotpath::FieldSep, 2);
+    if (F.size() != 3)
+      return;
+    if (F[1] == "main") {
+      R.Main = true;
+      R.Percentiles = F[2].str();
+    } else {
+      R.Measure = true;
+      R.Label = F[2].str();
+    }
+  }
+
+  // The runtime's own functions (hotpath_*) and those of hotpath.h's C++
+  // helpers (namespace hotpath) are never measured.
+  static bool isRuntimeFunction(const FunctionDecl *FD) {
+    const IdentifierInfo *II = FD->getIdentifier();
+    if (II && hp::startsWith(II->getName(), "hotpath_"))
+      return true;
+    const NamespaceDecl *Outer = nullptr;
+    for (const DeclContext *DC = FD->getDeclContext(); DC; DC = DC->getParent())
+      if (const auto *NS = dyn_cast<NamespaceDecl>(DC))
+        Outer = NS;
+    return Outer && Outer->getIdentifier() && Outer->getName() == "hotpath";
+  }
+
+  bool selectedByRegex(const FunctionDecl *FD, const std::string &Name) {
+    if (!Opts.Include || !Opts.Include->match(Name))
+      return false;
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
+      if (MD->getParent()->isLambda())
+        return false;
+    if (FD->isImplicit() || FD->hasAttr<NoInstrumentFunctionAttr>() ||
+        SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation())))
+      return false;
+    return true;
+  }
+
+  void select(FunctionDecl *FD) {
+    Request R;
+    for (const auto *A : FD->specific_attrs<AnnotateAttr>()) {
+      llvm::StringRef S = A->getAnnotation();
+      if (hp::startsWith(S, hotpath::SiteTag))
+        return; // already selected
+      if (isUserTag(S))
+        readUserAnnotation(A, R, /*Diagnose=*/false);
+      else if (hp::startsWith(S, hotpath::AttrTag))
+        readAttrAnnotation(S, R);
+    }
+    if (FD->hasAttr<NakedAttr>())
+      return;
+    if (isRuntimeFunction(FD))
+      return;
+    std::string Name = hotpath::reportName(FD, SM);
+    if (!R.Main) {
+      if (!R.Measure && !selectedByRegex(FD, Name))
+        return;
+      if (Opts.Exclude && Opts.Exclude->match(Name))
+        return;
+    }
+    if (R.Main && !checkSingleMain(FD))
+      return;
+
+    hotpath::Site Site;
+    Site.Kind = R.Main ? hotpath::KindMain : hotpath::KindFunction;
+    Site.Name = R.Label.empty() ? Name : R.Label;
+    Site.File = hotpath::declFile(FD, SM);
+    Site.Line = hotpath::declLine(FD, SM);
+    Site.Percentiles = R.Main ? R.Percentiles : "";
+    // On every declaration: Clang 19 emits the annotations of whichever
+    // declaration its first use named, which may be a prototype.
+    std::string Tag = hotpath::encodeSite(Site);
+    for (FunctionDecl *Redecl : FD->redecls())
+      Redecl->addAttr(AnnotateAttr::CreateImplicit(Ctx, Tag, nullptr, 0, FD->getLocation()));
+    rememberStructorVariants(FD, Site);
+    if (Opts.Verbose) {
+      unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Remark, "hotpath: %0 '%1'%2");
+      Diags.Report(FD->getLocation(), ID)
+          << (R.Main ? "main window" : "measuring") << Site.Name
+          << (R.Main && !R.Percentiles.empty() ? " (percentiles " + R.Percentiles + ")"
+                                               : std::string());
+    }
+  }
+
+  std::string mangle(GlobalDecl GD) {
+    if (!Mangler)
+      Mangler.reset(Ctx.createMangleContext());
+    std::string Out;
+    llvm::raw_string_ostream OS(Out);
+    Mangler->mangleName(GD, OS);
+    return OS.str();
+  }
+
+  // The symbols of a constructor's or destructor's variants (Itanium ABI),
+  // and which of them only call another variant (see CodeGen's
+  // EmitConstructorBody and EmitDestructorBody).
+  void rememberStructorVariants(const FunctionDecl *FD, const hotpath::Site &Site) {
+    if (const auto *CD = dyn_cast<CXXConstructorDecl>(FD)) {
+      bool Delegates = CD->getParent()->getNumVBases() == 0 &&
+                       !CD->getType()->castAs<FunctionProtoType>()->isVariadic() &&
+                       !CD->isDelegatingConstructor();
+      hotpath::rememberSite({mangle(GlobalDecl(CD, Ctor_Complete)), Site, Delegates});
+      hotpath::rememberSite({mangle(GlobalDecl(CD, Ctor_Base)), Site, false});
+    } else if (const auto *DD = dyn_cast<CXXDestructorDecl>(FD)) {
+      bool TryBody = isa_and_nonnull<CXXTryStmt>(DD->getBody());
+      hotpath::rememberSite({mangle(GlobalDecl(DD, Dtor_Deleting)), Site, true});
+      hotpath::rememberSite({mangle(GlobalDecl(DD, Dtor_Complete)), Site, !TryBody});
+      hotpath::rememberSite({mangle(GlobalDecl(DD, Dtor_Base)), Site, false});
+    }
+  }
+
+  // One hotpath::main per unit (instantiations of one template count once).
+  bool checkSingleMain(const FunctionDecl *FD) {
+    const FunctionDecl *Key = FD->getTemplateInstantiationPattern();
+    Key = (Key ? Key : FD)->getCanonicalDecl();
+    if (!MainDecl) {
+      MainDecl = Key;
+      MainLoc = FD->getLocation();
+      return true;
+    }
+    if (MainDecl == Key)
+      return true;
+    hotpath::reportError(Diags, FD->getLocation(),
+                         "'hotpath::main' given to '%0', but this unit already has one",
+                         FD->getQualifiedNameAsString());
+    hotpath::reportNote(Diags, MainLoc, "the first 'hotpath::main' is here");
+    return false;
+  }
+
+  ASTContext &Ctx;
+  SourceManager &SM;
+  DiagnosticsEngine &Diags;
+  const Options &Opts;
+  llvm::DenseSet<const FunctionDecl *> Done;
+  llvm::DenseSet<const Attr *> Checked;
+  std::unique_ptr<MangleContext> Mangler;
+  const FunctionDecl *MainDecl = nullptr;
+  SourceLocation MainLoc;
+};
+
+class HotpathConsumer : public ASTConsumer {
+public:
+  HotpathConsumer(CompilerInstance &CI, Options O) : Opts(std::move(O)), CI(CI) {}
+
+  bool HandleTopLevelDecl(DeclGroupRef DG) override {
+    if (!V)
+      V = std::make_unique<Selector>(CI, Opts);
+    for (Decl *D : DG)
+      V->TraverseDecl(D);
+    return true;
+  }
+
+private:
+  Options Opts;
+  CompilerInstance &CI;
+  std::unique_ptr<Selector> V; // made once the ASTContext exists
+};
+
+// -U__HOTPATH__ on the command line wins over the plugin.
+bool undefinedOnCommandLine(const Preprocessor &PP) {
+  bool Undef = false;
+  for (const auto &M : PP.getPreprocessorOpts().Macros)
+    if (llvm::StringRef(M.first).split('=').first == "__HOTPATH__")
+      Undef = M.second;
+  return Undef;
+}
+
+// `#pragma hotpath plugin` defines __HOTPATH__ when the plugin is loaded.
+// Pragma handlers are the one part of a plugin that also runs under -E
+// (and so in the first step of -save-temps, or of ccache and distcc), where
+// no frontend action of the plugin does: a header that says the pragma
+// (guarded by __clang__ and -Wunknown-pragmas) sees __HOTPATH__ there too.
+class HotpathPragma : public PragmaHandler {
+public:
+  HotpathPragma() : PragmaHandler("hotpath") {}
+  void HandlePragma(Preprocessor &PP, PragmaIntroducer, Token &Tok) override {
+    SourceLocation Loc = Tok.getLocation();
+    while (Tok.isNot(tok::eod))
+      PP.Lex(Tok);
+    IdentifierInfo *II = PP.getIdentifierInfo("__HOTPATH__");
+    if (PP.isMacroDefined(II) || undefinedOnCommandLine(PP))
+      return;
+    MacroInfo *MI = PP.AllocateMacroInfo(Loc);
+    Token One;
+    One.startToken();
+    One.setKind(tok::numeric_constant);
+    PP.CreateString("1", One);
+    hp::setMacroBody(PP, MI, One);
+    PP.appendDefMacroDirective(II, MI);
+  }
+};
+
+class HotpathAction : public PluginASTAction {
+public:
+  bool ParseArgs(const CompilerInstance &CI, const std::vector<std::string> &Args) override {
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    bool Ok = true;
+    for (const std::string &A : Args) {
+      auto [Key, Value] = llvm::StringRef(A).split('=');
+      bool HasValue = llvm::StringRef(A).contains('=');
+      if (Key == "verbose" && !HasValue) {
+        Opts.Verbose = true;
+      } else if (Key == "include" || Key == "exclude") {
+        if (Value.empty()) {
+          hotpath::reportError(D, {},
+                               "no value supplied for option '-fplugin-arg-hotpath-%0' "
+                               "(expected %0=REGEX)",
+                               Key);
+          Ok = false;
+          continue;
+        }
+        auto R = std::make_shared<llvm::Regex>(Value);
+        std::string Err;
+        if (!R->isValid(Err)) {
+          hotpath::reportError(D, {},
+                               "invalid regular expression '" + Value.str() +
+                                   "' in '-fplugin-arg-hotpath-%0': " + Err,
+                               Key);
+          Ok = false;
+          continue;
+        }
+        (Key == "include" ? Opts.Include : Opts.Exclude) = std::move(R);
+      } else {
+        hotpath::reportError(D, {},
+                             std::string("unknown option '-fplugin-arg-hotpath-%0' (known: ") +
+                                 UsageNames + ")",
+                             Key);
+        Ok = false;
+      }
+    }
+    return Ok;
+  }
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI, llvm::StringRef) override {
+    hotpath::takeRememberedSites(); // a previous unit that never reached codegen
+    Preprocessor &PP = CI.getPreprocessor();
+    if (!undefinedOnCommandLine(PP))
+      PP.setPredefines(PP.getPredefines() + "#ifndef __HOTPATH__\n#define __HOTPATH__ 1\n#endif\n");
+    std::string Self = hotpath::ownPath();
+    std::vector<std::string> &Plugins = CI.getCodeGenOpts().PassPlugins;
+    if (!Self.empty() && llvm::find(Plugins, Self) == Plugins.end())
+      Plugins.push_back(Self);
+    return std::make_unique<HotpathConsumer>(CI, Opts);
+  }
+
+  ActionType getActionType() override { return AddBeforeMainAction; }
+
+private:
+  Options Opts;
+};
+
+} // namespace
+
+static FrontendPluginRegistry::Add<HotpathAction> X("hotpath", "measure functions with hotpath");
+static PragmaHandlerRegistry::Add<HotpathPragma> Y("hotpath", "defines __HOTPATH__");

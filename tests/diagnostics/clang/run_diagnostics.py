@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Misuse of hotpath is a compile error at the right line: compile each
+snippet beside this script with the Clang plugin and check its errors
+against the expectations written in the snippet (the same notation as the
+GCC plugin's snippets, and a subset of clang -verify's):
+
+    // ARGS: -std=c2x                      extra compile flags
+    // PLUGIN-ARGS: include=(               plugin arguments, each passed as
+                                            --plugin-arg-format with {} replaced
+    int x; // expected-error {{REGEX}}      an error on this line whose message
+                                            matches REGEX (Python re.search)
+    // expected-error@+1 {{REGEX}}          ... on the next line (@-1: previous)
+    // expected-error@cmdline {{REGEX}}     an error with no source line (options)
+
+Each snippet must fail to compile, every expected error must be reported at
+its line, and no other error may be. Prints one line per snippet and a
+closing "N passed, N failed" line; exits 1 if anything failed.
+"""
+import argparse
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+EXPECT = re.compile(r"expected-error(?:@(cmdline|[+-]\d+))?\s*\{\{(.*?)\}\}")
+# file:line:col: error: message, or (no location) [tool: ]error: message
+DIAG = re.compile(r"^(?:(?P<file>[^:\s]+):(?P<line>\d+):(?:\d+:)?\s|(?:[\w+.-]+:\s)?)error: (?P<msg>.*)$")
+
+
+def expectations(path):
+    want, args, plugin_args = [], [], []
+    for n, text in enumerate(open(path, encoding="utf-8"), 1):
+        m = re.search(r"//\s*ARGS:\s?(.*)$", text)
+        if m:
+            args += shlex.split(m.group(1))
+        m = re.search(r"//\s*PLUGIN-ARGS:\s?(.*)$", text)
+        if m:
+            plugin_args += shlex.split(m.group(1))
+        for e in EXPECT.finditer(text):
+            where = e.group(1)
+            want.append((None if where == "cmdline" else n + int(where or 0), e.group(2)))
+    return want, args, plugin_args
+
+
+def check(src, cc, plugin, arg_format, include):
+    want, args, plugin_args = expectations(src)
+    extra = [w for a in plugin_args for w in shlex.split(arg_format.replace("{}", shlex.quote(a)))]
+    cmd = [cc, "-fsyntax-only", "-fno-caret-diagnostics", "-fno-color-diagnostics",
+           "-ferror-limit=0", "-I", include] + args + plugin + extra + [os.path.basename(src)]
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=os.path.dirname(src), timeout=120)
+    got = []
+    for text in p.stderr.splitlines():
+        m = DIAG.match(text)
+        if m:
+            got.append((int(m.group("line")) if m.group("line") else None, m.group("msg")))
+    problems = ["compiled without error"] if p.returncode == 0 else []
+    left = list(got)
+    for line, rx in want:
+        hit = next((g for g in left if g[0] == line and re.search(rx, g[1])), None)
+        if hit:
+            left.remove(hit)
+        else:
+            problems.append("missing error at line %s matching %r" % (line or "cmdline", rx))
+    for line, msg in left:
+        problems.append("unexpected error at line %s: %s" % (line or "cmdline", msg))
+    if problems:
+        problems.append("command: " + " ".join(shlex.quote(c) for c in cmd))
+        problems.append("stderr:\n" + p.stderr)
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cc", required=True)
+    ap.add_argument("--cxx", required=True)
+    ap.add_argument("--plugin-flags", required=True)
+    ap.add_argument("--plugin-arg-format", default="-fplugin-arg-hotpath-{}")
+    ap.add_argument("--include", required=True, help="runtime include directory")
+    ap.add_argument("--dir", default=os.path.dirname(os.path.abspath(__file__)))
+    a = ap.parse_args()
+    passed = failed = 0
+    for name in sorted(os.listdir(a.dir)):
+        if not name.endswith((".c", ".cpp")):
+            continue
+        cc = a.cxx if name.endswith(".cpp") else a.cc
+        problems = check(os.path.join(a.dir, name), cc, shlex.split(a.plugin_flags),
+                         a.plugin_arg_format, os.path.abspath(a.include))
+        if problems:
+            failed += 1
+            print("FAIL %s\n  %s" % (name, "\n  ".join(problems)))
+        else:
+            passed += 1
+            print("ok   %s" % name)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+# End-to-end, diagnostic and zero-cost tests of the Clang plugin (included by
+# tests/CMakeLists.txt). Every test name contains "clang": ctest -R clang.
+# One set of corpus runs per plugin built (plugin-clang/CMakeLists.txt):
+# e2e_clang_* for hotpath-clang.so with the default clang, e2e_clang19_* for
+# hotpath-clang-19.so with clang-19, and so on.
+get_property(_hotpath_clang_plugins GLOBAL PROPERTY HOTPATH_CLANG_PLUGINS)
+if(NOT _hotpath_clang_plugins)
+  return()
+endif()
+
+set(_clang_src ${PROJECT_SOURCE_DIR}/plugin-clang)
+set(_diag_dir ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/clang)
+
+foreach(entry ${_hotpath_clang_plugins})
+  string(REPLACE "|" ";" entry "${entry}")
+  list(GET entry 0 n)
+  list(GET entry 1 target)
+  list(GET entry 2 name)
+  if(NOT HOTPATH_CLANG_${n} OR NOT HOTPATH_CLANGXX_${n})
+    message(STATUS "hotpath: clang-${n}/clang++-${n} not found: no tests for ${name}.so")
+    continue()
+  endif()
+  set(cc ${HOTPATH_CLANG_${n}})
+  set(cxx ${HOTPATH_CLANGXX_${n}})
+  set(so $<TARGET_FILE:${target}>)
+  if(target STREQUAL "hotpath_clang_plugin")
+    set(tag clang)
+  else()
+    set(tag clang${n})
+  endif()
+
+  # The shared corpus, with and without the plugin, at each level.
+  foreach(level O0 O2 O3)
+    add_test(NAME e2e_${tag}_${level}
+      COMMAND ${Python3_EXECUTABLE} ${HOTPATH_RUN_CORPUS}
+        --cc ${cc} --cxx ${cxx}
+        --plugin-flags=-fplugin=${so}
+        --opt=-${level}
+        --include ${HOTPATH_RUNTIME_INCLUDE}
+        --lib $<TARGET_FILE:hotpath_static>
+        --corpus ${HOTPATH_CORPUS_DIR}
+        --work ${CMAKE_CURRENT_BINARY_DIR}/e2e-${tag}-${level})
+    set_tests_properties(e2e_${tag}_${level} PROPERTIES LABELS "e2e;clang" TIMEOUT 900)
+  endforeach()
+
+  # Loaded the other way, -Xclang -load, with nothing else: the plugin
+  # registers its IR pass itself.
+  add_test(NAME e2e_${tag}_xclang_load_O2
+    COMMAND ${Python3_EXECUTABLE} ${HOTPATH_RUN_CORPUS}
+      --cc ${cc} --cxx ${cxx}
+      "--plugin-flags=-Xclang -load -Xclang ${so}"
+      --opt=-O2
+      --include ${HOTPATH_RUNTIME_INCLUDE}
+      --lib $<TARGET_FILE:hotpath_static>
+      --corpus ${HOTPATH_CORPUS_DIR}
+      --work ${CMAKE_CURRENT_BINARY_DIR}/e2e-${tag}-xclang-O2)
+  set_tests_properties(e2e_${tag}_xclang_load_O2 PROPERTIES LABELS "e2e;clang" TIMEOUT 900)
+
+  # Misuse: each snippet fails with the expected error at the expected line,
+  # with the arguments given either way.
+  add_test(NAME ${tag}_diagnostics
+    COMMAND ${Python3_EXECUTABLE} ${_diag_dir}/run_diagnostics.py
+      --cc ${cc} --cxx ${cxx}
+      --plugin-flags=-fplugin=${so}
+      --include ${HOTPATH_RUNTIME_INCLUDE})
+  add_test(NAME ${tag}_diagnostics_xclang
+    COMMAND ${Python3_EXECUTABLE} ${_diag_dir}/run_diagnostics.py
+      --cc ${cc} --cxx ${cxx}
+      "--plugin-flags=-Xclang -load -Xclang ${so}"
+      "--plugin-arg-format=-Xclang -plugin-arg-hotpath -Xclang {}"
+      --include ${HOTPATH_RUNTIME_INCLUDE})
+
+  # verbose lists each measured function at its file:line.
+  add_test(NAME ${tag}_verbose
+    COMMAND ${cc} -fsyntax-only -fplugin=${so} -fplugin-arg-hotpath-verbose
+      -I ${HOTPATH_RUNTIME_INCLUDE} ${HOTPATH_CORPUS_DIR}/c_basic.c)
+  set_tests_properties(${tag}_verbose PROPERTIES
+    PASS_REGULAR_EXPRESSION "c_basic.c:[0-9]+:[0-9]+: remark: hotpath: measuring 'c_basic::add'")
+
+  # Zero cost when off: tagged sources without the plugin give the same code.
+  add_test(NAME ${tag}_zero_cost
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/zero_cost.py
+      --cc ${cc} --cxx ${cxx}
+      --include ${HOTPATH_RUNTIME_INCLUDE}
+      --work ${CMAKE_CURRENT_BINARY_DIR}/zero-cost-${tag})
+
+  # Half of a program built by GCC with its plugin, half by Clang: one report.
+  if(TARGET hotpath_gcc_plugin)
+    add_test(NAME ${tag}_gcc_mixed
+      COMMAND ${Python3_EXECUTABLE} ${_clang_src}/tests/mixed/run_mixed.py
+        --gcc ${CMAKE_C_COMPILER} --gxx ${CMAKE_CXX_COMPILER}
+        --gcc-plugin $<TARGET_FILE:hotpath_gcc_plugin>
+        --clangxx ${cxx} --clang-plugin ${so}
+        --include ${HOTPATH_RUNTIME_INCLUDE}
+        --lib $<TARGET_FILE:hotpath_static>
+        --work ${CMAKE_CURRENT_BINARY_DIR}/mixed-${tag})
+  endif()
+endforeach()
