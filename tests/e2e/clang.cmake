@@ -59,12 +59,14 @@ foreach(entry ${_hotpath_clang_plugins})
   # Misuse: each snippet fails with the expected error at the expected line,
   # with the arguments given either way.
   add_test(NAME ${tag}_diagnostics
-    COMMAND ${Python3_EXECUTABLE} ${_diag_dir}/run_diagnostics.py
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/run_diagnostics.py
+      --dir ${_diag_dir}
       --cc ${cc} --cxx ${cxx}
       --plugin-flags=-fplugin=${so}
       --include ${HOTPATH_RUNTIME_INCLUDE})
   add_test(NAME ${tag}_diagnostics_xclang
-    COMMAND ${Python3_EXECUTABLE} ${_diag_dir}/run_diagnostics.py
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/run_diagnostics.py
+      --dir ${_diag_dir}
       --cc ${cc} --cxx ${cxx}
       "--plugin-flags=-Xclang -load -Xclang ${so}"
       "--plugin-arg-format=-Xclang -plugin-arg-hotpath -Xclang {}"

@@ -43,7 +43,8 @@ add_test(NAME gcc_zero_cost
 
 # Misuse: each snippet fails with the expected error at the expected line.
 add_test(NAME gcc_diagnostics
-  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/gcc/run_diagnostics.py
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/run_diagnostics.py
+    --dir ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/gcc
     --cc ${CMAKE_C_COMPILER} --cxx ${CMAKE_CXX_COMPILER}
     --plugin-flags=${HOTPATH_GCC_PLUGIN_FLAGS}
     --include ${HOTPATH_RUNTIME_INCLUDE})

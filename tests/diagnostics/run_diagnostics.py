@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Misuse of hotpath is a compile error at the right line: compile each
-snippet beside this script with the Clang plugin and check its errors
-against the expectations written in the snippet (the same notation as the
-GCC plugin's snippets, and a subset of clang -verify's):
+snippet of a directory (tests/diagnostics/gcc or tests/diagnostics/clang)
+with a compiler plugin and check its errors against the expectations written
+in the snippet (a subset of clang -verify's notation):
 
     // ARGS: -std=c2x                      extra compile flags
     // PLUGIN-ARGS: include=(               plugin arguments, each passed as
@@ -43,11 +43,19 @@ def expectations(path):
     return want, args, plugin_args
 
 
+# One error per line, without carets or colours, and all of them.
+PLAIN_OUTPUT = {
+    "gcc": ["-fdiagnostics-plain-output"],
+    "clang": ["-fno-caret-diagnostics", "-fno-color-diagnostics", "-ferror-limit=0"],
+}
+
+
 def check(src, cc, plugin, arg_format, include):
     want, args, plugin_args = expectations(src)
     extra = [w for a in plugin_args for w in shlex.split(arg_format.replace("{}", shlex.quote(a)))]
-    cmd = [cc, "-fsyntax-only", "-fno-caret-diagnostics", "-fno-color-diagnostics",
-           "-ferror-limit=0", "-I", include] + args + plugin + extra + [os.path.basename(src)]
+    style = "clang" if "clang" in os.path.basename(cc) else "gcc"
+    cmd = [cc, "-fsyntax-only"] + PLAIN_OUTPUT[style] + ["-I", include] + args + plugin + extra + \
+        [os.path.basename(src)]
     p = subprocess.run(cmd, capture_output=True, text=True, cwd=os.path.dirname(src), timeout=120)
     got = []
     for text in p.stderr.splitlines():
@@ -77,8 +85,12 @@ def main():
     ap.add_argument("--plugin-flags", required=True)
     ap.add_argument("--plugin-arg-format", default="-fplugin-arg-hotpath-{}")
     ap.add_argument("--include", required=True, help="runtime include directory")
-    ap.add_argument("--dir", default=os.path.dirname(os.path.abspath(__file__)))
-    a = ap.parse_args()
+    ap.add_argument("--dir", required=True, help="directory of snippets")
+    argv = sys.argv[1:]
+    for i, a in enumerate(argv[:-1]):  # "--plugin-flags -fplugin=x": keep the value a value
+        if a in ("--plugin-flags", "--plugin-arg-format"):
+            argv[i:i + 2] = [a + "=" + argv[i + 1], ""]
+    a = ap.parse_args([x for x in argv if x != ""])
     passed = failed = 0
     for name in sorted(os.listdir(a.dir)):
         if not name.endswith((".c", ".cpp")):
