@@ -3,20 +3,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "testing.h"
+#include "support.h"
 
 TestSuite(blocks);
-
-static uint64_t calls_of(const char *name) {
-    struct hp_report r;
-    hp_report_collect(&r);
-    uint64_t n = 0;
-    for (size_t i = 0; i < r.nrows; i++)
-        if (strcmp(r.rows[i].name, name) == 0)
-            n = r.rows[i].calls;
-    hp_report_free(&r);
-    return n;
-}
 
 Test(blocks, falling_out_records_once) {
     int x = 0;

@@ -3,7 +3,7 @@
 #include <setjmp.h>
 #include <string.h>
 
-#include "testing.h"
+#include "support.h"
 
 TestSuite(nesting);
 
@@ -12,13 +12,6 @@ static struct hotpath_site s_inner = HOTPATH_SITE_INIT("nest::inner", HOTPATH_KI
 static struct hotpath_site s_rec = HOTPATH_SITE_INIT("nest::recurse", HOTPATH_KIND_FUNCTION);
 static struct hotpath_site s_jump = HOTPATH_SITE_INIT("nest::jumper", HOTPATH_KIND_FUNCTION);
 static struct hotpath_site s_after = HOTPATH_SITE_INIT("nest::after", HOTPATH_KIND_FUNCTION);
-
-static const struct hp_row *find_row(const struct hp_report *r, const char *name) {
-    for (size_t i = 0; i < r->nrows; i++)
-        if (strcmp(r->rows[i].name, name) == 0)
-            return &r->rows[i];
-    return NULL;
-}
 
 static volatile uint64_t sink;
 static void spin(int n) {

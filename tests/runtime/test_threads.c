@@ -3,19 +3,12 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "testing.h"
+#include "support.h"
 
 TestSuite(threads);
 
 static struct hotpath_site hot = HOTPATH_SITE_INIT("threads::hot", HOTPATH_KIND_FUNCTION);
 static struct hotpath_site brief = HOTPATH_SITE_INIT("threads::brief", HOTPATH_KIND_FUNCTION);
-
-static const struct hp_row *find_row(const struct hp_report *r, const char *name) {
-    for (size_t i = 0; i < r->nrows; i++)
-        if (strcmp(r->rows[i].name, name) == 0)
-            return &r->rows[i];
-    return NULL;
-}
 
 static void *many_calls(void *arg) {
     (void)arg;
