@@ -40,7 +40,7 @@ void hp_update_fast(void) { hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_all
 
 static void thread_exit(void *arg);
 
-static void at_exit(void) { hp_report_once(HP_REPORT_AT_EXIT); }
+static void at_exit(void) { hp_report_once(); }
 
 static void fork_prepare(void) { pthread_mutex_lock(&hp_lock); }
 static void fork_parent(void) { pthread_mutex_unlock(&hp_lock); }
@@ -105,6 +105,20 @@ void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st) {
     struct hp_alloc_stats *a = atomic_load_explicit(&s->alloc, memory_order_acquire);
     if (a)
         hp_alloc_agg_add(&agg->alloc, a);
+}
+
+void hp_agg_merge(struct hp_site_agg *agg, const struct hp_site_agg *m) {
+    agg->calls += m->calls;
+    agg->total += m->total;
+    agg->sum += m->sum;
+    agg->self += m->self;
+    if (m->min < agg->min)
+        agg->min = m->min;
+    if (m->max > agg->max)
+        agg->max = m->max;
+    for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++)
+        agg->hist[i] += m->hist[i];
+    hp_alloc_agg_merge(&agg->alloc, &m->alloc);
 }
 
 /* Moves a thread's histogram into the global aggregate before a 32-bit
@@ -449,7 +463,7 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
     pop(now);
     if (main_window) {
         hp_window.end = now;
-        hp_report_once(HP_REPORT_AT_MAIN_EXIT);
+        hp_report_once();
     }
 }
 
@@ -478,5 +492,5 @@ uint64_t hp_alloc_bytes_locked(void) {
 }
 
 HP_API int hotpath_report(void) {
-    return hp_report_once(HP_REPORT_EXPLICIT) ? 0 : -1;
+    return hp_report_once() ? 0 : -1;
 }

@@ -142,6 +142,8 @@ extern struct hp_registry hp_reg;
 
 /* Adds a thread's stats block into agg (caller holds hp_lock). */
 void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st);
+/* Adds one aggregate into another (caller holds hp_lock). */
+void hp_agg_merge(struct hp_site_agg *agg, const struct hp_site_agg *m);
 struct hp_site_agg *hp_agg_for(uint32_t id); /* caller holds hp_lock; may return NULL on OOM */
 void hp_agg_init(struct hp_site_agg *agg);
 

@@ -64,21 +64,9 @@ static int site_name_cmp(const void *x, const void *y) {
 }
 
 /* Adds everything recorded for `site`, merged and live, into a. */
-static void add_site(struct hp_site_agg *a, uint32_t id, struct hotpath_site *site) {
-    struct hp_site_agg *m = hp_reg.agg[id];
-    if (m) {
-        a->calls += m->calls;
-        a->total += m->total;
-        a->sum += m->sum;
-        a->self += m->self;
-        if (m->min < a->min)
-            a->min = m->min;
-        if (m->max > a->max)
-            a->max = m->max;
-        for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++)
-            a->hist[i] += m->hist[i];
-        hp_alloc_agg_merge(&a->alloc, &m->alloc);
-    }
+static void add_site(struct hp_site_agg *a, struct hotpath_site *site) {
+    if (hp_reg.agg[site->id])
+        hp_agg_merge(a, hp_reg.agg[site->id]);
     for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
         for (struct hp_site_stats *s = atomic_load_explicit(&t->stats, memory_order_acquire); s;
              s = HP_LOAD(s->next))
@@ -113,7 +101,7 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
         hp_agg_init(a);
         uint32_t j = i;
         for (; j < nsites && site_name_cmp(&sites[i], &sites[j]) == 0; j++)
-            add_site(a, sites[j]->id, sites[j]);
+            add_site(a, sites[j]);
         if (a->calls > 0)
             fill_row(&rows[n++], sites[i], a, pc, window_ticks);
         if (a->calls > 0 && a->alloc.calls > 0 && r->arows)
@@ -542,8 +530,7 @@ void hp_report_free(struct hp_report *r) {
     r->nrows = 0;
 }
 
-bool hp_report_once(enum hp_report_reason why) {
-    (void)why;
+bool hp_report_once(void) {
     int expected = 0;
     if (!atomic_compare_exchange_strong(&report_state, &expected, 1))
         return false;

@@ -8,11 +8,9 @@
 
 #include "config.h"
 
-enum hp_report_reason { HP_REPORT_AT_MAIN_EXIT, HP_REPORT_AT_EXIT, HP_REPORT_EXPLICIT };
-
 /* Prints the report unless it has been printed already; true if it printed
  * (or, with format none, would have). Thread-safe. */
-bool hp_report_once(enum hp_report_reason why);
+bool hp_report_once(void);
 bool hp_report_done(void);
 
 /* One row of the timing table, in nanoseconds. */
