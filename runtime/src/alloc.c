@@ -53,67 +53,105 @@ void hp_free(void *p) { free(p); }
 
 /*
  * malloc_usable_size(p), read from glibc's chunk header without the call:
- * the size word before the block, less the header (8 bytes, 16 for a chunk
- * of its own mapping). A start-up check compares it with
- * malloc_usable_size and falls back to the call if they ever disagree.
+ * the size word before the block (flags in its low 3 bits), less the
+ * header: 8 bytes, 16 for a chunk in a mapping of its own (IS_MMAPPED).
+ * A start-up check compares it with malloc_usable_size; if they ever
+ * disagree, the hooks take the slow path and make the call.
  */
-static bool header_ok;
+bool hp_alloc_header_ok;
 
-static inline size_t usable_size(void *p) {
-    if (HP_LIKELY(header_ok)) {
-        size_t word = ((const size_t *)p)[-1];
-        return (word & ~(size_t)7) - ((word & 2) ? 16 : 8);
-    }
-    return malloc_usable_size(p);
+#define CHUNK_WORD(p) (((const size_t *)(p))[-1])
+#define CHUNK_IS_MMAPPED(word) ((word) & 2)
+#define CHUNK_USABLE(word) (((word) & ~(size_t)7) - 8) /* not IS_MMAPPED */
+
+static inline size_t header_usable_size(void *p) {
+    size_t word = CHUNK_WORD(p);
+    return CHUNK_USABLE(word) - (CHUNK_IS_MMAPPED(word) ? 8 : 0);
 }
 
-static void check_header_layout(void) {
+static inline size_t usable_size(void *p) {
+    return HP_LIKELY(hp_alloc_header_ok) ? header_usable_size(p) : malloc_usable_size(p);
+}
+
+/* Runs once from runtime_init, before any thread has a state: the hooks'
+ * fast path (hp_tls.counting) is taken only when the check passed. */
+void hp_alloc_init(void) {
+#ifdef HOTPATH_NO_ALLOC_HOOKS
+    return; /* a sanitizer's allocator: no glibc chunk headers, nothing counted */
+#endif
     static const size_t sizes[] = {1, 24, 25, 1000, 4088, 100000, 300000};
     bool ok = true;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         void *p = __libc_malloc(sizes[i]);
-        header_ok = true;
-        size_t mine = p ? usable_size(p) : 0;
-        header_ok = false;
-        if (p && mine != malloc_usable_size(p))
+        if (p && header_usable_size(p) != malloc_usable_size(p))
             ok = false;
         __libc_free(p);
     }
-    header_ok = ok;
+    hp_alloc_header_ok = ok;
 }
 
 /* The calling thread's counters, or NULL when this allocation is not the
- * program's (tracking off, or the runtime at work). */
-static inline struct hp_alloc_thread *counters(void) {
-    if (hp_tls.busy)
-        return NULL;
-    if (HP_UNLIKELY(!hp_tls.thread) && !hp_thread_get())
+ * program's (the runtime at work). A thread's first allocation with
+ * tracking on creates its state, so that its bytes are in the report. */
+static struct hp_alloc_thread *counters_slow(void) {
+    if (hp_tls.busy || (!hp_tls.thread && !hp_thread_get()))
         return NULL;
     return &hp_tls.alloc;
 }
 
-static inline void *counted(void *p) {
-    struct hp_alloc_thread *a;
-    if (p && (a = counters())) {
-        size_t sz = usable_size(p);
-        HP_ADD(a->bytes, sz);
-        HP_ADD(a->count, 1);
-        a->live += (int64_t)sz;
-        a->live_count++;
-        if (a->live > a->peak)
-            a->peak = a->live;
-        if (a->live_count > a->peak_count)
-            a->peak_count = a->live_count;
-    }
+static inline void count_in(struct hp_alloc_thread *a, size_t sz) {
+    uint64_t bytes = HP_LOAD(a->bytes) + sz, count = HP_LOAD(a->count) + 1;
+    HP_STORE(a->bytes, bytes);
+    HP_STORE(a->count, count);
+    int64_t live = (int64_t)(bytes - a->freed), live_count = (int64_t)(count - a->frees);
+    if (live > a->peak)
+        a->peak = live;
+    if (live_count > a->peak_count)
+        a->peak_count = live_count;
+}
+
+static inline void uncount_in(struct hp_alloc_thread *a, size_t sz) {
+    a->freed += sz;
+    a->frees++;
+}
+
+/* The hooks' common case inline, on the thread's TLS directly and the
+ * chunk header read in place; the rest (a thread's first allocation, the
+ * runtime at work, an unexpected header layout) out of line, so that the
+ * common case needs no stack frame of its own. */
+static __attribute__((noinline)) void *counted_slow(void *p) {
+    struct hp_alloc_thread *a = counters_slow();
+    if (a)
+        count_in(a, usable_size(p));
     return p;
 }
 
-static inline void uncount(void *p) {
-    struct hp_alloc_thread *a;
-    if (p && (a = counters())) {
-        a->live -= (int64_t)usable_size(p);
-        a->live_count--;
+static inline void *counted(void *p) {
+    if (HP_LIKELY(p && hp_tls.counting)) {
+        size_t word = CHUNK_WORD(p);
+        if (HP_LIKELY(!CHUNK_IS_MMAPPED(word))) {
+            count_in(&hp_tls.alloc, CHUNK_USABLE(word));
+            return p;
+        }
     }
+    return p ? counted_slow(p) : p;
+}
+
+static __attribute__((noinline)) void uncount_slow(void *p) {
+    struct hp_alloc_thread *a = counters_slow();
+    if (a)
+        uncount_in(a, usable_size(p));
+}
+
+static inline void uncount(void *p) {
+    if (HP_LIKELY(hp_tls.counting)) {
+        size_t word = CHUNK_WORD(p);
+        if (HP_LIKELY(!CHUNK_IS_MMAPPED(word))) {
+            uncount_in(&hp_tls.alloc, CHUNK_USABLE(word));
+            return;
+        }
+    }
+    uncount_slow(p);
 }
 
 /* ======================================================================== */
@@ -145,7 +183,11 @@ HP_API void *calloc(size_t n, size_t size) {
 }
 
 HP_API void free(void *p) {
-    if (HP_UNLIKELY(hp_alloc_on))
+    if (HP_LIKELY(!hp_alloc_on)) {
+        __libc_free(p);
+        return;
+    }
+    if (p)
         uncount(p);
     __libc_free(p);
 }
@@ -153,13 +195,11 @@ HP_API void free(void *p) {
 /* Counted as freeing the old block and allocating the new one. */
 HP_API void *realloc(void *p, size_t n) {
     FORWARD_IF_OFF(__libc_realloc(p, n));
-    struct hp_alloc_thread *a = p ? counters() : NULL;
+    struct hp_alloc_thread *a = !p ? NULL : hp_tls.counting ? &hp_tls.alloc : counters_slow();
     size_t old = a ? usable_size(p) : 0;
     void *q = __libc_realloc(p, n);
-    if (a && (q || n == 0)) { /* realloc(p, 0) frees p */
-        a->live -= (int64_t)old;
-        a->live_count--;
-    }
+    if (a && (q || n == 0)) /* realloc(p, 0) frees p */
+        uncount_in(a, old);
     return counted(q);
 }
 
@@ -182,6 +222,7 @@ HP_API void *aligned_alloc(size_t align, size_t n) {
         errno = EINVAL;
         return NULL;
     }
+    FORWARD_IF_OFF(__libc_memalign(align, n));
     return counted(__libc_memalign(align, n));
 }
 
@@ -191,7 +232,7 @@ HP_API int posix_memalign(void **out, size_t align, size_t n) {
     void *p = __libc_memalign(align, n);
     if (!p)
         return ENOMEM;
-    *out = counted(p);
+    *out = hp_alloc_on ? counted(p) : p;
     return 0;
 }
 
@@ -214,9 +255,6 @@ HP_API void *pvalloc(size_t n) {
 static _Atomic uint32_t generation = 1;
 
 void hp_alloc_enable(bool on) {
-    static pthread_once_t checked = PTHREAD_ONCE_INIT;
-    if (on)
-        pthread_once(&checked, check_header_layout);
     if (on && !hp_alloc_on)
         atomic_fetch_add(&generation, 1);
     hp_alloc_on = on;
@@ -224,6 +262,7 @@ void hp_alloc_enable(bool on) {
 }
 
 HP_API int hotpath_alloc_tracking(int on) {
+    hp_runtime_init();
     bool was = hp_alloc_on;
     hp_alloc_enable(on != 0);
     return was;
@@ -254,22 +293,22 @@ void hp_alloc_frame_begin(uint32_t d) {
     struct hp_alloc_thread *a = &hp_tls.alloc;
     f->bytes0 = HP_LOAD(a->bytes);
     f->count0 = HP_LOAD(a->count);
-    f->live0 = a->live;
-    f->live_count0 = a->live_count;
+    f->live0 = hp_alloc_live(a);
+    f->live_count0 = hp_alloc_live_count(a);
     f->saved_peak = a->peak;
     f->saved_peak_count = a->peak_count;
     f->child_bytes = f->child_count = 0;
     f->gen = atomic_load_explicit(&generation, memory_order_relaxed);
-    a->peak = a->live; /* this call's window starts here */
-    a->peak_count = a->live_count;
+    a->peak = f->live0; /* this call's window starts here */
+    a->peak_count = f->live_count0;
 }
 
 /* Gives the enclosing window back its peaks: with this call's peak in
  * cumulative mode, without it (but with what it left allocated) in
  * exclusive mode. */
 static void restore_peaks(struct hp_alloc_thread *a, const struct hp_alloc_frame *f) {
-    int64_t p = hp_alloc_cumulative ? a->peak : a->live;
-    int64_t c = hp_alloc_cumulative ? a->peak_count : a->live_count;
+    int64_t p = hp_alloc_cumulative ? a->peak : hp_alloc_live(a);
+    int64_t c = hp_alloc_cumulative ? a->peak_count : hp_alloc_live_count(a);
     a->peak = p > f->saved_peak ? p : f->saved_peak;
     a->peak_count = c > f->saved_peak_count ? c : f->saved_peak_count;
 }

@@ -51,16 +51,17 @@ static void fork_child(void) {
 }
 
 static void runtime_init(void) {
-    hp_tls.busy++;
+    hp_busy_enter();
     hp_config_load(stderr);
     hp_clock_init(hp_config.clock);
+    hp_alloc_init();
     hp_alloc_cumulative = hp_config.alloc_cumulative;
     hp_alloc_enable(hp_config.alloc);
     hp_process_start = hp_now();
     pthread_key_create(&thread_key, thread_exit);
     pthread_atfork(fork_prepare, fork_parent, fork_child);
     atexit(at_exit);
-    hp_tls.busy--;
+    hp_busy_leave();
 }
 
 void hp_runtime_init(void) { pthread_once(&init_once, runtime_init); }
@@ -179,13 +180,13 @@ static struct hp_thread *thread_init(void) {
     struct hp_thread *t = hp_calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    hp_tls.busy++; /* what libc allocates for us here is not the program's */
+    hp_busy_enter(); /* what libc allocates for us here is not the program's */
     /* The frame stack is reserved, not touched: pages appear as depth grows. */
     void *stack = mmap(NULL, HP_MAX_DEPTH * sizeof(struct hp_frame), PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (stack == MAP_FAILED) {
         hp_free(t);
-        hp_tls.busy--;
+        hp_busy_leave();
         return NULL;
     }
     t->stack = stack;
@@ -200,7 +201,7 @@ static struct hp_thread *thread_init(void) {
     hp_tls.thread = t;
     hp_tls.stack = t->stack;
     hp_tls.depth = 0;
-    hp_tls.busy--;
+    hp_busy_leave();
     return t;
 }
 
@@ -251,7 +252,7 @@ static struct hp_site_stats *thread_stats(struct hp_thread *t, struct hotpath_si
 /* Merges an exiting thread into the aggregates; runs as its TLS destructor. */
 static void thread_exit(void *arg) {
     struct hp_thread *t = arg;
-    hp_tls.busy++;
+    hp_busy_enter();
     pthread_mutex_lock(&hp_lock);
     for (struct hp_site_stats *s = HP_LOAD(t->stats); s; s = HP_LOAD(s->next)) {
         struct hp_site_agg *agg = hp_agg_for(s->site->id);
@@ -259,8 +260,10 @@ static void thread_exit(void *arg) {
             hp_agg_add_stats(agg, s);
     }
     hp_reg.dropped += t->dropped;
+    /* Counted now: a fresh state starts again from 0, its live bytes kept. */
     hp_reg.alloc_bytes += HP_LOAD(t->alloc->bytes);
-    HP_STORE(t->alloc->bytes, 0); /* counted now; a fresh state starts again from 0 */
+    t->alloc->freed -= HP_LOAD(t->alloc->bytes);
+    HP_STORE(t->alloc->bytes, 0);
     if (t->prev)
         t->prev->next = t->next;
     else
@@ -278,7 +281,6 @@ static void thread_exit(void *arg) {
     hp_alloc_thread_exit(t);
     hp_free(t->by_id);
     hp_free(t);
-    hp_tls.busy--;
     /* A measured function running after this (another TLS destructor)
      * starts a fresh state, merged again when the thread ends. */
     hp_tls.thread = NULL;
@@ -286,6 +288,7 @@ static void thread_exit(void *arg) {
     hp_tls.by_id = NULL;
     hp_tls.nids = 0;
     hp_tls.depth = 0;
+    hp_busy_leave();
 }
 
 /* ======================================================================== */

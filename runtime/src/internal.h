@@ -95,12 +95,21 @@ struct hp_alloc_frame {
     uint32_t gen; /* tracking generation the figures were taken in */
 };
 
-/* Allocation counters of one thread, written by that thread only. */
+/* Allocation counters of one thread, written by that thread only. Live
+ * figures are differences (bytes - freed, count - frees: one store less per
+ * malloc and free than keeping them), in modular arithmetic, so that they
+ * may go below zero (frees of others' memory). */
 struct hp_alloc_thread {
-    _Atomic uint64_t bytes, count; /* allocated so far */
-    int64_t live, live_count;      /* may go below zero: frees of others' memory */
+    _Atomic uint64_t bytes, count; /* allocated so far; others read bytes */
+    uint64_t freed, frees;         /* freed so far */
     int64_t peak, peak_count;      /* high-water marks since the innermost enter */
 };
+static inline int64_t hp_alloc_live(struct hp_alloc_thread *a) {
+    return (int64_t)(HP_LOAD(a->bytes) - a->freed);
+}
+static inline int64_t hp_alloc_live_count(struct hp_alloc_thread *a) {
+    return (int64_t)(HP_LOAD(a->count) - a->frees);
+}
 
 /* One per thread that has measured something. */
 struct hp_thread {
@@ -122,10 +131,24 @@ struct hp_tls {
     struct hp_site_stats **by_id;
     struct hp_frame *stack;
     struct hp_thread *thread;
-    int busy; /* the runtime is running on this thread: do not measure or count */
+    int busy;      /* the runtime is running on this thread: do not measure or count */
+    bool counting; /* the allocator hooks' fast path: see hp_busy_leave */
     struct hp_alloc_thread alloc;
 };
 extern __thread struct hp_tls hp_tls __attribute__((tls_model("initial-exec")));
+extern bool hp_alloc_header_ok; /* alloc.c: chunk sizes readable in place */
+
+/* The runtime at work on this thread: what it does (and libc allocates for
+ * it) is not measured or counted. hp_tls.counting caches "thread state set,
+ * not busy, chunk headers readable" for the allocator hooks. */
+static inline void hp_busy_enter(void) {
+    hp_tls.busy++;
+    hp_tls.counting = false;
+}
+static inline void hp_busy_leave(void) {
+    hp_tls.busy--;
+    hp_tls.counting = hp_tls.busy == 0 && hp_tls.thread != NULL && hp_alloc_header_ok;
+}
 
 /* ---- registry and aggregates (core.c) ---- */
 extern pthread_mutex_t hp_lock;
@@ -155,6 +178,8 @@ void hp_update_fast(void);
 
 /* ---- allocation tracking (alloc.c) ---- */
 extern bool hp_alloc_on, hp_alloc_cumulative;
+void hp_runtime_init(void);
+void hp_alloc_init(void);
 void hp_alloc_enable(bool on);
 struct hp_thread *hp_thread_get(void); /* creates the calling thread's state */
 /* Opens the allocation window of the frame at depth d (d = hp_tls.depth:

@@ -536,7 +536,7 @@ bool hp_report_once(void) {
         return false;
     if (hp_config.format == HP_FORMAT_NONE)
         return true;
-    hp_tls.busy++;
+    hp_busy_enter();
     struct hp_report r;
     hp_report_collect(&r);
     if (r.measured) {
@@ -546,6 +546,6 @@ bool hp_report_once(void) {
             fclose(out);
     }
     hp_report_free(&r);
-    hp_tls.busy--;
+    hp_busy_leave();
     return true;
 }
