@@ -17,8 +17,9 @@ and two forms of its own, for an example shown under several settings:
                                         checked in the run of that name only
 
 Each run must exit with status 0 and write its report (HOTPATH_OUTPUT_FORMAT
-=json, HOTPATH_OUTPUT_PATH in --work). Prints one line per run; exits 1 if
-any run failed.
+=json, HOTPATH_OUTPUT_PATH in --work). Other HOTPATH_* variables of the
+caller's environment are dropped: a run sees only what the source asks for.
+Prints one line per run; exits 1 if any run failed.
 """
 import argparse
 import json
@@ -75,7 +76,7 @@ def main():
         env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json", HOTPATH_OUTPUT_PATH=out_json)
         for k in [k for k in env if k.startswith("HOTPATH_") and k not in
                   ("HOTPATH_OUTPUT_FORMAT", "HOTPATH_OUTPUT_PATH")]:
-            del env[k]  # only what the source asks for
+            del env[k]
         env.update(kv for k, v in d if k == "ENV" for kv in env_pairs(v))
         env.update(extra_env)
         errors = []
