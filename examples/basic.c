@@ -59,3 +59,12 @@ HOTPATH_MAIN(50, 95, 99) int main(void) {
     printf("digit sums and parities: %ld\n", total);
     return 0;
 }
+
+/* What the report shows (checked by tests/e2e/check_example.py): */
+// EXPECT main basic::main
+// EXPECT percentiles 50,95,99
+// EXPECT rows 4
+// EXPECT row basic::sync_function calls=100
+// EXPECT row basic::digit_sum calls=100
+// EXPECT row checksum calls=100
+// EXPECT row custom_block calls=100

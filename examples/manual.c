@@ -38,3 +38,11 @@ int main(void) {
     hotpath_exit(&window, token); /* closes it and prints the report */
     return 0;
 }
+
+/* What the report shows (checked by tests/e2e/check_example.py): fib(15)
+ * makes 1973 calls of fib (2 * fib(16) - 1), 20 times over. */
+// EXPECT main manual::main
+// EXPECT percentiles 50,99
+// EXPECT rows 2
+// EXPECT row manual::fib calls=39460
+// EXPECT row manual::pause calls=20
