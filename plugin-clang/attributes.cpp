@@ -6,6 +6,8 @@
 //   [[hotpath::measure("label")]]   ... reported under "label"
 //   [[hotpath::main]]               the measured window (report at its end)
 //   [[hotpath::main(50, 95, 99.9)]] ... with these percentiles
+//   [[hotpath::main(95, "alloc")]]  ... and allocation tracking ("alloc" or
+//                                   "alloc-cumulative", in any position)
 //
 // The GNU spelling __attribute__((annotate("hotpath"...))) is Clang's own
 // attribute and is checked by the AST consumer (frontend.cpp).
@@ -20,7 +22,8 @@
 // A valid attribute leaves an implicit annotation for the AST consumer:
 //
 //   [[hotpath::measure("db")]]   ->  annotate("hotpath.attr" US "measure" US "db")
-//   [[hotpath::main(50, 99)]]    ->  annotate("hotpath.attr" US "main" US "50,99")
+//   [[hotpath::main(50, 99)]]    ->  annotate("hotpath.attr" US "main" US "50,99" US "0")
+//   [[hotpath::main("alloc")]]   ->  annotate("hotpath.attr" US "main" US "" US "1")
 //
 // Annotations are inherited by later redeclarations and instantiated with
 // templates, so the definition the code generator emits carries it.
@@ -48,9 +51,12 @@ void exprArgs(Sema &S, const ParsedAttr &A, llvm::SmallVectorImpl<Arg> &Out) {
     if (A.isArgExpr(I) && A.getArgAsExpr(I)) {
       const Expr *E = A.getArgAsExpr(I);
       R.Loc = E->getExprLoc();
-      if (const auto *SL = dyn_cast<StringLiteral>(E->IgnoreParenImpCasts())) {
+      const auto *SL = dyn_cast<StringLiteral>(E->IgnoreParenImpCasts());
+      if (SL && SL->getCharByteWidth() == 1) {
         R.Kind = Arg::String;
         R.Str = SL->getString().str();
+      } else if (SL) {
+        // a wide string: neither a label nor an option
       } else if (hotpath::evaluateNumber(E, S.Context, R.Num)) {
         R.Kind = Arg::Number;
       }
@@ -196,6 +202,11 @@ protected:
   bool check(Sema &S, const ParsedAttr &A, llvm::ArrayRef<Arg> Args,
              std::string &Value) const override {
     DiagnosticsEngine &D = S.getDiagnostics();
+    for (size_t I = 1; I < Args.size(); ++I)
+      if (Args[I].Kind == Arg::String && hotpath::mainOptionFlags(Args[I].Str)) {
+        hotpath::reportOptionOnMeasure(D, Args[I].Loc, Args[I].Str, "hotpath::main", Name);
+        return false;
+      }
     if (Args.size() > 1) {
       hotpath::reportError(D, Args[1].Loc,
                            "wrong number of arguments to '%0': it takes at most one label",
@@ -228,7 +239,17 @@ protected:
   const char *kindWord() const override { return "main"; }
   bool check(Sema &S, const ParsedAttr &A, llvm::ArrayRef<Arg> Args,
              std::string &Value) const override {
+    unsigned Flags = 0;
     for (const Arg &P : Args) {
+      if (P.Kind == Arg::String) {
+        unsigned F = hotpath::mainOptionFlags(P.Str);
+        if (!F) {
+          hotpath::reportUnknownMainOption(S.getDiagnostics(), P.Loc, P.Str, Name);
+          return false;
+        }
+        Flags |= F;
+        continue;
+      }
       if (P.Kind != Arg::Number) {
         hotpath::reportError(S.getDiagnostics(), P.Loc,
                              "percentile given to '%0' is not a number", Name);
@@ -245,11 +266,41 @@ protected:
         Value += ',';
       Value += hotpath::formatPercentile(P.Num);
     }
+    (Value += hotpath::FieldSep) += std::to_string(Flags);
     return true;
   }
 };
 
 } // namespace
+
+namespace hotpath {
+
+unsigned mainOptionFlags(llvm::StringRef Option) {
+  if (Option == "alloc")
+    return FlagAlloc;
+  if (Option == "alloc-cumulative")
+    return FlagAlloc | FlagAllocCumulative;
+  return 0;
+}
+
+// The same words as the GCC plugin's diagnostics.
+void reportUnknownMainOption(DiagnosticsEngine &D, SourceLocation Loc, llvm::StringRef Option,
+                             llvm::StringRef Spelling) {
+  reportError(D, Loc,
+              "unknown option '%0' given to '" + Spelling.str() +
+                  "' (accepted: 'alloc', 'alloc-cumulative' or a percentile from 0 to 100)",
+              Option);
+}
+
+void reportOptionOnMeasure(DiagnosticsEngine &D, SourceLocation Loc, llvm::StringRef Option,
+                           llvm::StringRef MainSpelling, llvm::StringRef Spelling) {
+  reportError(D, Loc,
+              "'%0' is an option of '" + MainSpelling.str() + "', not of '" + Spelling.str() +
+                  "', which takes at most one label",
+              Option);
+}
+
+} // namespace hotpath
 
 static ParsedAttrInfoRegistry::Add<MeasureAttrInfo> X("hotpath::measure",
                                                       "measure a function with hotpath");

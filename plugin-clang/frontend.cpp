@@ -38,6 +38,7 @@ struct Options {
 struct Request {
   bool Measure = false, Main = false;
   std::string Label, Percentiles;
+  unsigned Flags = 0; // what the options of hotpath::main ask for
 };
 
 const char UsageNames[] = "include=REGEX, exclude=REGEX, verbose";
@@ -113,8 +114,17 @@ private:
       ++I;
       if (E->isValueDependent())
         return false;
+      const auto *SL = dyn_cast<StringLiteral>(E->IgnoreParenImpCasts());
+      // an option is a narrow string (a wide one is no option, nor a number)
+      bool Option = SL && SL->getCharByteWidth() == 1;
       if (!IsMain) {
-        const auto *SL = dyn_cast<StringLiteral>(E->IgnoreParenImpCasts());
+        if (I > 1 && Option && hotpath::mainOptionFlags(SL->getString())) {
+          if (Diagnose)
+            hotpath::reportOptionOnMeasure(Diags, E->getExprLoc(), SL->getString(),
+                                           "annotate(\"hotpath::main\")",
+                                           "annotate(\"hotpath\")");
+          return false;
+        }
         if (I > 1) {
           if (Diagnose)
             hotpath::reportError(Diags, E->getExprLoc(),
@@ -129,6 +139,17 @@ private:
           return false;
         }
         R.Label = SL->getString().str();
+        continue;
+      }
+      if (Option) {
+        unsigned F = hotpath::mainOptionFlags(SL->getString());
+        if (!F) {
+          if (Diagnose)
+            hotpath::reportUnknownMainOption(Diags, E->getExprLoc(), SL->getString(),
+                                             "annotate(\"hotpath::main\")");
+          return false;
+        }
+        R.Flags |= F;
         continue;
       }
       double P;
@@ -162,7 +183,11 @@ private:
       return;
     if (F[1] == "main") {
       R.Main = true;
-      R.Percentiles = F[2].str();
+      auto [Percentiles, Flags] = F[2].split(hotpath::FieldSep);
+      R.Percentiles = Percentiles.str();
+      unsigned N = 0;
+      if (!Flags.getAsInteger(10, N))
+        R.Flags |= N;
     } else {
       R.Measure = true;
       R.Label = F[2].str();
@@ -225,6 +250,7 @@ private:
     Site.File = hotpath::declFile(FD, SM);
     Site.Line = hotpath::declLine(FD, SM);
     Site.Percentiles = R.Main ? R.Percentiles : "";
+    Site.Flags = R.Main ? R.Flags : 0;
     // On every declaration: Clang 19 emits the annotations of whichever
     // declaration its first use named, which may be a prototype.
     std::string Tag = hotpath::encodeSite(Site);
@@ -236,7 +262,10 @@ private:
       Diags.Report(FD->getLocation(), ID)
           << (R.Main ? "main window" : "measuring") << Site.Name
           << (R.Main && !R.Percentiles.empty() ? " (percentiles " + R.Percentiles + ")"
-                                               : std::string());
+                                               : std::string()) +
+                 (Site.Flags & hotpath::FlagAllocCumulative ? " (allocations: cumulative)"
+                  : Site.Flags & hotpath::FlagAlloc         ? " (allocations: exclusive)"
+                                                            : "");
     }
   }
 

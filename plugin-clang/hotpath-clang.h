@@ -13,7 +13,7 @@
 // annotation (a zero-argument AnnotateAttr, which Clang emits into
 // @llvm.global.annotations) whose string encodes the whole site:
 //
-//   "hotpath.site" US kind US line US percentiles US file US name
+//   "hotpath.site" US kind US line US flags US percentiles US file US name
 //
 // (US = '\x1f'). The IR therefore carries everything the pass needs, also
 // when the frontend and the backend run in different processes (-save-temps).
@@ -37,12 +37,16 @@ constexpr char FieldSep = '\x1f';
 // Annotation that the IR pass instruments (see above).
 constexpr llvm::StringLiteral SiteTag("hotpath.site");
 // Annotation the [[hotpath::...]] attributes leave for the AST consumer:
-// "hotpath.attr" US ("measure" US label | "main" US percentiles).
+// "hotpath.attr" US ("measure" US label | "main" US percentiles US flags).
 constexpr llvm::StringLiteral AttrTag("hotpath.attr");
+
+// HOTPATH_FLAG_* in runtime/include/hotpath/hotpath.h (main sites only).
+enum SiteFlags : unsigned { FlagAlloc = 1, FlagAllocCumulative = 2 };
 
 struct Site {
   unsigned Kind = KindFunction;
   unsigned Line = 0;
+  unsigned Flags = 0;      // SiteFlags, asked for by the options of hotpath::main
   std::string Percentiles; // "50,95,99.9"; empty: the runtime's default
   std::string File;
   std::string Name;
@@ -62,6 +66,20 @@ unsigned declLine(const clang::Decl *D, const clang::SourceManager &SM);
 std::string formatPercentile(double P);
 // Evaluates an attribute argument to a number; false if it is none.
 bool evaluateNumber(const clang::Expr *E, const clang::ASTContext &Ctx, double &Out);
+
+// The options hotpath::main takes besides percentiles, in any position
+// ("alloc", "alloc-cumulative"): the site flags one asks for, 0 for an
+// unknown one (attributes.cpp).
+unsigned mainOptionFlags(llvm::StringRef Option);
+// "unknown option 'allocs' given to 'hotpath::main' (accepted: ...)", at Loc;
+// Spelling: "hotpath::main" or "annotate(\"hotpath::main\")".
+void reportUnknownMainOption(clang::DiagnosticsEngine &D, clang::SourceLocation Loc,
+                             llvm::StringRef Option, llvm::StringRef Spelling);
+// "'alloc' is an option of 'hotpath::main', not of 'hotpath::measure' ...":
+// an option given to a measure tag after its label.
+void reportOptionOnMeasure(clang::DiagnosticsEngine &D, clang::SourceLocation Loc,
+                           llvm::StringRef Option, llvm::StringRef MainSpelling,
+                           llvm::StringRef Spelling);
 
 // Reports a hotpath error at Loc with the message Msg (a getCustomDiagID
 // format: %0 is Arg).

@@ -11,6 +11,7 @@
 //
 //   @__hotpath_site.parse = internal global %hotpath_site
 //       { "basic::parse", "basic.c", i32 12, i32 0, i32 0, i32 0, null, zeroinitializer }
+//   (a main site: kind 2, flags from its options, its percentiles string)
 //   define internal i32 @parse(ptr %s) personality ... {
 //     %tok = call i64 @hotpath_enter(ptr @__hotpath_site.parse)
 //     ...
@@ -78,7 +79,7 @@ GlobalVariable *makeSite(Module &M, Runtime &R, const hotpath::Site &S, StringRe
                         ConstantInt::get(I32, S.Line),
                         ConstantInt::get(I32, S.Kind),
                         ConstantInt::get(I32, 0),
-                        ConstantInt::get(I32, 0),
+                        ConstantInt::get(I32, S.Flags),
                         Pct,
                         ConstantAggregateZero::get(R.SiteTy->getElementType(7))};
   auto *GV = new GlobalVariable(M, R.SiteTy, /*isConstant=*/false, GlobalValue::InternalLinkage,

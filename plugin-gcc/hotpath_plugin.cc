@@ -12,6 +12,9 @@
  *   __attribute__((annotate("hotpath::main", 50, 99.9))) the measured window
  *   [[hotpath::measure]], [[hotpath::measure("label")]], [[hotpath::main]],
  *   [[hotpath::main(50, 95, 99)]]                        C2x and C++11 spellings
+ * hotpath::main also takes the options "alloc" (allocation tracking on) and
+ * "alloc-cumulative" (on, counting callees' allocations) among its
+ * percentiles, in any position: [[hotpath::main(95, "alloc")]].
  * An annotate attribute with any other string is accepted and ignored, as
  * Clang does. The plugin also defines __HOTPATH__ in every unit it compiles,
  * which turns on the macros of <hotpath/hotpath.h>.
@@ -65,6 +68,8 @@ static regex_t include_re, exclude_re;
 
 /* The runtime's ABI (runtime/include/hotpath/hotpath.h). */
 enum hp_kind { HP_NONE = -1, HP_KIND_FUNCTION = 0, HP_KIND_MAIN = 2 };
+#define HP_FLAG_ALLOC 1u            /* HOTPATH_FLAG_ALLOC */
+#define HP_FLAG_ALLOC_CUMULATIVE 2u /* HOTPATH_FLAG_ALLOC_CUMULATIVE */
 #define HP_SITE_SIZE 56
 
 /* Trees kept across functions: garbage-collector roots (see plugin_init). */
@@ -91,8 +96,8 @@ static const struct ggc_root_tab hotpath_roots[] = {
 /* What a function's attributes ask for. */
 struct hp_tag {
     enum hp_kind kind;
-    tree label;       /* STRING_CST, or NULL_TREE */
-    tree percentiles; /* TREE_LIST of numbers (main only), or NULL_TREE */
+    tree label;     /* STRING_CST, or NULL_TREE */
+    tree main_args; /* TREE_LIST of percentiles and option strings (main only) */
     const char *spelling;
 };
 
@@ -142,12 +147,75 @@ static bool check_label(tree arg, location_t loc, const char *spelling) {
     return false;
 }
 
-static bool check_percentiles(tree args, location_t loc, const char *spelling) {
+/* The text of a narrow string literal argument, or NULL for anything else. */
+static const char *string_arg(tree arg) {
+    tree v = strip(arg);
+    if (TREE_CODE(v) != STRING_CST || !TREE_TYPE(v) || !TREE_TYPE(TREE_TYPE(v)) ||
+        TYPE_PRECISION(TREE_TYPE(TREE_TYPE(v))) != TYPE_PRECISION(char_type_node))
+        return NULL;
+    return TREE_STRING_POINTER(v);
+}
+
+/* The site flags an option of hotpath::main asks for; 0 for an unknown one. */
+static unsigned main_option_flags(const char *option) {
+    if (!strcmp(option, "alloc"))
+        return HP_FLAG_ALLOC;
+    if (!strcmp(option, "alloc-cumulative"))
+        return HP_FLAG_ALLOC | HP_FLAG_ALLOC_CUMULATIVE;
+    return 0;
+}
+
+/* The site flags the options of a hotpath::main ask for (HOTPATH_FLAG_*). */
+static unsigned main_flags(tree args) {
+    unsigned flags = 0;
+    for (tree a = args; a; a = TREE_CHAIN(a))
+        if (const char *option = string_arg(TREE_VALUE(a)))
+            flags |= main_option_flags(option);
+    return flags;
+}
+
+/* The arguments of hotpath::main: percentiles and options, in any order. */
+static bool check_main_args(tree args, location_t loc, const char *spelling) {
     bool ok = true;
     double v;
-    for (tree a = args; a; a = TREE_CHAIN(a))
-        ok &= percentile_value(TREE_VALUE(a), &v, loc, spelling);
+    for (tree a = args; a; a = TREE_CHAIN(a)) {
+        const char *option = string_arg(TREE_VALUE(a));
+        if (!option) {
+            ok &= percentile_value(TREE_VALUE(a), &v, loc, spelling);
+        } else if (!main_option_flags(option)) {
+            error_at(arg_location(TREE_VALUE(a), loc),
+                     "unknown option %qs given to %qs (accepted: %<alloc%>, "
+                     "%<alloc-cumulative%> or a percentile from 0 to 100)",
+                     option, spelling);
+            ok = false;
+        }
+    }
     return ok;
+}
+
+/*
+ * The arguments of a measure tag after its label: none is allowed. An
+ * option of hotpath::main there is named as such.
+ */
+static bool check_after_label(tree rest, location_t loc, const char *spelling,
+                              const char *main_spelling) {
+    if (!rest)
+        return true;
+    for (tree a = rest; a; a = TREE_CHAIN(a)) {
+        const char *option = string_arg(TREE_VALUE(a));
+        if (option && main_option_flags(option)) {
+            error_at(arg_location(TREE_VALUE(a), loc),
+                     "%qs is an option of %qs, not of %qs, which takes at most one label", option,
+                     main_spelling, spelling);
+            return false;
+        }
+    }
+    loc = arg_location(TREE_VALUE(rest), loc);
+    if (!strncmp(spelling, "annotate", 8))
+        error_at(loc, "%qs takes at most one label", spelling);
+    else
+        error_at(loc, "wrong number of arguments to %qs: it takes at most one label", spelling);
+    return false;
 }
 
 /*
@@ -157,19 +225,23 @@ static bool check_percentiles(tree args, location_t loc, const char *spelling) {
 static bool read_attribute(const char *ns, const char *name, tree args, struct hp_tag *tag,
                            bool diagnose, location_t loc) {
     tag->kind = HP_NONE;
-    tag->label = tag->percentiles = NULL_TREE;
+    tag->label = tag->main_args = NULL_TREE;
     if (ns && !strcmp(ns, "hotpath")) {
         if (!strcmp(name, "measure")) {
             tag->kind = HP_KIND_FUNCTION;
             tag->spelling = "hotpath::measure";
             tag->label = args ? TREE_VALUE(args) : NULL_TREE;
-            return !diagnose || !tag->label || check_label(tag->label, loc, tag->spelling);
+            if (!diagnose)
+                return true;
+            if (args && !check_after_label(TREE_CHAIN(args), loc, tag->spelling, "hotpath::main"))
+                return false;
+            return !tag->label || check_label(tag->label, loc, tag->spelling);
         }
         if (!strcmp(name, "main")) {
             tag->kind = HP_KIND_MAIN;
             tag->spelling = "hotpath::main";
-            tag->percentiles = args;
-            return !diagnose || check_percentiles(args, loc, tag->spelling);
+            tag->main_args = args;
+            return !diagnose || check_main_args(args, loc, tag->spelling);
         }
         return true;
     }
@@ -190,29 +262,32 @@ static bool read_attribute(const char *ns, const char *name, tree args, struct h
         tag->label = rest ? TREE_VALUE(rest) : NULL_TREE;
         if (!diagnose)
             return true;
-        if (rest && TREE_CHAIN(rest)) {
-            error_at(loc, "%qs takes at most one label", tag->spelling);
+        if (rest && !check_after_label(TREE_CHAIN(rest), loc, tag->spelling,
+                                       "annotate(\"hotpath::main\")"))
             return false;
-        }
         return !tag->label || check_label(tag->label, loc, tag->spelling);
     }
     if (!strcmp(what, "hotpath::main")) {
         tag->kind = HP_KIND_MAIN;
         tag->spelling = "annotate(\"hotpath::main\")";
-        tag->percentiles = TREE_CHAIN(args);
-        return !diagnose || check_percentiles(tag->percentiles, loc, tag->spelling);
+        tag->main_args = TREE_CHAIN(args);
+        return !diagnose || check_main_args(tag->main_args, loc, tag->spelling);
     }
     return true; /* somebody else's annotation */
 }
 
-/* The hotpath tag of a function, from its (already checked) attributes. */
-static struct hp_tag function_tag(tree fndecl) {
+/* The hotpath tag of a function, from its (already checked) attributes. The
+ * options of every hotpath::main on its declarations add up (flags). */
+static struct hp_tag function_tag(tree fndecl, unsigned *flags) {
     struct hp_tag tag = {HP_NONE, NULL_TREE, NULL_TREE, NULL}, t;
+    *flags = 0;
     for (tree a = DECL_ATTRIBUTES(fndecl); a; a = TREE_CHAIN(a)) {
         tree ns = get_attribute_namespace(a);
         const char *nsname = ns ? IDENTIFIER_POINTER(ns) : NULL;
         read_attribute(nsname, IDENTIFIER_POINTER(get_attribute_name(a)), TREE_VALUE(a), &t, false,
                        UNKNOWN_LOCATION);
+        if (t.kind == HP_KIND_MAIN)
+            *flags |= main_flags(t.main_args);
         /* main wins over measure; a labelled measure over a plain one */
         if (t.kind == HP_KIND_MAIN || (t.kind != HP_NONE && tag.kind == HP_NONE) ||
             (t.kind == tag.kind && t.label && !tag.label))
@@ -270,7 +345,8 @@ static struct attribute_spec annotate_spec[] = {
     {NULL, 0, 0, false, false, false, false, NULL, NULL},
 };
 static struct attribute_spec measure_spec[] = {
-    {"measure", 0, 1, false, false, false, false, handle_hotpath_ns, NULL},
+    /* at most one label, checked by the handler (to name a misplaced option) */
+    {"measure", 0, -1, false, false, false, false, handle_hotpath_ns, NULL},
     {NULL, 0, 0, false, false, false, false, NULL, NULL},
 };
 static struct attribute_spec main_spec[] = {
@@ -506,19 +582,25 @@ static tree string_ptr(const char *s) {
 
 /* "50,95,99.9" from the numbers of a hotpath::main, or NULL for none. */
 static char *percentile_list(tree args) {
-    if (!args)
-        return NULL;
     char *out = XNEWVEC(char, 32 * list_length(args) + 1), *w = out;
+    *w = '\0';
     for (tree a = args; a; a = TREE_CHAIN(a)) {
         double v = 0;
+        if (string_arg(TREE_VALUE(a)))
+            continue; /* an option */
         percentile_value(TREE_VALUE(a), &v, UNKNOWN_LOCATION, "");
-        w += sprintf(w, "%s%.10g", a == args ? "" : ",", v);
+        w += sprintf(w, "%s%.10g", w == out ? "" : ",", v);
+    }
+    if (w == out) {
+        XDELETEVEC(out);
+        return NULL;
     }
     return out;
 }
 
 /* One static, writable struct hotpath_site for fndecl. */
-static tree build_site(tree fndecl, const char *name, enum hp_kind kind, const char *percentiles) {
+static tree build_site(tree fndecl, const char *name, enum hp_kind kind, const char *percentiles,
+                       unsigned flags) {
     char id[48];
     snprintf(id, sizeof id, "__hotpath_site.%u", site_count++);
     location_t loc = DECL_SOURCE_LOCATION(fndecl);
@@ -536,6 +618,7 @@ static tree build_site(tree fndecl, const char *name, enum hp_kind kind, const c
     CONSTRUCTOR_APPEND_ELT(v, site_fields[2],
                            build_int_cst(uint32_type_node, DECL_SOURCE_LINE(fndecl)));
     CONSTRUCTOR_APPEND_ELT(v, site_fields[3], build_int_cst(uint32_type_node, kind));
+    CONSTRUCTOR_APPEND_ELT(v, site_fields[5], build_int_cst(uint32_type_node, flags));
     CONSTRUCTOR_APPEND_ELT(v, site_fields[6], string_ptr(percentiles));
     tree init = build_constructor(site_type, v);
     TREE_CONSTANT(init) = 1;
@@ -616,7 +699,8 @@ static void maybe_instrument(tree fndecl) {
     tree body = DECL_SAVED_TREE(fndecl);
     if (!body || body == error_mark_node || seen_error())
         return;
-    struct hp_tag tag = function_tag(fndecl);
+    unsigned flags;
+    struct hp_tag tag = function_tag(fndecl, &flags);
     char *name = report_name(fndecl);
     if (tag.kind == HP_NONE && selectable(fndecl, name))
         tag.kind = HP_KIND_FUNCTION;
@@ -643,13 +727,16 @@ static void maybe_instrument(tree fndecl) {
         main_fndecl = fndecl;
     }
     const char *shown = tag.label ? TREE_STRING_POINTER(strip(tag.label)) : name;
-    char *pcts = tag.kind == HP_KIND_MAIN ? percentile_list(tag.percentiles) : NULL;
+    char *pcts = tag.kind == HP_KIND_MAIN ? percentile_list(tag.main_args) : NULL;
     if (verbose && tag.kind == HP_KIND_MAIN)
-        inform(loc, "hotpath: measuring %qs as the main window (percentiles: %s)", shown,
-               pcts ? pcts : "default");
+        inform(loc, "hotpath: measuring %qs as the main window (percentiles: %s%s)", shown,
+               pcts ? pcts : "default",
+               flags & HP_FLAG_ALLOC_CUMULATIVE ? "; allocations: cumulative"
+               : flags & HP_FLAG_ALLOC          ? "; allocations: exclusive"
+                                                : "");
     else if (verbose)
         inform(loc, "hotpath: measuring %qs", shown);
-    instrument(fndecl, build_site(fndecl, shown, tag.kind, pcts));
+    instrument(fndecl, build_site(fndecl, shown, tag.kind, pcts, flags));
     XDELETEVEC(pcts);
     XDELETEVEC(name);
 }

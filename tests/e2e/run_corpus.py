@@ -29,6 +29,8 @@ against the program's own expectations, written in its comments:
     // ENV: HOTPATH_ALLOC=1            environment of the instrumented run
     // EXPECT alloc NAME bytes_total=1000   a row of the allocation table
                                        (fields as in the JSON "allocations")
+    // EXPECT alloc_mode cumulative     the allocation mode: exclusive,
+                                       cumulative or off (no tracking)
 
 Prints one line per program and a closing "N passed, N failed" line; exits 1
 if anything failed.
@@ -94,6 +96,9 @@ def check(expect, report):
         want = [float(x) for x in parts[1].split(",")] if len(parts) > 1 else []
         got = [float(x) for x in report.get("percentiles", [])]
         return None if got == want else "percentiles are %s, expected %s" % (got, want)
+    if kind == "alloc_mode":
+        got = report.get("alloc_mode", "off")
+        return None if got == parts[1] else "alloc_mode is %r, expected %r" % (got, parts[1])
     if kind == "rows":
         n = len(report["functions"])
         return None if n == int(parts[1]) else "%d rows, expected %s" % (n, parts[1])

@@ -128,8 +128,9 @@ int hotpath_alloc_tracking(int on) HOTPATH_NOEXCEPT;
 #define HOTPATH_MEASURE __attribute__((annotate("hotpath")))
 /* Measure this function under a label of your own. */
 #define HOTPATH_MEASURE_AS(label) __attribute__((annotate("hotpath", label)))
-/* The measured window, optionally with the percentiles to show:
- * HOTPATH_MAIN(), HOTPATH_MAIN(50, 95, 99.9). */
+/* The measured window, optionally with the percentiles to show and the
+ * options "alloc" or "alloc-cumulative" (allocation tracking), in any order:
+ * HOTPATH_MAIN(), HOTPATH_MAIN(50, 95, 99.9), HOTPATH_MAIN(95, "alloc"). */
 #define HOTPATH_MAIN(...) __attribute__((annotate("hotpath::main", ##__VA_ARGS__)))
 
 #define HOTPATH_CAT2_(a, b) a##b
