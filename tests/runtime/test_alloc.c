@@ -304,6 +304,54 @@ Test(alloc, block_allocated_before_main_freed_in_a_measured_function) {
     cr_assert_eq(r.peak_bytes, 1000);
 }
 
+/* Blocks of a mapping of their own (glibc's mmap threshold is 128 KiB by
+ * default) have a 16-byte chunk header: the hooks' slow path. */
+SITE(s_large, "alloc::large");
+Test(alloc, large_blocks_count_their_usable_size) {
+    size_t usable = 0;
+    MEASURED(s_large, {
+        void *volatile p = malloc(1 << 20);
+        usable = malloc_usable_size(p);
+        free(p);
+        p = calloc(1, 300000);
+        usable += malloc_usable_size(p);
+        free(p);
+    });
+    cr_assert_geq(usable, (1u << 20) + 300000u);
+    struct hp_alloc_row r;
+    cr_assert(figures("alloc::large", &r));
+    cr_assert_eq(r.bytes_total, usable);
+    cr_assert_eq(r.allocs, 2);
+    cr_assert_eq(r.peak_allocs, 1);
+    cr_assert_lt(r.peak_bytes, usable, "freed before the next one");
+    cr_assert_geq(r.peak_bytes, 1u << 20);
+}
+
+/* With tracking off no entry point counts, not even the rarely used ones. */
+Test(alloc, no_entry_point_counts_while_off) {
+    thousand(); /* the thread has a state: its counters would move */
+    hotpath_alloc_tracking(0);
+    uint64_t bytes = HP_LOAD(hp_tls.alloc.bytes), count = HP_LOAD(hp_tls.alloc.count);
+    uint64_t freed = hp_tls.alloc.freed, frees = hp_tls.alloc.frees;
+    void *p[8] = {0};
+    p[0] = malloc(100);
+    p[1] = calloc(10, 10);
+    p[2] = realloc(malloc(10), 1000);
+    p[3] = memalign(64, 100);
+    p[4] = aligned_alloc(64, 128);
+    cr_assert_eq(posix_memalign(&p[5], 64, 100), 0);
+    p[6] = valloc(100);
+    p[7] = reallocarray(NULL, 10, 10);
+    for (int i = 0; i < 8; i++) {
+        cr_assert_not_null(p[i]);
+        free(p[i]);
+    }
+    cr_assert_eq(HP_LOAD(hp_tls.alloc.bytes), bytes);
+    cr_assert_eq(HP_LOAD(hp_tls.alloc.count), count);
+    cr_assert_eq(hp_tls.alloc.freed, freed);
+    cr_assert_eq(hp_tls.alloc.frees, frees);
+}
+
 Test(alloc, runtime_allocations_are_not_counted) {
     MEASURED(s_thousand, {
         struct hp_report r;
