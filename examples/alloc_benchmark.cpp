@@ -2,10 +2,16 @@
 // malloc(64)+free pairs and C++ new/delete pairs, with tracking off and on,
 // beside glibc's own malloc and free called directly, all in one process
 // (rounds interleaved, best round kept). `make bench` runs it.
+//
+//   alloc_benchmark                 time every variant
+//   alloc_benchmark --only=X [N]    run N pairs of variant X alone (glibc,
+//                                   malloc-off, malloc-on, new-off, new-on),
+//                                   for valgrind --tool=callgrind
 #include <hotpath/hotpath.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 extern "C" void *__libc_malloc(size_t);
@@ -49,21 +55,34 @@ static double now_ns() {
 }
 
 struct Variant {
-    const char *name;
+    const char *name, *id;
     void (*loop)(long);
     int tracking;
     double best;
 };
 
-int main() {
+int main(int argc, char **argv) {
     Variant v[] = {
-        {"glibc malloc+free (direct)", glibc_pairs, 0, 1e9},
-        {"malloc+free, tracking off", malloc_pairs, 0, 1e9},
-        {"malloc+free, tracking on", malloc_pairs, 1, 1e9},
-        {"new+delete, tracking off", new_pairs, 0, 1e9},
-        {"new+delete, tracking on", new_pairs, 1, 1e9},
+        {"glibc malloc+free (direct)", "glibc", glibc_pairs, 0, 1e9},
+        {"malloc+free, tracking off", "malloc-off", malloc_pairs, 0, 1e9},
+        {"malloc+free, tracking on", "malloc-on", malloc_pairs, 1, 1e9},
+        {"new+delete, tracking off", "new-off", new_pairs, 0, 1e9},
+        {"new+delete, tracking on", "new-on", new_pairs, 1, 1e9},
     };
     const int n = sizeof v / sizeof *v;
+    if (argc > 1 && std::strncmp(argv[1], "--only=", 7) == 0) {
+        long pairs = argc > 2 ? std::atol(argv[2]) : kPairs;
+        for (int i = 0; i < n; i++)
+            if (std::strcmp(argv[1] + 7, v[i].id) == 0) {
+                hotpath_alloc_tracking(v[i].tracking);
+                v[i].loop(pairs);
+                hotpath_alloc_tracking(0);
+                return 0;
+            }
+        std::fprintf(stderr, "alloc_benchmark: unknown variant '%s' (glibc, malloc-off, "
+                             "malloc-on, new-off, new-on)\n", argv[1] + 7);
+        return 2;
+    }
     for (int r = 0; r < kRounds; r++)
         for (int i = 0; i < n; i++) {
             hotpath_alloc_tracking(v[i].tracking);
