@@ -299,6 +299,8 @@ private:
 class HotpathConsumer : public ASTConsumer {
 public:
   HotpathConsumer(CompilerInstance &CI, Options O) : Opts(std::move(O)), CI(CI) {}
+  // After the code generator (and so the IR pass) is done with the unit.
+  ~HotpathConsumer() override { hotpath::instrumentWithoutPipeline(false); }
 
   bool HandleTopLevelDecl(DeclGroupRef DG) override {
     if (!V)
@@ -398,6 +400,7 @@ public:
     std::vector<std::string> &Plugins = CI.getCodeGenOpts().PassPlugins;
     if (!Self.empty() && llvm::find(Plugins, Self) == Plugins.end())
       Plugins.push_back(Self);
+    hotpath::instrumentWithoutPipeline(CI.getCodeGenOpts().DisableLLVMPasses);
     return std::make_unique<HotpathConsumer>(CI, Opts);
   }
 
