@@ -78,6 +78,9 @@ public:
     return true;
   }
 
+  // How many functions this unit measures.
+  unsigned selected() const { return Selected; }
+
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext() &&
         Done.insert(FD).second)
@@ -231,6 +234,7 @@ private:
     for (FunctionDecl *Redecl : FD->redecls())
       Redecl->addAttr(AnnotateAttr::CreateImplicit(Ctx, Tag, nullptr, 0, FD->getLocation()));
     rememberStructorVariants(FD, Site);
+    ++Selected;
     if (Opts.Verbose) {
       unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Remark, "hotpath: %0 '%1'%2");
       Diags.Report(FD->getLocation(), ID)
@@ -294,6 +298,7 @@ private:
   std::unique_ptr<MangleContext> Mangler;
   const FunctionDecl *MainDecl = nullptr;
   SourceLocation MainLoc;
+  unsigned Selected = 0;
 };
 
 class HotpathConsumer : public ASTConsumer {
@@ -308,6 +313,23 @@ public:
     for (Decl *D : DG)
       V->TraverseDecl(D);
     return true;
+  }
+
+  // -disable-llvm-passes straight to an object or assembly file runs no IR
+  // pass at all (not even the bitcode writer the -save-temps route uses):
+  // say so rather than leave the functions silently unmeasured.
+  void HandleTranslationUnit(ASTContext &) override {
+    frontend::ActionKind Act = CI.getFrontendOpts().ProgramAction;
+    if (!V || !V->selected() || !CI.getCodeGenOpts().DisableLLVMPasses ||
+        (Act != frontend::EmitObj && Act != frontend::EmitAssembly))
+      return;
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    unsigned ID = D.getCustomDiagID(
+        DiagnosticsEngine::Warning,
+        "hotpath: %0 tagged function(s) of this unit are not measured: with "
+        "-disable-llvm-passes no IR pass runs before an object or assembly file is "
+        "written (emit bitcode or IR instead, as -save-temps does, or drop the option)");
+    D.Report(ID) << V->selected();
   }
 
 private:

@@ -83,6 +83,15 @@ foreach(entry ${_hotpath_clang_plugins})
   set_tests_properties(e2e_${tag}_save_temps_O2 e2e_${tag}_save_temps_xclang_load_O0
     PROPERTIES LABELS "e2e;clang" TIMEOUT 900)
 
+  # -disable-llvm-passes straight to an object runs no IR pass at all: the
+  # plugin cannot measure there and must say so.
+  add_test(NAME ${tag}_disable_llvm_passes_warns
+    COMMAND ${cc} -c -O2 -fplugin=${so} -Xclang -disable-llvm-passes
+      -I ${HOTPATH_RUNTIME_INCLUDE} ${HOTPATH_CORPUS_DIR}/c_basic.c
+      -o ${CMAKE_CURRENT_BINARY_DIR}/disable-llvm-passes-${tag}.o)
+  set_tests_properties(${tag}_disable_llvm_passes_warns PROPERTIES
+    PASS_REGULAR_EXPRESSION "warning: hotpath: [0-9]+ tagged function\\(s\\) of this unit are not measured")
+
   # Misuse: each snippet fails with the expected error at the expected line,
   # with the arguments given either way.
   add_test(NAME ${tag}_diagnostics
