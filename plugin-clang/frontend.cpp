@@ -79,6 +79,9 @@ public:
     return true;
   }
 
+  // How many functions this unit measures.
+  unsigned selected() const { return Selected; }
+
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext() &&
         Done.insert(FD).second)
@@ -257,6 +260,7 @@ private:
     for (FunctionDecl *Redecl : FD->redecls())
       Redecl->addAttr(AnnotateAttr::CreateImplicit(Ctx, Tag, nullptr, 0, FD->getLocation()));
     rememberStructorVariants(FD, Site);
+    ++Selected;
     if (Opts.Verbose) {
       unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Remark, "hotpath: %0 '%1'%2");
       Diags.Report(FD->getLocation(), ID)
@@ -323,11 +327,14 @@ private:
   std::unique_ptr<MangleContext> Mangler;
   const FunctionDecl *MainDecl = nullptr;
   SourceLocation MainLoc;
+  unsigned Selected = 0;
 };
 
 class HotpathConsumer : public ASTConsumer {
 public:
   HotpathConsumer(CompilerInstance &CI, Options O) : Opts(std::move(O)), CI(CI) {}
+  // After the code generator (and so the IR pass) is done with the unit.
+  ~HotpathConsumer() override { hotpath::instrumentWithoutPipeline(false); }
 
   bool HandleTopLevelDecl(DeclGroupRef DG) override {
     if (!V)
@@ -335,6 +342,23 @@ public:
     for (Decl *D : DG)
       V->TraverseDecl(D);
     return true;
+  }
+
+  // -disable-llvm-passes straight to an object or assembly file runs no IR
+  // pass at all (not even the bitcode writer the -save-temps route uses):
+  // say so rather than leave the functions silently unmeasured.
+  void HandleTranslationUnit(ASTContext &) override {
+    frontend::ActionKind Act = CI.getFrontendOpts().ProgramAction;
+    if (!V || !V->selected() || !CI.getCodeGenOpts().DisableLLVMPasses ||
+        (Act != frontend::EmitObj && Act != frontend::EmitAssembly))
+      return;
+    DiagnosticsEngine &D = CI.getDiagnostics();
+    unsigned ID = D.getCustomDiagID(
+        DiagnosticsEngine::Warning,
+        "hotpath: %0 tagged function(s) of this unit are not measured: with "
+        "-disable-llvm-passes no IR pass runs before an object or assembly file is "
+        "written (emit bitcode or IR instead, as -save-temps does, or drop the option)");
+    D.Report(ID) << V->selected();
   }
 
 private:
@@ -427,6 +451,7 @@ public:
     std::vector<std::string> &Plugins = CI.getCodeGenOpts().PassPlugins;
     if (!Self.empty() && llvm::find(Plugins, Self) == Plugins.end())
       Plugins.push_back(Self);
+    hotpath::instrumentWithoutPipeline(CI.getCodeGenOpts().DisableLLVMPasses);
     return std::make_unique<HotpathConsumer>(CI, Opts);
   }
 

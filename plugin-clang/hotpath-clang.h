@@ -101,6 +101,15 @@ struct RememberedSite {
 void rememberSite(RememberedSite R);
 std::vector<RememberedSite> takeRememberedSites();
 
+// A unit compiled with -disable-llvm-passes (what the driver gives the
+// bitcode step of -save-temps) never runs the pipeline where the IR pass is
+// registered, and the next step, which compiles the saved bitcode, runs no
+// frontend and so loads no pass plugin. The frontend therefore calls this
+// with true for such a unit (and false otherwise, and when the unit ends):
+// the IR pass then runs just before the first pass that does run on the
+// module, the writer of the bitcode (instrument.cpp).
+void instrumentWithoutPipeline(bool On);
+
 // "not to 'x'" / "not to types": what a misplaced attribute was put on.
 std::string whatItIs(const clang::Decl *D);
 

@@ -182,31 +182,40 @@ bool takeSites(Module &M, SmallVectorImpl<std::pair<Function *, hotpath::Site>> 
   return true;
 }
 
+// Instruments every function of M the frontend selected; true if M changed.
+bool instrumentModule(Module &M) {
+  SmallVector<std::pair<Function *, hotpath::Site>, 16> Sites;
+  bool Changed = takeSites(M, Sites);
+  SmallPtrSet<Function *, 8> Skip;
+  for (hotpath::RememberedSite &RS : hotpath::takeRememberedSites()) {
+    Function *F = M.getFunction(RS.Symbol);
+    if (!F || F->isDeclaration())
+      continue;
+    if (RS.Skip)
+      Skip.insert(F);
+    else
+      Sites.emplace_back(F, std::move(RS.S));
+  }
+  if (!Sites.empty()) {
+    Runtime R = declareRuntime(M);
+    for (auto &FS : Sites)
+      if (!Skip.count(FS.first))
+        Changed |= instrumentFunction(*FS.first, R, FS.second);
+  }
+  return Changed;
+}
+
 struct HotpathPass : PassInfoMixin<HotpathPass> {
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
-    SmallVector<std::pair<Function *, hotpath::Site>, 16> Sites;
-    bool Changed = takeSites(M, Sites);
-    SmallPtrSet<Function *, 8> Skip;
-    for (hotpath::RememberedSite &RS : hotpath::takeRememberedSites()) {
-      Function *F = M.getFunction(RS.Symbol);
-      if (!F || F->isDeclaration())
-        continue;
-      if (RS.Skip)
-        Skip.insert(F);
-      else
-        Sites.emplace_back(F, std::move(RS.S));
-    }
-    if (!Sites.empty()) {
-      Runtime R = declareRuntime(M);
-      for (auto &FS : Sites)
-        if (!Skip.count(FS.first))
-          Changed |= instrumentFunction(*FS.first, R, FS.second);
-    }
-    return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+    return instrumentModule(M) ? PreservedAnalyses::none() : PreservedAnalyses::all();
   }
   // Also at -O0 and in optnone functions.
   static bool isRequired() { return true; }
 };
+
+// Set by the frontend for a unit whose IR leaves the compiler without the
+// optimization pipeline (see hotpath-clang.h).
+bool InstrumentWithoutPipeline = false;
 
 void registerCallbacks(PassBuilder &PB) {
   PB.registerPipelineStartEPCallback(
@@ -219,9 +228,25 @@ void registerCallbacks(PassBuilder &PB) {
         MPM.addPass(HotpathPass());
         return true;
       });
+  // -disable-llvm-passes (the bitcode step of -save-temps): the pipeline
+  // above is never built and only the writer of the output runs, so the
+  // module is instrumented just before the first pass that runs on it.
+  // The bitcode then carries the calls (before any inlining, which happens
+  // in the next step), and needs no plugin to be compiled further.
+  if (PassInstrumentationCallbacks *PIC = PB.getPassInstrumentationCallbacks())
+    PIC->registerBeforeNonSkippedPassCallback([](StringRef, Any IR) {
+      if (!InstrumentWithoutPipeline)
+        return;
+      if (const Module *const *M = any_cast<const Module *>(&IR)) {
+        InstrumentWithoutPipeline = false;
+        instrumentModule(const_cast<Module &>(**M));
+      }
+    });
 }
 
 } // namespace
+
+void hotpath::instrumentWithoutPipeline(bool On) { InstrumentWithoutPipeline = On; }
 
 extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
   return {LLVM_PLUGIN_API_VERSION, "hotpath", "0.1", registerCallbacks};

@@ -56,6 +56,42 @@ foreach(entry ${_hotpath_clang_plugins})
       --work ${CMAKE_CURRENT_BINARY_DIR}/e2e-${tag}-xclang-O2)
   set_tests_properties(e2e_${tag}_xclang_load_O2 PROPERTIES LABELS "e2e;clang" TIMEOUT 900)
 
+  # -save-temps: the driver splits the compile into -E (only the plugin's
+  # pragma handler runs: hotpath.h's pragma defines __HOTPATH__), the
+  # bitcode step (-disable-llvm-passes: the plugin instruments the module
+  # before it is written) and the bitcode-to-assembly step (no frontend, no
+  # plugin). Every EXPECT of the corpus must still hold, with the plugin
+  # given either way and nothing else (no -fpass-plugin=).
+  add_test(NAME e2e_${tag}_save_temps_O2
+    COMMAND ${Python3_EXECUTABLE} ${HOTPATH_RUN_CORPUS}
+      --cc ${cc} --cxx ${cxx}
+      "--plugin-flags=-fplugin=${so} -save-temps=obj"
+      --opt=-O2
+      --include ${HOTPATH_RUNTIME_INCLUDE}
+      --lib $<TARGET_FILE:hotpath_static>
+      --corpus ${HOTPATH_CORPUS_DIR}
+      --work ${CMAKE_CURRENT_BINARY_DIR}/e2e-${tag}-save-temps-O2)
+  add_test(NAME e2e_${tag}_save_temps_xclang_load_O0
+    COMMAND ${Python3_EXECUTABLE} ${HOTPATH_RUN_CORPUS}
+      --cc ${cc} --cxx ${cxx}
+      "--plugin-flags=-Xclang -load -Xclang ${so} -save-temps=obj"
+      --opt=-O0
+      --include ${HOTPATH_RUNTIME_INCLUDE}
+      --lib $<TARGET_FILE:hotpath_static>
+      --corpus ${HOTPATH_CORPUS_DIR}
+      --work ${CMAKE_CURRENT_BINARY_DIR}/e2e-${tag}-save-temps-xclang-O0)
+  set_tests_properties(e2e_${tag}_save_temps_O2 e2e_${tag}_save_temps_xclang_load_O0
+    PROPERTIES LABELS "e2e;clang" TIMEOUT 900)
+
+  # -disable-llvm-passes straight to an object runs no IR pass at all: the
+  # plugin cannot measure there and must say so.
+  add_test(NAME ${tag}_disable_llvm_passes_warns
+    COMMAND ${cc} -c -O2 -fplugin=${so} -Xclang -disable-llvm-passes
+      -I ${HOTPATH_RUNTIME_INCLUDE} ${HOTPATH_CORPUS_DIR}/c_basic.c
+      -o ${CMAKE_CURRENT_BINARY_DIR}/disable-llvm-passes-${tag}.o)
+  set_tests_properties(${tag}_disable_llvm_passes_warns PROPERTIES
+    PASS_REGULAR_EXPRESSION "warning: hotpath: [0-9]+ tagged function\\(s\\) of this unit are not measured")
+
   # Misuse: each snippet fails with the expected error at the expected line,
   # with the arguments given either way.
   add_test(NAME ${tag}_diagnostics
