@@ -11,6 +11,21 @@ endif()
 set(_clang_src ${PROJECT_SOURCE_DIR}/plugin-clang)
 set(_diag_dir ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/clang)
 
+# hotpath_clang_corpus_test(name work opt plugin-flags): the shared corpus
+# compiled by ${cc}/${cxx} with these plugin flags at -<opt>.
+function(hotpath_clang_corpus_test name work opt flags)
+  add_test(NAME ${name}
+    COMMAND ${Python3_EXECUTABLE} ${HOTPATH_RUN_CORPUS}
+      --cc ${cc} --cxx ${cxx}
+      "--plugin-flags=${flags}"
+      --opt=-${opt}
+      --include ${HOTPATH_RUNTIME_INCLUDE}
+      --lib $<TARGET_FILE:hotpath_static>
+      --corpus ${HOTPATH_CORPUS_DIR}
+      --work ${CMAKE_CURRENT_BINARY_DIR}/${work})
+  set_tests_properties(${name} PROPERTIES LABELS "e2e;clang" TIMEOUT 900)
+endfunction()
+
 foreach(entry ${_hotpath_clang_plugins})
   string(REPLACE "|" ";" entry "${entry}")
   list(GET entry 0 n)
@@ -31,30 +46,13 @@ foreach(entry ${_hotpath_clang_plugins})
 
   # The shared corpus, with and without the plugin, at each level.
   foreach(level O0 O2 O3)
-    add_test(NAME e2e_${tag}_${level}
-      COMMAND ${Python3_EXECUTABLE} ${HOTPATH_RUN_CORPUS}
-        --cc ${cc} --cxx ${cxx}
-        --plugin-flags=-fplugin=${so}
-        --opt=-${level}
-        --include ${HOTPATH_RUNTIME_INCLUDE}
-        --lib $<TARGET_FILE:hotpath_static>
-        --corpus ${HOTPATH_CORPUS_DIR}
-        --work ${CMAKE_CURRENT_BINARY_DIR}/e2e-${tag}-${level})
-    set_tests_properties(e2e_${tag}_${level} PROPERTIES LABELS "e2e;clang" TIMEOUT 900)
+    hotpath_clang_corpus_test(e2e_${tag}_${level} e2e-${tag}-${level} ${level} -fplugin=${so})
   endforeach()
 
   # Loaded the other way, -Xclang -load, with nothing else: the plugin
   # registers its IR pass itself.
-  add_test(NAME e2e_${tag}_xclang_load_O2
-    COMMAND ${Python3_EXECUTABLE} ${HOTPATH_RUN_CORPUS}
-      --cc ${cc} --cxx ${cxx}
-      "--plugin-flags=-Xclang -load -Xclang ${so}"
-      --opt=-O2
-      --include ${HOTPATH_RUNTIME_INCLUDE}
-      --lib $<TARGET_FILE:hotpath_static>
-      --corpus ${HOTPATH_CORPUS_DIR}
-      --work ${CMAKE_CURRENT_BINARY_DIR}/e2e-${tag}-xclang-O2)
-  set_tests_properties(e2e_${tag}_xclang_load_O2 PROPERTIES LABELS "e2e;clang" TIMEOUT 900)
+  hotpath_clang_corpus_test(e2e_${tag}_xclang_load_O2 e2e-${tag}-xclang-O2 O2
+    "-Xclang -load -Xclang ${so}")
 
   # -save-temps: the driver splits the compile into -E (only the plugin's
   # pragma handler runs: hotpath.h's pragma defines __HOTPATH__), the
@@ -62,26 +60,10 @@ foreach(entry ${_hotpath_clang_plugins})
   # before it is written) and the bitcode-to-assembly step (no frontend, no
   # plugin). Every EXPECT of the corpus must still hold, with the plugin
   # given either way and nothing else (no -fpass-plugin=).
-  add_test(NAME e2e_${tag}_save_temps_O2
-    COMMAND ${Python3_EXECUTABLE} ${HOTPATH_RUN_CORPUS}
-      --cc ${cc} --cxx ${cxx}
-      "--plugin-flags=-fplugin=${so} -save-temps=obj"
-      --opt=-O2
-      --include ${HOTPATH_RUNTIME_INCLUDE}
-      --lib $<TARGET_FILE:hotpath_static>
-      --corpus ${HOTPATH_CORPUS_DIR}
-      --work ${CMAKE_CURRENT_BINARY_DIR}/e2e-${tag}-save-temps-O2)
-  add_test(NAME e2e_${tag}_save_temps_xclang_load_O0
-    COMMAND ${Python3_EXECUTABLE} ${HOTPATH_RUN_CORPUS}
-      --cc ${cc} --cxx ${cxx}
-      "--plugin-flags=-Xclang -load -Xclang ${so} -save-temps=obj"
-      --opt=-O0
-      --include ${HOTPATH_RUNTIME_INCLUDE}
-      --lib $<TARGET_FILE:hotpath_static>
-      --corpus ${HOTPATH_CORPUS_DIR}
-      --work ${CMAKE_CURRENT_BINARY_DIR}/e2e-${tag}-save-temps-xclang-O0)
-  set_tests_properties(e2e_${tag}_save_temps_O2 e2e_${tag}_save_temps_xclang_load_O0
-    PROPERTIES LABELS "e2e;clang" TIMEOUT 900)
+  hotpath_clang_corpus_test(e2e_${tag}_save_temps_O2 e2e-${tag}-save-temps-O2 O2
+    "-fplugin=${so} -save-temps=obj")
+  hotpath_clang_corpus_test(e2e_${tag}_save_temps_xclang_load_O0
+    e2e-${tag}-save-temps-xclang-O0 O0 "-Xclang -load -Xclang ${so} -save-temps=obj")
 
   # -disable-llvm-passes straight to an object runs no IR pass at all: the
   # plugin cannot measure there and must say so.
