@@ -53,10 +53,11 @@ void hp_free(void *p) { free(p); }
 
 /*
  * malloc_usable_size(p), read from glibc's chunk header without the call:
- * the size word before the block (flags in its low 3 bits), less the
- * header: 8 bytes, 16 for a chunk in a mapping of its own (IS_MMAPPED).
- * A start-up check compares it with malloc_usable_size; if they ever
- * disagree, the hooks take the slow path and make the call.
+ * the size word before the block (flags in its low 3 bits) less the 8-byte
+ * header. A block in a mapping of its own (IS_MMAPPED) has another header
+ * layout; the hooks leave it to malloc_usable_size on their slow path.
+ * A start-up check compares the two on blocks of the heap; if they ever
+ * disagree, every block goes to the slow path.
  */
 bool hp_alloc_header_ok;
 
@@ -64,30 +65,30 @@ bool hp_alloc_header_ok;
 #define CHUNK_IS_MMAPPED(word) ((word) & 2)
 #define CHUNK_USABLE(word) (((word) & ~(size_t)7) - 8) /* not IS_MMAPPED */
 
-static inline size_t header_usable_size(void *p) {
-    size_t word = CHUNK_WORD(p);
-    return CHUNK_USABLE(word) - (CHUNK_IS_MMAPPED(word) ? 8 : 0);
-}
-
 static inline size_t usable_size(void *p) {
-    return HP_LIKELY(hp_alloc_header_ok) ? header_usable_size(p) : malloc_usable_size(p);
+    size_t word = CHUNK_WORD(p);
+    if (HP_LIKELY(hp_alloc_header_ok && !CHUNK_IS_MMAPPED(word)))
+        return CHUNK_USABLE(word);
+    return malloc_usable_size(p);
 }
 
 /* Runs once from runtime_init, before any thread has a state: the hooks'
- * fast path (hp_tls.counting) is taken only when the check passed. */
+ * fast path (hp_tls.counting) is taken only when the check passed. The
+ * sizes stay below glibc's mmap threshold: freeing a mapped block would
+ * raise that threshold for the whole program, tracking on or off. */
 void hp_alloc_init(void) {
-#ifdef HOTPATH_NO_ALLOC_HOOKS
-    return; /* a sanitizer's allocator: no glibc chunk headers, nothing counted */
-#endif
-    static const size_t sizes[] = {1, 24, 25, 1000, 4088, 100000, 300000};
+#ifndef HOTPATH_NO_ALLOC_HOOKS /* else a sanitizer's allocator: nothing counted */
+    static const size_t sizes[] = {1, 24, 25, 1000, 4088, 40000};
     bool ok = true;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         void *p = __libc_malloc(sizes[i]);
-        if (p && header_usable_size(p) != malloc_usable_size(p))
+        if (p && (CHUNK_IS_MMAPPED(CHUNK_WORD(p)) ||
+                  CHUNK_USABLE(CHUNK_WORD(p)) != malloc_usable_size(p)))
             ok = false;
         __libc_free(p);
     }
     hp_alloc_header_ok = ok;
+#endif
 }
 
 /* The calling thread's counters, or NULL when this allocation is not the

@@ -163,6 +163,7 @@ struct hp_registry {
 };
 extern struct hp_registry hp_reg;
 
+void hp_runtime_init(void); /* once per process; any thread may call it */
 /* Adds a thread's stats block into agg (caller holds hp_lock). */
 void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st);
 /* Adds one aggregate into another (caller holds hp_lock). */
@@ -178,7 +179,6 @@ void hp_update_fast(void);
 
 /* ---- allocation tracking (alloc.c) ---- */
 extern bool hp_alloc_on, hp_alloc_cumulative;
-void hp_runtime_init(void);
 void hp_alloc_init(void);
 void hp_alloc_enable(bool on);
 struct hp_thread *hp_thread_get(void); /* creates the calling thread's state */
