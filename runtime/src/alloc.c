@@ -101,19 +101,23 @@ static struct hp_alloc_thread *counters_slow(void) {
 }
 
 static inline void count_in(struct hp_alloc_thread *a, size_t sz) {
-    uint64_t bytes = HP_LOAD(a->bytes) + sz, count = HP_LOAD(a->count) + 1;
-    HP_STORE(a->bytes, bytes);
-    HP_STORE(a->count, count);
-    int64_t live = (int64_t)(bytes - a->freed), live_count = (int64_t)(count - a->frees);
-    if (live > a->peak)
-        a->peak = live;
-    if (live_count > a->peak_count)
-        a->peak_count = live_count;
+    HP_STORE(a->bytes, HP_LOAD(a->bytes) + sz);
+    a->count++;
+    int64_t slack = a->slack - (int64_t)sz;
+    if (HP_UNLIKELY(slack < 0)) { /* live above the peak: a new peak */
+        a->peak -= slack;
+        slack = 0;
+    }
+    a->slack = slack;
+    if (HP_UNLIKELY(a->slack_count == 0))
+        a->peak_count++;
+    else
+        a->slack_count--;
 }
 
 static inline void uncount_in(struct hp_alloc_thread *a, size_t sz) {
-    a->freed += sz;
-    a->frees++;
+    a->slack += (int64_t)sz;
+    a->slack_count++;
 }
 
 /* The hooks' common case inline, on the thread's TLS directly and the
@@ -138,21 +142,10 @@ static inline void *counted(void *p) {
     return p ? counted_slow(p) : p;
 }
 
-static __attribute__((noinline)) void uncount_slow(void *p) {
+static __attribute__((noinline, unused)) void uncount_slow(void *p) {
     struct hp_alloc_thread *a = counters_slow();
     if (a)
         uncount_in(a, usable_size(p));
-}
-
-static inline void uncount(void *p) {
-    if (HP_LIKELY(hp_tls.counting)) {
-        size_t word = CHUNK_WORD(p);
-        if (HP_LIKELY(!CHUNK_IS_MMAPPED(word))) {
-            uncount_in(&hp_tls.alloc, CHUNK_USABLE(word));
-            return;
-        }
-    }
-    uncount_slow(p);
 }
 
 /* ======================================================================== */
@@ -183,13 +176,23 @@ HP_API void *calloc(size_t n, size_t size) {
     return counted(__libc_calloc(n, size));
 }
 
+/* The common case ends in a tail call of its own, so that it takes no
+ * other jump. */
 HP_API void free(void *p) {
     if (HP_LIKELY(!hp_alloc_on)) {
         __libc_free(p);
         return;
     }
+    if (HP_LIKELY(p && hp_tls.counting)) {
+        size_t word = CHUNK_WORD(p);
+        if (HP_LIKELY(!CHUNK_IS_MMAPPED(word))) {
+            uncount_in(&hp_tls.alloc, CHUNK_USABLE(word));
+            __libc_free(p);
+            return;
+        }
+    }
     if (p)
-        uncount(p);
+        uncount_slow(p);
     __libc_free(p);
 }
 
@@ -293,7 +296,7 @@ void hp_alloc_frame_begin(uint32_t d) {
         return;
     struct hp_alloc_thread *a = &hp_tls.alloc;
     f->bytes0 = HP_LOAD(a->bytes);
-    f->count0 = HP_LOAD(a->count);
+    f->count0 = a->count;
     f->live0 = hp_alloc_live(a);
     f->live_count0 = hp_alloc_live_count(a);
     f->saved_peak = a->peak;
@@ -301,17 +304,22 @@ void hp_alloc_frame_begin(uint32_t d) {
     f->child_bytes = f->child_count = 0;
     f->gen = atomic_load_explicit(&generation, memory_order_relaxed);
     a->peak = f->live0; /* this call's window starts here */
+    a->slack = 0;
     a->peak_count = f->live_count0;
+    a->slack_count = 0;
 }
 
 /* Gives the enclosing window back its peaks: with this call's peak in
  * cumulative mode, without it (but with what it left allocated) in
  * exclusive mode. */
 static void restore_peaks(struct hp_alloc_thread *a, const struct hp_alloc_frame *f) {
-    int64_t p = hp_alloc_cumulative ? a->peak : hp_alloc_live(a);
-    int64_t c = hp_alloc_cumulative ? a->peak_count : hp_alloc_live_count(a);
+    int64_t live = hp_alloc_live(a), live_count = hp_alloc_live_count(a);
+    int64_t p = hp_alloc_cumulative ? a->peak : live;
+    int64_t c = hp_alloc_cumulative ? a->peak_count : live_count;
     a->peak = p > f->saved_peak ? p : f->saved_peak;
     a->peak_count = c > f->saved_peak_count ? c : f->saved_peak_count;
+    a->slack = a->peak - live;
+    a->slack_count = a->peak_count - live_count;
 }
 
 static struct hp_alloc_stats *alloc_stats(struct hp_site_stats *st) {
@@ -339,7 +347,7 @@ void hp_alloc_frame_end(uint32_t d, struct hp_site_stats *st, bool outermost) {
     if (!f)
         return;
     struct hp_alloc_thread *a = &hp_tls.alloc;
-    uint64_t cum_bytes = HP_LOAD(a->bytes) - f->bytes0, cum_count = HP_LOAD(a->count) - f->count0;
+    uint64_t cum_bytes = HP_LOAD(a->bytes) - f->bytes0, cum_count = a->count - f->count0;
     int64_t peak = a->peak - f->live0, peak_count = a->peak_count - f->live_count0;
     uint64_t bytes = cum_bytes, count = cum_count;
     if (!hp_alloc_cumulative) {

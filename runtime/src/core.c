@@ -260,9 +260,9 @@ static void thread_exit(void *arg) {
             hp_agg_add_stats(agg, s);
     }
     hp_reg.dropped += t->dropped;
-    /* Counted now: a fresh state starts again from 0, its live bytes kept. */
+    /* Counted now: a fresh state starts again from 0 (live bytes are kept
+     * apart, in the slack and the peak). */
     hp_reg.alloc_bytes += HP_LOAD(t->alloc->bytes);
-    t->alloc->freed -= HP_LOAD(t->alloc->bytes);
     HP_STORE(t->alloc->bytes, 0);
     if (t->prev)
         t->prev->next = t->next;

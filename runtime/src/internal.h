@@ -96,19 +96,21 @@ struct hp_alloc_frame {
 };
 
 /* Allocation counters of one thread, written by that thread only. Live
- * figures are differences (bytes - freed, count - frees: one store less per
- * malloc and free than keeping them), in modular arithmetic, so that they
- * may go below zero (frees of others' memory). */
+ * figures are kept as their distance below the window's peak (slack =
+ * peak - live, never below zero): free adds to the slack, malloc takes
+ * from it and raises the peak only when it would go below zero. So free
+ * updates two counters, and malloc tests each peak without reading a
+ * second counter. Live figures may go below zero (frees of others'
+ * memory). */
 struct hp_alloc_thread {
-    _Atomic uint64_t bytes, count; /* allocated so far; others read bytes */
-    uint64_t freed, frees;         /* freed so far */
+    _Atomic uint64_t bytes; /* allocated so far; other threads read it */
+    uint64_t count;
+    int64_t slack, slack_count;    /* peak - live: how far live is below the peak */
     int64_t peak, peak_count;      /* high-water marks since the innermost enter */
 };
-static inline int64_t hp_alloc_live(struct hp_alloc_thread *a) {
-    return (int64_t)(HP_LOAD(a->bytes) - a->freed);
-}
+static inline int64_t hp_alloc_live(struct hp_alloc_thread *a) { return a->peak - a->slack; }
 static inline int64_t hp_alloc_live_count(struct hp_alloc_thread *a) {
-    return (int64_t)(HP_LOAD(a->count) - a->frees);
+    return a->peak_count - a->slack_count;
 }
 
 /* One per thread that has measured something. */

@@ -331,8 +331,8 @@ Test(alloc, large_blocks_count_their_usable_size) {
 Test(alloc, no_entry_point_counts_while_off) {
     thousand(); /* the thread has a state: its counters would move */
     hotpath_alloc_tracking(0);
-    uint64_t bytes = HP_LOAD(hp_tls.alloc.bytes), count = HP_LOAD(hp_tls.alloc.count);
-    uint64_t freed = hp_tls.alloc.freed, frees = hp_tls.alloc.frees;
+    uint64_t bytes = HP_LOAD(hp_tls.alloc.bytes), count = hp_tls.alloc.count;
+    int64_t slack = hp_tls.alloc.slack, slack_count = hp_tls.alloc.slack_count;
     void *p[8] = {0};
     p[0] = malloc(100);
     p[1] = calloc(10, 10);
@@ -347,9 +347,9 @@ Test(alloc, no_entry_point_counts_while_off) {
         free(p[i]);
     }
     cr_assert_eq(HP_LOAD(hp_tls.alloc.bytes), bytes);
-    cr_assert_eq(HP_LOAD(hp_tls.alloc.count), count);
-    cr_assert_eq(hp_tls.alloc.freed, freed);
-    cr_assert_eq(hp_tls.alloc.frees, frees);
+    cr_assert_eq(hp_tls.alloc.count, count);
+    cr_assert_eq(hp_tls.alloc.slack, slack);
+    cr_assert_eq(hp_tls.alloc.slack_count, slack_count);
 }
 
 Test(alloc, runtime_allocations_are_not_counted) {
