@@ -108,6 +108,64 @@ Test(alloc, nested_functions_cumulative) {
     cr_assert_eq(i.bytes_total, 2008);
 }
 
+/* A callee that returns a block, called after the caller reached its
+ * peak and freed back below it: the caller's window, given back to it,
+ * keeps that peak, and what it allocates next counts from its live bytes,
+ * not from the peak. In exclusive mode the caller's peak leaves out the
+ * callee's own high-water mark but counts what it left allocated. */
+SITE(s_keeper, "alloc::keeper");
+SITE(s_kept_by, "alloc::kept_by");
+static __attribute__((noinline)) void *keeper(void) {
+    void *volatile b;
+    MEASURED(s_keeper, {
+        void *volatile t = malloc(40008); /* gone before it returns */
+        free(t);
+        b = malloc(2008);
+    });
+    return b;
+}
+static __attribute__((noinline)) void kept_by(void) {
+    MEASURED(s_kept_by, {
+        void *volatile a = malloc(1000);
+        void *volatile t = malloc(8008); /* the peak so far: 9008 */
+        free(t);
+        void *volatile b = keeper(); /* live 3008 */
+        void *volatile c = malloc(1000); /* live 4008, below 9008 */
+        free(c);
+        free(b);
+        free(a);
+    });
+}
+
+Test(alloc, a_callee_leftover_in_the_exclusive_figures_of_its_caller) {
+    kept_by();
+    kept_by(); /* the same figures again: nothing left behind */
+    struct hp_alloc_row o, i;
+    cr_assert(figures("alloc::kept_by", &o) && figures("alloc::keeper", &i));
+    cr_assert_eq(o.calls, 2);
+    cr_assert_eq(o.bytes_total, 2 * 10008);
+    cr_assert_eq(o.allocs, 2 * 3);
+    cr_assert_eq(o.peak_bytes, 9008);
+    cr_assert_eq(o.peak_allocs, 3, "a, b (left by keeper) and c");
+    cr_assert_eq(i.bytes_total, 2 * (40008 + 2008));
+    cr_assert_eq(i.peak_bytes, 40008);
+    cr_assert_eq(i.peak_allocs, 1);
+}
+
+Test(alloc, a_callee_leftover_in_the_cumulative_figures_of_its_caller) {
+    hp_alloc_cumulative = true;
+    kept_by();
+    kept_by();
+    struct hp_alloc_row o, i;
+    cr_assert(figures("alloc::kept_by", &o) && figures("alloc::keeper", &i));
+    cr_assert_eq(o.bytes_total, 2 * (10008 + 42016));
+    cr_assert_eq(o.allocs, 2 * 5);
+    cr_assert_eq(o.peak_bytes, 1000 + 40008, "keeper's peak, over a");
+    cr_assert_eq(o.peak_allocs, 3);
+    cr_assert_eq(i.bytes_total, 2 * 42016);
+    cr_assert_eq(i.peak_bytes, 40008);
+}
+
 SITE(s_rec, "alloc::recurse");
 static __attribute__((noinline)) void recurse(int n) {
     MEASURED(s_rec, {
