@@ -11,7 +11,8 @@
 # Ends with one line per compiler: what its plugin adds to a call.
 # HOTPATH_BENCH_RT=1 runs the timing binaries at real-time priority
 # (chrt -f 50, needs root): steadier figures on a loaded machine.
-# Then the same for allocation tracking (examples/alloc_benchmark.cpp).
+# Then the same for allocation tracking (examples/alloc_benchmark.cpp),
+# linked with libhotpath.a and with libhotpath.so.
 set -eu
 BUILD=${1:-build}
 N=1000000
@@ -68,13 +69,15 @@ for b in $benches; do
 done
 
 # Allocation tracking: malloc+free and new+delete pairs, tracking off and
-# on, beside glibc called directly (examples/alloc_benchmark.cpp).
-ab=$BUILD/examples/alloc_benchmark
-if [ -x "$ab" ]; then
-    echo "== allocation tracking: $ab"
+# on, beside glibc called directly (examples/alloc_benchmark.cpp), linked
+# with libhotpath.a and with libhotpath.so.
+for ab in $BUILD/examples/alloc_benchmark $BUILD/examples/alloc_benchmark_shared; do
+    [ -x "$ab" ] || continue
+    case $ab in *_shared) form=libhotpath.so ;; *) form=libhotpath.a ;; esac
+    echo "== allocation tracking, $form: $ab"
     HOTPATH_OUTPUT_FORMAT=none $rt "$ab"
     if command -v valgrind >/dev/null; then
-        echo "== instructions per pair (valgrind --tool=callgrind, $N pairs per variant)"
+        echo "== instructions per pair, $form (valgrind --tool=callgrind, $N pairs per variant)"
         acount() { # instructions of N pairs of one variant, less its start-up
             full=$(count "$ab" "$1")
             HOTPATH_OUTPUT_FORMAT=none valgrind --tool=callgrind --callgrind-out-file=/dev/null \
@@ -85,4 +88,4 @@ if [ -x "$ab" ]; then
             printf '  %-12s %s\n' "$v" "$(acount "$v")"
         done
     fi
-fi
+done
