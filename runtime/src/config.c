@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "clock.h"
 
@@ -52,9 +53,34 @@ static const char *parse_format(const char *v, enum hp_format *out) {
 
 static const char *parse_path(const char *v, char (*out)[4096]) {
     if (strlen(v) >= sizeof *out)
-        return "";
+        return " (longer than 4095 bytes)";
+    for (const char *s = v; *s; s++)
+        if (*s == '%' && *++s != 'p' && *s != '%')
+            return " (a % that begins neither %p nor %%)";
     strcpy(*out, v);
     return NULL;
+}
+
+bool hp_config_expand_path(const char *pattern, char *out, size_t size) {
+    size_t n = 0;
+    for (const char *s = pattern; *s; s++) {
+        char pid[24];
+        const char *piece = s;
+        size_t len = 1;
+        if (*s == '%') {
+            s++; /* parse_path let only %p and %% through */
+            if (*s == 'p') {
+                len = (size_t)snprintf(pid, sizeof pid, "%ld", (long)getpid());
+                piece = pid;
+            }
+        }
+        if (n + len >= size)
+            return false;
+        memcpy(out + n, piece, len);
+        n += len;
+    }
+    out[n] = '\0';
+    return true;
 }
 
 static const char *parse_count(const char *v, long *out) {

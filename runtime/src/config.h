@@ -51,5 +51,8 @@ void hp_config_reject(FILE *err, enum hp_option_index opt, const char *value, co
 
 /* Frees what hp_config_load allocated (the compiled regex). */
 void hp_config_free(void);
+/* The output path with %p replaced by the process id and %% by %; false if
+ * the result does not fit in `size` bytes. */
+bool hp_config_expand_path(const char *pattern, char *out, size_t size);
 
 #endif

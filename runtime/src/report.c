@@ -481,10 +481,18 @@ void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format
 static FILE *open_output(void) {
     if (hp_config.output_path[0] == '\0')
         return stderr;
-    FILE *f = fopen(hp_config.output_path, "w");
+    char path[sizeof hp_config.output_path + 64];
+    bool fits = hp_config_expand_path(hp_config.output_path, path, sizeof path);
+    FILE *f = fits ? fopen(path, "w") : NULL;
     if (!f) {
-        char why[160];
-        snprintf(why, sizeof why, " (cannot open it: %s)", strerror(errno));
+        char why[160 + sizeof path];
+        if (!fits)
+            snprintf(why, sizeof why, " (longer than %zu bytes with %%p replaced)",
+                     sizeof path - 1);
+        else if (strcmp(path, hp_config.output_path) == 0)
+            snprintf(why, sizeof why, " (cannot open it: %s)", strerror(errno));
+        else
+            snprintf(why, sizeof why, " (cannot open %s: %s)", path, strerror(errno));
         hp_config_reject(stderr, HP_OPT_output_path, hp_config.output_path, why);
         return stderr;
     }

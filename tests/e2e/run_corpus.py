@@ -16,6 +16,10 @@ against the program's own expectations, written in its comments:
     // EXPECT row NAME self_ns<=NAME2.total_ns   another row's field
     // EXPECT norow NAME               no row named NAME
     // EXPECT row NAME total_ns<2*NAME.avg_ns   a right side may be scaled: N*token
+    // EXPECT alloc NAME bytes_total=$stderr.usable   the N of the last line
+                                       "usable=N" the instrumented run wrote
+                                       to stderr (figures only the program
+                                       knows, such as malloc_usable_size)
     // EXPECT main NAME                the report's "main" is NAME ("null": none)
     // EXPECT percentiles 50,95,99.9   the report's percentiles, in order
     // EXPECT rows N                   exactly N rows
@@ -31,6 +35,11 @@ against the program's own expectations, written in its comments:
                                        (fields as in the JSON "allocations")
     // EXPECT alloc_mode cumulative     the allocation mode: exclusive,
                                        cumulative or off (no tracking)
+    // EXPECT children 1               the number of reports written by other
+                                       processes than the one started (forked
+                                       children: the report path has a %p)
+    // EXPECT child alloc NAME allocs=1   any EXPECT, checked against each of
+                                       the children's reports
 
 Prints one line per program and a closing "N passed, N failed" line; exits 1
 if anything failed.
@@ -71,12 +80,18 @@ def field(row, name):
     return row[name]
 
 
-def value_of(token, report, rows):
+def value_of(token, report, rows, stderr=""):
     scale = re.fullmatch(r"(\d+(?:\.\d+)?)\*(\S+)", token)
     if scale:
-        return float(scale.group(1)) * value_of(scale.group(2), report, rows)
+        return float(scale.group(1)) * value_of(scale.group(2), report, rows, stderr)
     if token == "$window":
         return report["total_ns"]
+    if token.startswith("$stderr."):
+        key = token.split(".", 1)[1]
+        found = re.findall(r"^%s=(-?\d+)$" % re.escape(key), stderr, re.M)
+        if not found:
+            raise ValueError("the program wrote no %s=N line to stderr" % key)
+        return int(found[-1])
     if re.fullmatch(r"-?\d+(\.\d+)?", token):
         return float(token) if "." in token else int(token)
     name, _, fld = token.rpartition(".")
@@ -85,7 +100,7 @@ def value_of(token, report, rows):
     raise ValueError("cannot evaluate %r" % token)
 
 
-def check(expect, report):
+def check(expect, report, stderr=""):
     rows = {r["name"]: r for r in report["functions"]}
     parts = expect.split()
     kind = parts[0]
@@ -115,7 +130,10 @@ def check(expect, report):
             if not m:
                 return "bad condition %r" % cond
             lhs = field(rows[name], m.group(1))
-            rhs = value_of(m.group(3), report, rows)
+            try:
+                rhs = value_of(m.group(3), report, rows, stderr)
+            except ValueError as e:
+                return "%s: %s" % (name, e)
             if not OPS[m.group(2)](lhs, rhs):
                 return "%s: %s is %s, expected %s %s" % (name, m.group(1), lhs, m.group(2), rhs)
         return None
@@ -123,7 +141,37 @@ def check(expect, report):
 
 
 def run(cmd, env=None, timeout=120):
-    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    """Runs cmd and returns a CompletedProcess with its pid too; one that
+    outlives the timeout (a hang) is killed and fails with returncode None
+    and a note in stderr."""
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env=env) as p:
+        try:
+            out, err = p.communicate(timeout=timeout)
+            r = subprocess.CompletedProcess(cmd, p.returncode, out, err)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, _ = p.communicate()
+            r = subprocess.CompletedProcess(cmd, None, out, "timed out after %d s" % timeout)
+    r.pid = p.pid
+    return r
+
+
+def load_reports(work, stem, pid):
+    """The JSON reports the run of `stem` (started as `pid`) wrote: its own,
+    or None, and its forked children's, as (report or None, [reports])."""
+    own, children = None, []
+    for f in sorted(os.listdir(work)):
+        m = re.fullmatch(re.escape(stem) + r"\.(\d+)\.json", f)
+        if m:
+            path = os.path.join(work, f)
+            with open(path) as fh:
+                report = json.load(fh)
+            if int(m.group(1)) == pid:
+                own = report
+            else:
+                children.append(report)
+    return own, children
 
 
 def join_dash_values(argv, keys):
@@ -184,27 +232,41 @@ def main():
         if ci.returncode != 0 or cr.returncode != 0:
             errors.append("compile failed:\n" + (ci.stderr if ci.returncode else cr.stderr))
         else:
-            out_json = os.path.join(a.work, stem + ".json")
-            if os.path.exists(out_json):
-                os.remove(out_json)
+            for f in os.listdir(a.work):
+                if re.fullmatch(re.escape(stem) + r"\.\d+\.json", f):
+                    os.remove(os.path.join(a.work, f))
+            out_json = os.path.join(a.work, stem + ".%p.json")
             env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json", HOTPATH_OUTPUT_PATH=out_json)
             env.update(kv.split("=", 1) for k, v in d if k == "ENV" for kv in shlex.split(v))
             ri = run([exe_i], env=env)
             rr = run([exe_r])
+            for what, r in (("instrumented", ri), ("reference", rr)):
+                if r.returncode is None:
+                    errors.append("%s run %s" % (what, r.stderr))
             if (ri.returncode, ri.stdout) != (rr.returncode, rr.stdout):
-                errors.append("behaviour differs: instrumented exit %d stdout %r, reference exit %d stdout %r"
+                errors.append("behaviour differs: instrumented exit %s stdout %r, reference exit %s stdout %r"
                               % (ri.returncode, ri.stdout[:200], rr.returncode, rr.stdout[:200]))
             try:
-                report = json.load(open(out_json))
+                report, children = load_reports(a.work, stem, ri.pid)
             except (OSError, ValueError) as e:
-                report = None
-                errors.append("no JSON report (%s); stderr: %s" % (e, ri.stderr[-500:]))
-            if report is not None:
+                report, children = None, []
+                errors.append("unreadable JSON report (%s)" % e)
+            if report is None:
+                errors.append("no JSON report; stderr: %s" % ri.stderr[-500:])
+            else:
                 for k, v in d:
-                    if k == "EXPECT":
-                        err = check(v, report)
+                    if k != "EXPECT":
+                        continue
+                    parts = v.split(None, 1)
+                    if parts[0] == "children":
+                        if len(children) != int(parts[1]):
+                            errors.append("%d children's reports, expected %s"
+                                          % (len(children), parts[1]))
+                        continue
+                    for r in (children if parts[0] == "child" else [report]):
+                        err = check(parts[1] if parts[0] == "child" else v, r, ri.stderr)
                         if err:
-                            errors.append(err)
+                            errors.append(("child: " if r is not report else "") + err)
         if errors:
             failed += 1
             print("FAIL %s %s\n  %s" % (fname, a.opt, "\n  ".join(errors)))

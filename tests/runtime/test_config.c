@@ -124,6 +124,25 @@ Test(config, unwritable_output_path_reports_to_stderr, .init = cr_redirect_stder
     cr_assert(strstr(first_nl + 1, "cfg::f"));
 }
 
+Test(config, percent_p_in_the_output_path_is_the_process_id) {
+    char *msg = load_with("HOTPATH_OUTPUT_PATH", "/tmp/r.%p.100%%.json");
+    cr_assert_str_eq(msg, "");
+    free(msg);
+    char out[64], want[64];
+    cr_assert(hp_config_expand_path(hp_config.output_path, out, sizeof out));
+    snprintf(want, sizeof want, "/tmp/r.%ld.100%%.json", (long)getpid());
+    cr_assert_str_eq(out, want);
+    cr_assert_not(hp_config_expand_path("%p%p", out, 4), "too long for the buffer");
+    cr_assert(hp_config_expand_path("abc", out, 4));
+    cr_assert_str_eq(out, "abc");
+    cr_assert_not(hp_config_expand_path("abcd", out, 4));
+    const char *bad[] = {"/tmp/r.%d.json", "/tmp/r%", "%s"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        expect_rejected("HOTPATH_OUTPUT_PATH", bad[i], "%p stands for the process id");
+        cr_assert_str_eq(hp_config.output_path, "", "the default (stderr) for %s", bad[i]);
+    }
+}
+
 /* Bad values never change the exit status (the report runs at exit). */
 Test(config, exit_status_is_unchanged_by_bad_values, .exit_code = 3) {
     free(load_with("HOTPATH_OUTPUT_PATH", "/nonexistent-dir/x"));

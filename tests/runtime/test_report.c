@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testing.h"
@@ -204,4 +205,59 @@ Test(report, main_percentiles_apply_without_the_environment) {
     cr_assert_eq(r.percentiles.p[1], 99.5);
     hp_report_free(&r);
     hotpath_exit(&m, t);
+}
+
+/* Reads the JSON report at `path` (then removes it); NULL if there is none. */
+static cJSON *read_report(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char buf[8192] = {0};
+    fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    unlink(path);
+    return cJSON_Parse(buf);
+}
+
+static int calls_of(cJSON *report, const char *name) {
+    cJSON *fn;
+    cJSON_ArrayForEach(fn, cJSON_GetObjectItem(report, "functions")) {
+        if (strcmp(cJSON_GetObjectItem(fn, "name")->valuestring, name) == 0)
+            return cJSON_GetObjectItem(fn, "calls")->valueint;
+    }
+    return 0;
+}
+
+/* %p in HOTPATH_OUTPUT_PATH: a forked child's report goes to a file of its
+ * own instead of being overwritten by the parent's. */
+Test(report, each_process_of_a_fork_writes_its_own_report, .timeout = 20) {
+    char pattern[64], mine[64], childs[64];
+    snprintf(pattern, sizeof pattern, "/tmp/hotpath-fork-%ld.%%p.json", (long)getpid());
+    setenv("HOTPATH_OUTPUT_PATH", pattern, 1);
+    setenv("HOTPATH_OUTPUT_FORMAT", "json", 1);
+    hp_config_load(stderr);
+    measure(&s_a, 3);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        measure(&s_b, 5);
+        _exit(hotpath_report() == 0 ? 0 : 1);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+    measure(&s_a, 1);
+    cr_assert_eq(hotpath_report(), 0);
+
+    snprintf(mine, sizeof mine, "/tmp/hotpath-fork-%ld.%ld.json", (long)getpid(), (long)getpid());
+    snprintf(childs, sizeof childs, "/tmp/hotpath-fork-%ld.%ld.json", (long)getpid(), (long)pid);
+    cJSON *parent = read_report(mine), *child = read_report(childs);
+    cr_assert_not_null(parent, "no report at %s", mine);
+    cr_assert_not_null(child, "no report at %s", childs);
+    cr_assert_eq(calls_of(parent, "rep::alpha"), 4);
+    cr_assert_eq(calls_of(parent, "rep::beta"), 0, "the child's calls are not the parent's");
+    cr_assert_eq(calls_of(child, "rep::alpha"), 3, "the figures up to the fork");
+    cr_assert_eq(calls_of(child, "rep::beta"), 5);
+    cJSON_Delete(parent);
+    cJSON_Delete(child);
 }
