@@ -153,6 +153,18 @@ Test(report, focus_and_limit_select_rows) {
     hp_report_free(&r);
 }
 
+/* Reads the JSON report at `path` (then removes it); NULL if there is none. */
+static cJSON *read_report(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char buf[8192] = {0};
+    fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    unlink(path);
+    return cJSON_Parse(buf);
+}
+
 /* The report of a real run, through the public API, read back from JSON. */
 Test(report, report_of_a_run_is_written_once_to_the_output_path) {
     char path[] = "/tmp/hotpath-report-XXXXXX";
@@ -169,13 +181,8 @@ Test(report, report_of_a_run_is_written_once_to_the_output_path) {
     hotpath_exit(&m, t); /* closes the window and prints */
     cr_assert_eq(hotpath_report(), -1, "a second report is refused");
 
-    FILE *f = fopen(path, "r");
-    char buf[8192] = {0};
-    fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    unlink(path);
-    cJSON *j = cJSON_Parse(buf);
-    cr_assert_not_null(j, "%s", buf);
+    cJSON *j = read_report(path);
+    cr_assert_not_null(j, "no JSON report at %s", path);
     cr_assert_str_eq(cJSON_GetObjectItem(j, "main")->valuestring, "rep::main");
     cJSON *pc = cJSON_GetObjectItem(j, "percentiles"); /* the environment wins */
     cr_assert_eq(cJSON_GetArraySize(pc), 2);
@@ -205,18 +212,6 @@ Test(report, main_percentiles_apply_without_the_environment) {
     cr_assert_eq(r.percentiles.p[1], 99.5);
     hp_report_free(&r);
     hotpath_exit(&m, t);
-}
-
-/* Reads the JSON report at `path` (then removes it); NULL if there is none. */
-static cJSON *read_report(const char *path) {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    char buf[8192] = {0};
-    fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    unlink(path);
-    return cJSON_Parse(buf);
 }
 
 static int calls_of(cJSON *report, const char *name) {
