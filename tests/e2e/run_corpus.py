@@ -157,20 +157,26 @@ def run(cmd, env=None, timeout=120):
     return r
 
 
+def report_files(work, stem):
+    """The reports in `work` of the runs of `stem`, as (pid, path): the
+    runner writes them to <stem>.%p.json."""
+    for f in sorted(os.listdir(work)):
+        m = re.fullmatch(re.escape(stem) + r"\.(\d+)\.json", f)
+        if m:
+            yield int(m.group(1)), os.path.join(work, f)
+
+
 def load_reports(work, stem, pid):
     """The JSON reports the run of `stem` (started as `pid`) wrote: its own,
     or None, and its forked children's, as (report or None, [reports])."""
     own, children = None, []
-    for f in sorted(os.listdir(work)):
-        m = re.fullmatch(re.escape(stem) + r"\.(\d+)\.json", f)
-        if m:
-            path = os.path.join(work, f)
-            with open(path) as fh:
-                report = json.load(fh)
-            if int(m.group(1)) == pid:
-                own = report
-            else:
-                children.append(report)
+    for writer, path in report_files(work, stem):
+        with open(path) as fh:
+            report = json.load(fh)
+        if writer == pid:
+            own = report
+        else:
+            children.append(report)
     return own, children
 
 
@@ -232,9 +238,8 @@ def main():
         if ci.returncode != 0 or cr.returncode != 0:
             errors.append("compile failed:\n" + (ci.stderr if ci.returncode else cr.stderr))
         else:
-            for f in os.listdir(a.work):
-                if re.fullmatch(re.escape(stem) + r"\.\d+\.json", f):
-                    os.remove(os.path.join(a.work, f))
+            for _, path in list(report_files(a.work, stem)):
+                os.remove(path)
             out_json = os.path.join(a.work, stem + ".%p.json")
             env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json", HOTPATH_OUTPUT_PATH=out_json)
             env.update(kv.split("=", 1) for k, v in d if k == "ENV" for kv in shlex.split(v))
@@ -257,16 +262,18 @@ def main():
                 for k, v in d:
                     if k != "EXPECT":
                         continue
-                    parts = v.split(None, 1)
-                    if parts[0] == "children":
-                        if len(children) != int(parts[1]):
+                    word, _, rest = v.partition(" ")
+                    if word == "children":
+                        if len(children) != int(rest):
                             errors.append("%d children's reports, expected %s"
-                                          % (len(children), parts[1]))
-                        continue
-                    for r in (children if parts[0] == "child" else [report]):
-                        err = check(parts[1] if parts[0] == "child" else v, r, ri.stderr)
+                                          % (len(children), rest))
+                    elif word == "child":
+                        errors += ["child: " + e for e in (check(rest, c, ri.stderr)
+                                                           for c in children) if e]
+                    else:
+                        err = check(v, report, ri.stderr)
                         if err:
-                            errors.append(("child: " if r is not report else "") + err)
+                            errors.append(err)
         if errors:
             failed += 1
             print("FAIL %s %s\n  %s" % (fname, a.opt, "\n  ".join(errors)))
