@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench docs clean
+.PHONY: all deps configure build demo test bench accuracy realworld docs clean
 
 all: build
 
@@ -30,6 +30,18 @@ test: build
 # Overhead of a measured call (see docs/benchmarks.md).
 bench: build
 	@sh scripts/bench.sh $(BUILD)
+
+# Reported Total and Self against the truth of an uninstrumented run
+# (bench/accuracy.c; see docs/benchmarks.md). A benchmark: it prints.
+accuracy: build
+	@python3 scripts/accuracy.py --build $(BUILD)
+
+# Real code bases (Debian source packages: zlib, cJSON, libyaml) built with
+# each plugin measuring every function, their suites run, every report
+# checked (tests/realworld/run.py; the table is in docs/reliability.md).
+realworld: build
+	@sh scripts/deb-src.sh
+	@python3 tests/realworld/run.py --build $(BUILD)
 
 # Regenerates the configuration table of docs/configuration.md.
 docs: build
