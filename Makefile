@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench accuracy realworld docs clean
+.PHONY: all deps configure build demo test bench accuracy perf-compare realworld docs clean
 
 all: build
 
@@ -35,6 +35,12 @@ bench: build
 # (bench/accuracy.c; see docs/benchmarks.md). A benchmark: it prints.
 accuracy: build
 	@python3 scripts/accuracy.py --build $(BUILD)
+
+# hotpath's Self ranking against perf's samples on Lua, libyaml and bzip2
+# built from Debian sources (scripts/perf_compare.py; docs/benchmarks.md).
+perf-compare: build
+	@sh scripts/deb-src.sh
+	@python3 scripts/perf_compare.py --build $(BUILD)
 
 # Real code bases (Debian source packages: zlib, cJSON, libyaml) built with
 # each plugin measuring every function, their suites run, every report
