@@ -8,7 +8,10 @@ phases and hotpath reports). The plain and instrumented runs alternate,
 ROUNDS times; the medians are compared. The target (issue 12): every
 function whose true Self is at least 1% of the run within 10% of it.
 
-    accuracy.py --build build [--rounds 5] [--strict]
+    accuracy.py --build build [--rounds 5] [--strict] [--env HOTPATH_COMPENSATE=0]
+
+The machine's load moves every figure: on a busy machine run it as root
+under `chrt -f 50` (what docs/benchmarks.md did).
 
 --strict exits 1 when a compiler misses the target (a benchmark, not a
 test: the machine's load moves the figures).
@@ -63,6 +66,8 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--strict", action="store_true")
+    ap.add_argument("--env", action="append", default=[],
+                    help="VAR=VALUE for the measured runs, e.g. HOTPATH_COMPENSATE=0")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     lib = os.path.join(build, "runtime", "libhotpath.a")
@@ -76,7 +81,7 @@ def main():
         truths, measured = [], []
         for _ in range(args.rounds):
             truths.append(run_plain(plain))
-            measured.append(run_measured(exe, {})[0])
+            measured.append(run_measured(exe, dict(e.split("=", 1) for e in args.env))[0])
         names = list(truths[0]["functions"])
         run_ns = statistics.median(t["run_ns"] for t in truths)
         print(f"== {label}: bench/accuracy.c -O2, {args.rounds} rounds, medians; "

@@ -134,7 +134,8 @@ def perf_shares(exe, args, stdin, work, measured):
 def hotpath_shares(exe, args, stdin, env):
     env = dict(env, HOTPATH_OUTPUT_FORMAT="json", HOTPATH_LIMIT="0")
     report = json.loads(run(exe, args, stdin, env).decode().strip().splitlines()[-1])
-    window = report["total_ns"]
+    # the run without the probes' cost, which compensation took out
+    window = report["total_ns"] - report.get("compensation", {}).get("overhead_ns", 0)
     return ({f["name"]: 100.0 * f["self_ns"] / window for f in report["functions"]},
             report, window)
 
