@@ -267,14 +267,22 @@ static uint32_t hash_str(uint32_t h, const char *s) {
     return (h ^ 0xff) * 16777619u;
 }
 
+/* A file is compared by its last component: compilers spell the path of
+ * one header differently (GCC "util.h", Clang "./util.h" for the same
+ * #include "util.h"). */
+static const char *file_key(const char *file) {
+    const char *slash = file ? strrchr(file, '/') : NULL;
+    return slash ? slash + 1 : file;
+}
+
 static uint32_t site_hash(const struct hotpath_site *s) {
-    uint32_t h = hash_str(hash_str(2166136261u, s->name), s->file);
+    uint32_t h = hash_str(hash_str(2166136261u, s->name), file_key(s->file));
     return (h ^ s->line ^ (s->kind << 24)) * 16777619u;
 }
 
 static bool same_function(const struct hotpath_site *a, const struct hotpath_site *b) {
     return a->line == b->line && a->kind == b->kind && same_str(a->name, b->name) &&
-           same_str(a->file, b->file);
+           same_str(file_key(a->file), file_key(b->file));
 }
 
 /* The slot of `site`'s entry in the hash table, or the empty slot where it
