@@ -498,13 +498,12 @@ static void thread_exit(void *arg) {
     hp_tls.by_id = NULL;
     hp_tls.depth = 0;
     hp_tls.stack = NULL;
-    for (struct hp_site_stats *s = HP_LOAD(t->stats); s; s = HP_LOAD(s->next))
-        hp_free(HP_LOAD(s->alloc)); /* malloc'ed by alloc.c: outside hp_lock */
     munmap(t->stack, HP_MAX_DEPTH * sizeof(struct hp_frame));
     hp_alloc_thread_exit(t);
     hp_lock_enter();
     for (struct hp_site_stats *s = HP_LOAD(t->stats), *n; s; s = n) {
         n = HP_LOAD(s->next);
+        hp_mem_free(HP_LOAD(s->alloc), sizeof(struct hp_alloc_stats));
         hp_mem_free(s, sizeof *s);
     }
     for (uint32_t i = 0; i < t->nold; i++)
