@@ -344,8 +344,10 @@ static uint32_t add_entry(const struct hotpath_site *site) {
     e->file = mem_strdup(site->file);
     e->percentiles = mem_strdup(site->percentiles);
     if ((site->name && !e->name) || (site->file && !e->file) ||
-        (site->percentiles && !e->percentiles))
-        return 0; /* out of memory: the strings are lost, e is freed below */
+        (site->percentiles && !e->percentiles)) {
+        hp_mem_free(e, sizeof *e); /* out of memory: the site is not measured */
+        return 0;
+    }
     e->line = site->line;
     e->kind = site->kind;
     e->flags = site->flags;
