@@ -322,10 +322,15 @@ static void restore_peaks(struct hp_alloc_thread *a, const struct hp_alloc_frame
     a->slack_count = a->peak_count - live_count;
 }
 
+/* Created on the site's first call with tracking on; from the runtime's
+ * own memory (a signal handler may get here), freed with the stats block
+ * (core.c). Not while the thread is busy: it may hold hp_lock. */
 static struct hp_alloc_stats *alloc_stats(struct hp_site_stats *st) {
     struct hp_alloc_stats *s = HP_LOAD(st->alloc);
-    if (!s) {
-        s = hp_calloc(1, sizeof *s);
+    if (!s && !hp_tls.busy) {
+        hp_lock_enter();
+        s = hp_mem_alloc(sizeof *s);
+        hp_lock_leave();
         if (!s)
             return NULL;
         HP_STORE(s->min_bytes, UINT64_MAX);

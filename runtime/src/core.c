@@ -5,12 +5,18 @@
  * The hot path (enter and exit when the site is known to the thread) reads
  * its thread's state from initial-exec TLS, indexes it by the site's id and
  * touches only that thread's memory: no lock, no malloc, no lookup by name.
- * Everything else (a site's first call, a thread's first call, longjmp
- * recovery, the main window) is in the *_slow functions.
+ * Everything else (a site's first call, a thread's first call, the main
+ * window) is in the *_slow functions, which take their memory from
+ * hp_mem_alloc (mmap, never malloc) and hp_lock only through hp_lock_enter,
+ * so that a signal handler can reach every one of them (internal.h).
+ * longjmp and its kin are interposed to drop the frames they jump over.
  */
 #define _GNU_SOURCE
 #include "internal.h"
 
+#include <dlfcn.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,13 +48,28 @@ static void thread_exit(void *arg);
 
 static void at_exit(void) { hp_report_once(); }
 
-static void fork_prepare(void) { pthread_mutex_lock(&hp_lock); }
-static void fork_parent(void) { pthread_mutex_unlock(&hp_lock); }
+void hp_lock_enter(void) {
+    hp_busy_enter();
+    atomic_signal_fence(memory_order_seq_cst);
+    pthread_mutex_lock(&hp_lock);
+}
+
+void hp_lock_leave(void) {
+    pthread_mutex_unlock(&hp_lock);
+    atomic_signal_fence(memory_order_seq_cst);
+    hp_busy_leave();
+}
+
+static void fork_prepare(void) { hp_lock_enter(); }
+static void fork_parent(void) { hp_lock_leave(); }
 static void fork_child(void) {
     /* Only the forking thread lives on in the child: the others' states
      * stay on the list (their figures up to the fork are the child's too). */
     pthread_mutex_init(&hp_lock, NULL);
+    hp_busy_leave();
 }
+
+static void resolve_longjmp(void);
 
 static void runtime_init(void) {
     hp_busy_enter();
@@ -58,6 +79,7 @@ static void runtime_init(void) {
     hp_alloc_cumulative = hp_config.alloc_cumulative;
     hp_alloc_enable(hp_config.alloc);
     hp_process_start = hp_now();
+    resolve_longjmp();
     pthread_key_create(&thread_key, thread_exit);
     pthread_atfork(fork_prepare, fork_parent, fork_child);
     atexit(at_exit);
@@ -67,6 +89,95 @@ static void runtime_init(void) {
 void hp_runtime_init(void) { pthread_once(&init_once, runtime_init); }
 
 __attribute__((constructor(101))) static void hp_constructor(void) { hp_runtime_init(); }
+
+/* ======================================================================== */
+/* The runtime's own memory                                                 */
+/* ======================================================================== */
+
+/* Blocks of 64-byte multiples cut from 1 MiB mappings (mmap'ed memory is
+ * zero), larger ones mapped on their own; freed blocks wait, per size, for
+ * the next request of that size (thread states, stats blocks and by_id
+ * arrays come and go with threads). All under hp_lock. */
+#define HP_CHUNK ((size_t)1 << 20)
+#define HP_FREE_SIZES 16
+
+struct free_block {
+    struct free_block *next;
+};
+static struct {
+    size_t size;
+    struct free_block *head;
+} free_lists[HP_FREE_SIZES];
+static char *chunk_next, *chunk_end;
+static char *str_next, *str_end; /* names and file names, byte-granular */
+
+static size_t round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
+
+static void *map(size_t size) {
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+void *hp_mem_alloc(size_t size) {
+    size = round_up(size ? size : 1, 64);
+    for (int i = 0; i < HP_FREE_SIZES; i++)
+        if (free_lists[i].size == size && free_lists[i].head) {
+            struct free_block *b = free_lists[i].head;
+            free_lists[i].head = b->next;
+            memset(b, 0, size);
+            return b;
+        }
+    if (size > HP_CHUNK / 4)
+        return map(round_up(size, 4096));
+    if ((size_t)(chunk_end - chunk_next) < size) {
+        char *c = map(HP_CHUNK);
+        if (!c)
+            return NULL;
+        chunk_next = c;
+        chunk_end = c + HP_CHUNK;
+    }
+    void *p = chunk_next;
+    chunk_next += size;
+    return p;
+}
+
+void hp_mem_free(void *p, size_t size) {
+    if (!p)
+        return;
+    size = round_up(size ? size : 1, 64);
+    int slot = -1;
+    for (int i = 0; i < HP_FREE_SIZES && slot < 0; i++)
+        if (free_lists[i].size == size || free_lists[i].size == 0)
+            slot = i;
+    if (slot < 0) { /* more distinct sizes than lists: unmap or keep */
+        if (size > HP_CHUNK / 4)
+            munmap(p, round_up(size, 4096));
+        return;
+    }
+    struct free_block *b = p;
+    b->next = free_lists[slot].head;
+    free_lists[slot].size = size;
+    free_lists[slot].head = b;
+}
+
+/* A copy of s that lives as long as the process (NULL stays NULL). */
+static const char *mem_strdup(const char *s) {
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    if ((size_t)(str_end - str_next) < n) {
+        size_t size = n > 65536 ? round_up(n, 4096) : 65536;
+        char *c = map(size);
+        if (!c)
+            return NULL;
+        str_next = c;
+        str_end = c + size;
+    }
+    char *c = str_next;
+    memcpy(c, s, n);
+    str_next += n;
+    return c;
+}
 
 /* ======================================================================== */
 /* Aggregates                                                               */
@@ -80,7 +191,7 @@ void hp_agg_init(struct hp_site_agg *agg) {
 
 struct hp_site_agg *hp_agg_for(uint32_t id) {
     if (!hp_reg.agg[id]) {
-        hp_reg.agg[id] = hp_calloc(1, sizeof(struct hp_site_agg));
+        hp_reg.agg[id] = hp_mem_alloc(sizeof(struct hp_site_agg));
         if (hp_reg.agg[id])
             hp_agg_init(hp_reg.agg[id]);
     }
@@ -125,7 +236,9 @@ void hp_agg_merge(struct hp_site_agg *agg, const struct hp_site_agg *m) {
 /* Moves a thread's histogram into the global aggregate before a 32-bit
  * counter could wrap: once per 2^32 - 1 calls of one site on one thread. */
 static __attribute__((noinline, cold)) void fold_histogram(struct hp_site_stats *st) {
-    pthread_mutex_lock(&hp_lock);
+    if (hp_tls.busy)
+        return; /* a signal handler while this thread may hold hp_lock: next time */
+    hp_lock_enter();
     struct hp_site_agg *agg = hp_agg_for(st->site->id);
     struct hp_alloc_stats *a = HP_LOAD(st->alloc);
     for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++) {
@@ -137,70 +250,160 @@ static __attribute__((noinline, cold)) void fold_histogram(struct hp_site_stats 
         if (a)
             HP_STORE(a->hist[i], 0);
     }
-    pthread_mutex_unlock(&hp_lock);
+    hp_lock_leave();
 }
 
 /* ======================================================================== */
-/* Registry and per-thread state                                            */
+/* Registry                                                                 */
 /* ======================================================================== */
 
-/* Gives the site its id (0 on failure: the site is then not measured). */
+static bool same_str(const char *a, const char *b) {
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static uint32_t hash_str(uint32_t h, const char *s) {
+    for (; s && *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u; /* FNV-1a */
+    return (h ^ 0xff) * 16777619u;
+}
+
+/* A file is compared by its last component: compilers spell the path of
+ * one header differently (GCC "util.h", Clang "./util.h" for the same
+ * #include "util.h"). */
+static const char *file_key(const char *file) {
+    const char *slash = file ? strrchr(file, '/') : NULL;
+    return slash ? slash + 1 : file;
+}
+
+static uint32_t site_hash(const struct hotpath_site *s) {
+    uint32_t h = hash_str(hash_str(2166136261u, s->name), file_key(s->file));
+    return (h ^ s->line ^ (s->kind << 24)) * 16777619u;
+}
+
+static bool same_function(const struct hotpath_site *a, const struct hotpath_site *b) {
+    return a->line == b->line && a->kind == b->kind && same_str(a->name, b->name) &&
+           same_str(file_key(a->file), file_key(b->file));
+}
+
+/* The slot of `site`'s entry in the hash table, or the empty slot where it
+ * would go. */
+static uint32_t *hash_slot(const struct hotpath_site *site) {
+    uint32_t mask = hp_reg.hash_cap - 1;
+    for (uint32_t i = site_hash(site) & mask;; i = (i + 1) & mask)
+        if (hp_reg.hash[i] == 0 || same_function(hp_reg.sites[hp_reg.hash[i]], site))
+            return &hp_reg.hash[i];
+}
+
+/* Room for one more entry: the arrays by id and the hash table (kept at
+ * most half full). Caller holds hp_lock. */
+static bool registry_reserve(void) {
+    if (hp_reg.count == 0)
+        hp_reg.count = 1;
+    if (hp_reg.count >= hp_reg.cap) {
+        uint32_t cap = hp_reg.cap ? hp_reg.cap * 2 : 64;
+        struct hotpath_site **s = hp_mem_alloc(cap * sizeof *s);
+        struct hp_site_agg **a = hp_mem_alloc(cap * sizeof *a);
+        if (!s || !a) {
+            hp_mem_free(s, cap * sizeof *s);
+            hp_mem_free(a, cap * sizeof *a);
+            return false;
+        }
+        if (hp_reg.cap) {
+            memcpy(s, hp_reg.sites, hp_reg.cap * sizeof *s);
+            memcpy(a, hp_reg.agg, hp_reg.cap * sizeof *a);
+        }
+        hp_mem_free(hp_reg.sites, hp_reg.cap * sizeof *s);
+        hp_mem_free(hp_reg.agg, hp_reg.cap * sizeof *a);
+        hp_reg.sites = s;
+        hp_reg.agg = a;
+        hp_reg.cap = cap;
+    }
+    if ((uint64_t)hp_reg.count * 2 >= hp_reg.hash_cap) {
+        uint32_t cap = hp_reg.hash_cap ? hp_reg.hash_cap * 2 : 128;
+        uint32_t *h = hp_mem_alloc(cap * sizeof *h);
+        if (!h)
+            return false;
+        hp_mem_free(hp_reg.hash, hp_reg.hash_cap * sizeof *h);
+        hp_reg.hash = h;
+        hp_reg.hash_cap = cap;
+        for (uint32_t id = 1; id < hp_reg.count; id++)
+            *hash_slot(hp_reg.sites[id]) = id;
+    }
+    return true;
+}
+
+/* The registry's copy of `site`, made on the first registration of its
+ * function: what the report reads, whatever becomes of the program's. */
+static uint32_t add_entry(const struct hotpath_site *site) {
+    if (!registry_reserve())
+        return 0;
+    struct hotpath_site *e = hp_mem_alloc(sizeof *e);
+    if (!e)
+        return 0;
+    e->name = mem_strdup(site->name);
+    e->file = mem_strdup(site->file);
+    e->percentiles = mem_strdup(site->percentiles);
+    if ((site->name && !e->name) || (site->file && !e->file) ||
+        (site->percentiles && !e->percentiles)) {
+        hp_mem_free(e, sizeof *e); /* out of memory: the site is not measured */
+        return 0;
+    }
+    e->line = site->line;
+    e->kind = site->kind;
+    e->flags = site->flags;
+    e->id = hp_reg.count++;
+    hp_reg.sites[e->id] = e;
+    *hash_slot(e) = e->id;
+    return e->id;
+}
+
+/* Gives the site its id (0 on failure: the site is then not measured): the
+ * id of the entry of the same function if another unit's copy, or this
+ * one in an earlier load of its library, registered first. */
 static uint32_t register_site(struct hotpath_site *site) {
-    pthread_mutex_lock(&hp_lock);
+    hp_lock_enter();
     uint32_t id = __atomic_load_n(&site->id, __ATOMIC_ACQUIRE);
     if (id == 0) {
-        if (hp_reg.count == 0)
-            hp_reg.count = 1;
-        if (hp_reg.count >= hp_reg.cap) {
-            uint32_t cap = hp_reg.cap ? hp_reg.cap * 2 : 64;
-            struct hotpath_site **s = hp_realloc(hp_reg.sites, cap * sizeof *s);
-            if (s)
-                hp_reg.sites = s;
-            struct hp_site_agg **a = hp_realloc(hp_reg.agg, cap * sizeof *a);
-            if (a)
-                hp_reg.agg = a;
-            if (s && a) {
-                memset(s + hp_reg.cap, 0, (cap - hp_reg.cap) * sizeof *s);
-                memset(a + hp_reg.cap, 0, (cap - hp_reg.cap) * sizeof *a);
-                hp_reg.cap = cap;
-            }
-        }
-        if (hp_reg.count < hp_reg.cap) {
-            id = hp_reg.count++;
-            hp_reg.sites[id] = site;
+        uint32_t *slot = hp_reg.hash_cap ? hash_slot(site) : NULL;
+        id = slot && *slot ? *slot : add_entry(site);
+        if (id)
             __atomic_store_n(&site->id, id, __ATOMIC_RELEASE);
-        }
     }
-    pthread_mutex_unlock(&hp_lock);
+    hp_lock_leave();
     return id;
 }
 
+/* ======================================================================== */
+/* Per-thread state                                                         */
+/* ======================================================================== */
+
 static struct hp_thread *thread_init(void) {
     hp_runtime_init();
-    struct hp_thread *t = hp_calloc(1, sizeof *t);
-    if (!t)
-        return NULL;
     hp_busy_enter(); /* what libc allocates for us here is not the program's */
+    hp_lock_enter();
+    struct hp_thread *t = hp_mem_alloc(sizeof *t);
     /* The frame stack is reserved, not touched: pages appear as depth grows. */
-    void *stack = mmap(NULL, HP_MAX_DEPTH * sizeof(struct hp_frame), PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *stack = t ? mmap(NULL, HP_MAX_DEPTH * sizeof(struct hp_frame), PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+                    : MAP_FAILED;
     if (stack == MAP_FAILED) {
-        hp_free(t);
+        hp_mem_free(t, sizeof *t);
+        hp_lock_leave();
         hp_busy_leave();
         return NULL;
     }
     t->stack = stack;
     t->alloc = &hp_tls.alloc;
-    pthread_mutex_lock(&hp_lock);
     t->next = hp_reg.threads;
     if (t->next)
         t->next->prev = t;
     hp_reg.threads = t;
-    pthread_mutex_unlock(&hp_lock);
+    hp_lock_leave();
     pthread_setspecific(thread_key, t);
-    hp_tls.thread = t;
-    hp_tls.stack = t->stack;
     hp_tls.depth = 0;
+    hp_tls.stack = t->stack;
+    atomic_signal_fence(memory_order_seq_cst);
+    hp_tls.thread = t;
     hp_busy_leave();
     return t;
 }
@@ -209,43 +412,60 @@ struct hp_thread *hp_thread_get(void) {
     return hp_tls.thread ? hp_tls.thread : hp_tls.busy ? NULL : thread_init();
 }
 
-/* The stats block of `site` for thread t, created on the thread's first
+/* Makes room in t's by_id for `id`. The outgrown array stays readable until
+ * the thread ends: code a signal handler interrupted may still index it,
+ * with the count it read first (published last, below). Caller holds
+ * hp_lock. */
+static bool grow_by_id(struct hp_thread *t, uint32_t id) {
+    uint32_t n = t->nids ? t->nids : 64;
+    while (n <= id)
+        n *= 2;
+    if (t->by_id && t->nold == sizeof t->old_by_id / sizeof t->old_by_id[0])
+        return false;
+    struct hp_site_stats **b = hp_mem_alloc(n * sizeof *b);
+    if (!b)
+        return false;
+    if (t->by_id) {
+        memcpy(b, t->by_id, t->nids * sizeof *b);
+        t->old_nids[t->nold] = t->nids;
+        t->old_by_id[t->nold++] = t->by_id;
+    }
+    t->by_id = b;
+    t->nids = n;
+    hp_tls.by_id = b;
+    atomic_signal_fence(memory_order_seq_cst);
+    hp_tls.nids = n;
+    return true;
+}
+
+/* The stats block of site `id` for thread t, created on the thread's first
  * call of the site. Kept out of by_id for main sites, so that their enter
  * always takes the slow path. */
-static struct hp_site_stats *thread_stats(struct hp_thread *t, struct hotpath_site *site,
-                                          uint32_t id) {
+static struct hp_site_stats *thread_stats(struct hp_thread *t, uint32_t id) {
     if (id < t->nids && t->by_id[id])
         return t->by_id[id];
-    if (site->kind == HOTPATH_KIND_MAIN)
-        for (struct hp_site_stats *s = HP_LOAD(t->stats); s; s = HP_LOAD(s->next))
-            if (s->site == site)
-                return s;
-    struct hp_site_stats *st = hp_calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
-    st->site = site;
-    HP_STORE(st->min, UINT64_MAX);
-    HP_STORE(st->pending, HP_HIST_BUCKETS);
-    if (site->kind != HOTPATH_KIND_MAIN) {
-        if (id >= t->nids) {
-            uint32_t n = t->nids ? t->nids : 64;
-            while (n <= id)
-                n *= 2;
-            struct hp_site_stats **b = hp_realloc(t->by_id, n * sizeof *b);
-            if (!b) {
-                hp_free(st);
-                return NULL;
-            }
-            memset(b + t->nids, 0, (n - t->nids) * sizeof *b);
-            t->by_id = b;
-            t->nids = n;
-            hp_tls.by_id = b;
-            hp_tls.nids = n;
+    hp_lock_enter();
+    struct hotpath_site *e = hp_reg.sites[id];
+    struct hp_site_stats *st = NULL;
+    if (e->kind == HOTPATH_KIND_MAIN)
+        for (struct hp_site_stats *s = HP_LOAD(t->stats); s && !st; s = HP_LOAD(s->next))
+            if (s->site == e && !s->before_window)
+                st = s;
+    if (!st && (st = hp_mem_alloc(sizeof *st))) {
+        st->site = e;
+        HP_STORE(st->min, UINT64_MAX);
+        HP_STORE(st->pending, HP_HIST_BUCKETS);
+        if (e->kind != HOTPATH_KIND_MAIN && id >= t->nids && !grow_by_id(t, id)) {
+            hp_mem_free(st, sizeof *st);
+            st = NULL;
+        } else {
+            if (e->kind != HOTPATH_KIND_MAIN)
+                t->by_id[id] = st;
+            HP_STORE(st->next, HP_LOAD(t->stats));
+            atomic_store_explicit(&t->stats, st, memory_order_release);
         }
-        t->by_id[id] = st;
     }
-    HP_STORE(st->next, HP_LOAD(t->stats));
-    atomic_store_explicit(&t->stats, st, memory_order_release);
+    hp_lock_leave();
     return st;
 }
 
@@ -253,13 +473,13 @@ static struct hp_site_stats *thread_stats(struct hp_thread *t, struct hotpath_si
 static void thread_exit(void *arg) {
     struct hp_thread *t = arg;
     hp_busy_enter();
-    pthread_mutex_lock(&hp_lock);
+    hp_lock_enter();
     for (struct hp_site_stats *s = HP_LOAD(t->stats); s; s = HP_LOAD(s->next)) {
-        struct hp_site_agg *agg = hp_agg_for(s->site->id);
+        struct hp_site_agg *agg = s->before_window ? NULL : hp_agg_for(s->site->id);
         if (agg)
             hp_agg_add_stats(agg, s);
     }
-    hp_reg.dropped += t->dropped;
+    hp_reg.dropped += atomic_load(&t->dropped);
     /* Counted now: a fresh state starts again from 0 (live bytes are kept
      * apart, in the slack and the peak). */
     hp_reg.alloc_bytes += HP_LOAD(t->alloc->bytes);
@@ -270,40 +490,92 @@ static void thread_exit(void *arg) {
         hp_reg.threads = t->next;
     if (t->next)
         t->next->prev = t->prev;
-    pthread_mutex_unlock(&hp_lock);
+    hp_lock_leave();
 
-    for (struct hp_site_stats *s = HP_LOAD(t->stats), *n; s; s = n) {
-        n = HP_LOAD(s->next);
-        hp_free(HP_LOAD(s->alloc));
-        hp_free(s);
-    }
-    munmap(t->stack, HP_MAX_DEPTH * sizeof(struct hp_frame));
-    hp_alloc_thread_exit(t);
-    hp_free(t->by_id);
-    hp_free(t);
     /* A measured function running after this (another TLS destructor)
      * starts a fresh state, merged again when the thread ends. */
     hp_tls.thread = NULL;
-    hp_tls.stack = NULL;
-    hp_tls.by_id = NULL;
     hp_tls.nids = 0;
+    atomic_signal_fence(memory_order_seq_cst);
+    hp_tls.by_id = NULL;
     hp_tls.depth = 0;
+    hp_tls.stack = NULL;
+    munmap(t->stack, HP_MAX_DEPTH * sizeof(struct hp_frame));
+    hp_alloc_thread_exit(t);
+    hp_lock_enter();
+    for (struct hp_site_stats *s = HP_LOAD(t->stats), *n; s; s = n) {
+        n = HP_LOAD(s->next);
+        hp_mem_free(HP_LOAD(s->alloc), sizeof(struct hp_alloc_stats));
+        hp_mem_free(s, sizeof *s);
+    }
+    for (uint32_t i = 0; i < t->nold; i++)
+        hp_mem_free(t->old_by_id[i], t->old_nids[i] * sizeof *t->by_id);
+    hp_mem_free(t->by_id, t->nids * sizeof *t->by_id);
+    hp_mem_free(t, sizeof *t);
+    hp_lock_leave();
     hp_busy_leave();
+}
+
+/* ======================================================================== */
+/* The main window                                                          */
+/* ======================================================================== */
+
+/*
+ * What was recorded before the window opened is not the window's: every
+ * stats block that exists now (every thread's) is set aside, out of the
+ * report, and the thread's next call of the site starts a new one; the
+ * merged figures of threads already gone are cleared. A call in flight
+ * records into the block it entered with, so it is not counted: the window
+ * holds the calls that begin after it opens. Caller holds hp_lock.
+ */
+static void window_open_locked(void) {
+    for (struct hp_thread *t = hp_reg.threads; t; t = t->next) {
+        for (struct hp_site_stats *s = HP_LOAD(t->stats); s; s = HP_LOAD(s->next)) {
+            uint32_t id = s->site->id;
+            s->before_window = true;
+            if (id < t->nids && t->by_id[id] == s)
+                __atomic_store_n(&t->by_id[id], NULL, __ATOMIC_RELAXED);
+        }
+        atomic_store(&t->dropped, 0);
+    }
+    for (uint32_t id = 1; id < hp_reg.count; id++)
+        if (hp_reg.agg[id])
+            hp_agg_init(hp_reg.agg[id]);
+    hp_reg.dropped = 0;
+}
+
+/* What a main site asks for, unless the environment said otherwise. */
+static void apply_main_flags(uint32_t flags) {
+    if (!(flags & HOTPATH_FLAG_ALLOC) || (hp_config.from_env & (1u << HP_OPT_alloc)))
+        return;
+    if (!(hp_config.from_env & (1u << HP_OPT_alloc_cumulative)))
+        hp_alloc_cumulative = flags & HOTPATH_FLAG_ALLOC_CUMULATIVE;
+    hp_alloc_enable(true);
+}
+
+/* Opens the window if it is the first main site to be entered. */
+static bool window_open(const struct hotpath_site *e) {
+    hp_lock_enter();
+    bool first = hp_window.name == NULL && !hp_report_done();
+    if (first) {
+        window_open_locked();
+        hp_window.name = e->name;
+        hp_window.percentiles = e->percentiles;
+        hp_window.alloc_bytes0 = hp_alloc_bytes_locked();
+    }
+    hp_lock_leave();
+    if (first)
+        apply_main_flags(e->flags);
+    return first;
 }
 
 /* ======================================================================== */
 /* Recording                                                                */
 /* ======================================================================== */
 
-static inline uintptr_t current_sp(void) {
-#if defined(__x86_64__)
-    uintptr_t sp;
-    __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
-    return sp;
-#else
-    return (uintptr_t)__builtin_frame_address(0);
-#endif
-}
+/* The caller's stack pointer at its call of the function this is inlined
+ * into: what setjmp saves, so that longjmp can compare the two. */
+#define CALLER_SP() ((uintptr_t)__builtin_dwarf_cfa())
 
 static inline __attribute__((always_inline)) void record(struct hp_site_stats *st, uint64_t dur,
                                                         uint64_t child) {
@@ -337,103 +609,89 @@ static inline __attribute__((always_inline)) uint64_t read_clock(bool tsc) {
     return hp_now();
 }
 
-/* Pushes a frame; the caller has checked depth < HP_MAX_DEPTH. */
+/*
+ * Pushes a frame; the caller has checked depth < HP_MAX_DEPTH. A signal
+ * handler may run between any two steps, and its enter/exit pairs leave
+ * depth and active as they found them: so the activation is counted before
+ * the frame is reserved (a nested call of the same site then knows it is
+ * not the outermost), and the frame is reserved (depth) before it is
+ * filled (a nested push goes above it). The signal fences keep the
+ * compiler from reordering these steps; they emit no instruction. d is
+ * the depth the caller read: a handler since then has put it back.
+ */
 static inline __attribute__((always_inline)) uint64_t push(struct hp_site_stats *st,
-                                                           struct hotpath_site *site,
-                                                           uintptr_t sp, const void *ra,
-                                                           bool tsc) {
-    uint32_t d = hp_tls.depth;
+                                                           const struct hotpath_site *site,
+                                                           uint32_t d, uintptr_t sp, bool tsc) {
     struct hp_frame *f = &hp_tls.stack[d];
+    st->active++;
+    atomic_signal_fence(memory_order_seq_cst);
+    hp_tls.depth = d + 1;
+    atomic_signal_fence(memory_order_seq_cst);
     f->site = site;
     f->st = st;
     f->child = 0;
     f->sp = sp;
-    f->ra = ra;
-    st->active++;
-    hp_tls.depth = d + 1;
     f->start = read_clock(tsc);
     return d + 1;
 }
 
 /* Forgets frames at depth >= d: measurements whose function was left by
- * longjmp (or an exception through a unit built without unwind tables). */
+ * longjmp (or an exception through a unit built without unwind tables).
+ * Each frame is read before it is released, and released (depth) after
+ * its activation is uncounted, for the same reason as in push. */
 static void drop_frames_from(uint32_t d) {
-    while (hp_tls.depth > d) {
-        struct hp_frame *f = &hp_tls.stack[--hp_tls.depth];
-        f->st->active--;
+    for (uint32_t i = hp_tls.depth; i > d; i--) {
+        struct hp_site_stats *st = hp_tls.stack[i - 1].st;
+        st->active--;
         if (hp_alloc_on)
-            hp_alloc_frame_drop(hp_tls.depth);
+            hp_alloc_frame_drop(i - 1);
+        atomic_signal_fence(memory_order_seq_cst);
+        hp_tls.depth = i - 1;
     }
 }
 
-/* Pops the top frame, recording it as ending at `now`. */
-static inline __attribute__((always_inline)) void pop(uint64_t now) {
-    uint32_t d = hp_tls.depth - 1;
-    struct hp_frame *f = &hp_tls.stack[d];
+/* Pops the top frame f, at depth d, recording it as ending at `now`: the
+ * frame is read before it is released (a handler's push after the release
+ * reuses it), and its activation uncounted before (as in push). */
+static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32_t d,
+                                                     uint64_t now) {
     uint64_t dur = now - f->start;
     record(f->st, dur, f->child);
+    atomic_signal_fence(memory_order_seq_cst);
     hp_tls.depth = d;
     if (d > 0)
-        hp_tls.stack[d - 1].child += dur;
+        f[-1].child += dur;
 }
 
-/*
- * Whether frame f was left without its exit (longjmp), judged from where
- * the new enter is called: a frame opened deeper in the stack than the new
- * caller, or at the same stack level from the same call instruction (the
- * same code re-entered, so the old activation is gone). Frames opened at
- * the same level from other instructions are inlined callees, still open.
- */
-static inline bool frame_is_stale(const struct hp_frame *f, uintptr_t sp, const void *ra) {
-    return f->sp < sp || (f->sp == sp && f->ra == ra);
-}
-
-/* What a main site asks for, unless the environment said otherwise. */
-static void apply_main_flags(uint32_t flags) {
-    if (!(flags & HOTPATH_FLAG_ALLOC) || (hp_config.from_env & (1u << HP_OPT_alloc)))
-        return;
-    if (!(hp_config.from_env & (1u << HP_OPT_alloc_cumulative)))
-        hp_alloc_cumulative = flags & HOTPATH_FLAG_ALLOC_CUMULATIVE;
-    hp_alloc_enable(true);
-}
-
-static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, uintptr_t sp,
-                                                     const void *ra) {
-    if (hp_tls.busy)
-        return 0;
+static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, uintptr_t sp) {
     struct hp_thread *t = hp_tls.thread;
+    if (hp_tls.busy) {
+        /* The runtime is at work on this thread and may hold hp_lock: a
+         * signal handler's call, not measured, counted as dropped. */
+        if (t)
+            atomic_fetch_add(&t->dropped, 1);
+        return 0;
+    }
     if (!t && !(t = thread_init()))
         return 0;
-    while (hp_tls.depth > 0 && frame_is_stale(&hp_tls.stack[hp_tls.depth - 1], sp, ra))
-        drop_frames_from(hp_tls.depth - 1);
     if (hp_tls.depth >= HP_MAX_DEPTH) {
-        t->dropped++;
+        atomic_fetch_add(&t->dropped, 1);
         return 0;
     }
     uint32_t id = __atomic_load_n(&site->id, __ATOMIC_ACQUIRE);
     if (id == 0 && (id = register_site(site)) == 0)
         return 0;
-    struct hp_site_stats *st = thread_stats(t, site, id);
+    struct hp_site_stats *st = thread_stats(t, id);
     if (!st)
         return 0;
-    bool first = false;
-    if (site->kind == HOTPATH_KIND_MAIN) {
-        pthread_mutex_lock(&hp_lock);
-        first = hp_window.name == NULL && !hp_report_done();
-        if (first) {
-            hp_window.name = site->name;
-            hp_window.percentiles = site->percentiles;
-            hp_window.alloc_bytes0 = hp_alloc_bytes_locked();
-        }
-        pthread_mutex_unlock(&hp_lock);
-        if (first)
-            apply_main_flags(site->flags);
-    }
+    bool first = st->site->kind == HOTPATH_KIND_MAIN && window_open(st->site);
+    if (first) /* the window set the thread's blocks aside: this one too */
+        st = thread_stats(t, id);
+    if (!st)
+        return 0;
     if (hp_alloc_on)
         hp_alloc_frame_begin(hp_tls.depth);
-    if (site->kind != HOTPATH_KIND_MAIN)
-        return push(st, site, sp, ra, false);
-    uint64_t token = push(st, site, sp, ra, false);
+    uint64_t token = push(st, site, hp_tls.depth, sp, false);
     if (first)
         hp_window.start = hp_tls.stack[token - 1].start;
     return token | (first ? HP_TOKEN_MAIN : 0);
@@ -441,14 +699,15 @@ static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, 
 
 HP_API uint64_t hotpath_enter(struct hotpath_site *site) {
     uint32_t id = __atomic_load_n(&site->id, __ATOMIC_ACQUIRE);
+    uint32_t nids = hp_tls.nids;
+    /* by_id after nids: a handler's growth of by_id publishes them the
+     * other way round (grow_by_id). */
+    atomic_signal_fence(memory_order_seq_cst);
     uint32_t d = hp_tls.depth;
-    uintptr_t sp = current_sp();
-    const void *ra = __builtin_return_address(0);
     struct hp_site_stats *st;
-    if (HP_UNLIKELY(id >= hp_tls.nids || !(st = hp_tls.by_id[id]) || d >= HP_MAX_DEPTH ||
-                    (d > 0 && frame_is_stale(&hp_tls.stack[d - 1], sp, ra)) || !hp_fast))
-        return enter_slow(site, sp, ra);
-    return push(st, site, sp, ra, true);
+    if (HP_UNLIKELY(id >= nids || !(st = hp_tls.by_id[id]) || d >= HP_MAX_DEPTH || !hp_fast))
+        return enter_slow(site, CALLER_SP());
+    return push(st, site, d, CALLER_SP(), true);
 }
 
 static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint64_t token,
@@ -463,7 +722,7 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
         fold_histogram(f->st);
     if (hp_alloc_on)
         hp_alloc_frame_end(d - 1, f->st, f->st->active == 1);
-    pop(now);
+    pop(f, d - 1, now);
     if (main_window) {
         hp_window.end = now;
         hp_report_once();
@@ -479,13 +738,96 @@ HP_API void hotpath_exit(struct hotpath_site *site, uint64_t token) {
     }
     uint64_t now = read_clock(true);
     uint32_t d = hp_tls.depth;
-    if (HP_UNLIKELY(token != d || d == 0 || hp_tls.stack[d - 1].site != site ||
-                    needs_fold(hp_tls.stack[d - 1].st))) {
+    struct hp_frame *f = &hp_tls.stack[d - 1];
+    if (HP_UNLIKELY(token != d || d == 0 || f->site != site || needs_fold(f->st))) {
         exit_slow(site, token, now);
         return;
     }
-    pop(now);
+    pop(f, d - 1, now);
 }
+
+/* ======================================================================== */
+/* longjmp                                                                  */
+/* ======================================================================== */
+
+/*
+ * longjmp, _longjmp, siglongjmp and __longjmp_chk are interposed: before
+ * jumping, the frames of the functions the jump leaves are dropped, those
+ * whose caller's stack pointer is below the one setjmp saved (the stack
+ * grows down). A jump from a signal handler on an alternate stack to the
+ * thread's stack also drops the frames opened on the alternate stack. Then
+ * glibc's own function (found by dlsym at start-up) jumps. On other
+ * systems nothing is interposed: an enclosing exit drops the frames left
+ * open (exit_slow).
+ */
+#if defined(__x86_64__) && defined(__GLIBC__)
+typedef void (*longjmp_fn)(struct __jmp_buf_tag *, int) __attribute__((noreturn));
+static longjmp_fn real_longjmp, real__longjmp, real_siglongjmp, real_longjmp_chk;
+
+static void resolve_longjmp(void) {
+    real_longjmp = (longjmp_fn)dlsym(RTLD_NEXT, "longjmp");
+    real__longjmp = (longjmp_fn)dlsym(RTLD_NEXT, "_longjmp");
+    real_siglongjmp = (longjmp_fn)dlsym(RTLD_NEXT, "siglongjmp");
+    real_longjmp_chk = (longjmp_fn)dlsym(RTLD_NEXT, "__longjmp_chk");
+}
+
+/* The stack pointer setjmp saved, mangled by glibc (PTR_MANGLE: xor with
+ * the pointer guard at %fs:0x30, then rotated left by 17 bits). */
+static uintptr_t jmp_target_sp(const struct __jmp_buf_tag *env) {
+    uintptr_t v = (uintptr_t)env->__jmpbuf[6], guard;
+    __asm__("mov %%fs:0x30, %0" : "=r"(guard));
+    return ((v >> 17) | (v << 47)) ^ guard;
+}
+
+static __attribute__((noinline)) void before_jump(const struct __jmp_buf_tag *env) {
+    if (!hp_tls.thread || hp_tls.depth == 0)
+        return;
+    uintptr_t target = jmp_target_sp(env), here = (uintptr_t)__builtin_frame_address(0);
+    uintptr_t alt_lo = 0, alt_hi = 0;
+    stack_t ss;
+    /* On one stack, a jump goes up (to higher addresses): one going down
+     * leaves an alternate signal stack that lies above the thread's. */
+    if (here > target && sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK)) {
+        alt_lo = (uintptr_t)ss.ss_sp;
+        alt_hi = alt_lo + ss.ss_size;
+    }
+    uint32_t d = hp_tls.depth;
+    for (; d > 0; d--) {
+        uintptr_t sp = hp_tls.stack[d - 1].sp;
+        if (sp >= target && !(sp >= alt_lo && sp < alt_hi))
+            break;
+    }
+    drop_frames_from(d);
+}
+
+static __attribute__((noreturn)) void jump(longjmp_fn *real, const char *name,
+                                           struct __jmp_buf_tag *env, int val) {
+    before_jump(env);
+    if (!*real)
+        *real = (longjmp_fn)dlsym(RTLD_NEXT, name);
+    if (!*real) {
+        fprintf(stderr, "[hotpath] cannot find %s in the C library\n", name);
+        abort();
+    }
+    (*real)(env, val);
+}
+
+HP_API void longjmp(struct __jmp_buf_tag env[1], int val) {
+    jump(&real_longjmp, "longjmp", env, val);
+}
+HP_API void _longjmp(struct __jmp_buf_tag env[1], int val) {
+    jump(&real__longjmp, "_longjmp", env, val);
+}
+HP_API void siglongjmp(struct __jmp_buf_tag env[1], int val) {
+    jump(&real_siglongjmp, "siglongjmp", env, val);
+}
+HP_API __attribute__((noreturn)) void __longjmp_chk(struct __jmp_buf_tag env[1], int val);
+HP_API void __longjmp_chk(struct __jmp_buf_tag env[1], int val) {
+    jump(&real_longjmp_chk, "__longjmp_chk", env, val);
+}
+#else
+static void resolve_longjmp(void) {}
+#endif
 
 uint64_t hp_alloc_bytes_locked(void) {
     uint64_t sum = hp_reg.alloc_bytes;

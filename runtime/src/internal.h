@@ -5,8 +5,17 @@
  *   - a thread's hp_site_stats are written only by that thread, with relaxed
  *     atomic loads and stores (plain moves on x86-64) so that the report,
  *     which may read them while the thread runs, is race-free;
- *   - the registry, the list of live threads and the merged aggregates are
- *     guarded by hp_lock, which the hot path never takes.
+ *   - the registry, the list of live threads, the merged aggregates and
+ *     the runtime's own memory (hp_mem_alloc) are guarded by hp_lock, which
+ *     the hot path never takes; a thread takes it only through
+ *     hp_lock_enter, which marks the thread busy first, so that a signal
+ *     handler on that thread never waits for the lock its thread holds.
+ *
+ * Signal handlers: a handler may run between any two instructions of the
+ * runtime on its thread. The per-thread frame stack is therefore changed in
+ * an order a nested enter/exit cannot break (see push and pop in core.c),
+ * and nothing a handler can reach calls malloc: the slow paths take their
+ * memory from hp_mem_alloc (mmap'ed, never malloc).
  */
 #ifndef HOTPATH_INTERNAL_H
 #define HOTPATH_INTERNAL_H
@@ -58,7 +67,10 @@ struct hp_site_stats {
     _Atomic uint64_t self;  /* every activation minus its measured callees */
     _Atomic uint64_t min, max;
     uint32_t active; /* open activations on the owner thread; owner-only */
-    struct hotpath_site *site;
+    /* Set (under hp_lock) when the main window opens: the block holds what
+     * was recorded before it, and is left out of the report. */
+    bool before_window;
+    struct hotpath_site *site; /* the registry's entry (runtime memory), never the program's */
     struct hp_site_stats *_Atomic next; /* the owner's list, newest first */
     /* The bucket of the latest call, counted in hist only at the next call
      * (or when read): the counter's address then comes from memory, not
@@ -77,12 +89,17 @@ struct hp_site_agg {
 };
 
 struct hp_frame {
-    struct hotpath_site *site;
+    /* The site the enter was called with: only compared with the exit's,
+     * never dereferenced (it may be in a library unloaded since). */
+    const struct hotpath_site *site;
     struct hp_site_stats *st;
     uint64_t start; /* clock ticks at entry */
     uint64_t child; /* ticks spent in measured callees */
-    uintptr_t sp;   /* stack pointer in hotpath_enter, to find frames longjmp skipped */
-    const void *ra; /* the enter call's return address, for the same purpose */
+    uintptr_t sp;   /* the caller's stack pointer at the enter call: longjmp drops what is below */
+    /* Padding to 64 bytes: a frame's address is then one shift from the
+     * depth (40 bytes took two instructions and a saved register in
+     * hotpath_exit; see docs/benchmarks.md). */
+    uint64_t spare[3];
 };
 
 /* Allocation tracking's part of a frame, in a stack of its own (same
@@ -118,9 +135,14 @@ struct hp_thread {
     struct hp_frame *stack;      /* HP_MAX_DEPTH frames */
     struct hp_site_stats **by_id; /* indexed by site id; NULL where not yet called */
     uint32_t nids;
+    /* by_id arrays outgrown: kept until the thread ends, since code a signal
+     * handler interrupted may still read one (at most 2^32 / 64 ids). */
+    struct hp_site_stats **old_by_id[26];
+    uint32_t old_nids[26];
+    uint32_t nold;
     struct hp_site_stats *_Atomic stats; /* every stats block of this thread */
     struct hp_thread *prev, *next;       /* live threads, under hp_lock */
-    uint64_t dropped; /* measurements lost to depth overflow */
+    _Atomic uint64_t dropped; /* measurements lost: depth overflow, or a signal handler while busy */
     struct hp_alloc_thread *alloc; /* the thread's counters, in its TLS */
     struct hp_alloc_frame *alloc_stack; /* HP_MAX_DEPTH, mapped on first use */
 };
@@ -154,11 +176,28 @@ static inline void hp_busy_leave(void) {
 
 /* ---- registry and aggregates (core.c) ---- */
 extern pthread_mutex_t hp_lock;
+/* hp_lock, taken with the thread marked busy (see the top of this file). */
+void hp_lock_enter(void);
+void hp_lock_leave(void);
+/* Zeroed memory of the runtime's own, 64-byte aligned, from mmap (never
+ * malloc: signal handlers reach the callers); NULL when out of memory.
+ * hp_mem_free keeps the block for the next request of the same size.
+ * Caller holds hp_lock for both. */
+void *hp_mem_alloc(size_t size);
+void hp_mem_free(void *p, size_t size);
+
 struct hp_registry {
-    struct hotpath_site **sites; /* by id; sites[0] unused */
+    /* By id; sites[0] unused. Entries are the runtime's copies (name, file,
+     * line, kind, percentiles, flags, id) made at registration: a program's
+     * site may be in a library unloaded before the report. The copies of one
+     * function in several units (a header's static inline), same name,
+     * file, line and kind, share one entry and one id. */
+    struct hotpath_site **sites;
     struct hp_site_agg **agg;    /* by id; NULL until something merged */
     uint32_t count;              /* ids 1..count-1 in use */
     uint32_t cap;
+    uint32_t *hash;              /* ids by (name, file, line, kind); 0 = empty */
+    uint32_t hash_cap;           /* a power of two, at least twice count */
     struct hp_thread *threads; /* live threads */
     uint64_t dropped;          /* from exited threads */
     uint64_t alloc_bytes;      /* allocated by exited threads */

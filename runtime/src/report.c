@@ -70,7 +70,7 @@ static void add_site(struct hp_site_agg *a, struct hotpath_site *site) {
     for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
         for (struct hp_site_stats *s = atomic_load_explicit(&t->stats, memory_order_acquire); s;
              s = HP_LOAD(s->next))
-            if (s->site == site)
+            if (s->site == site && !s->before_window) /* before hotpath::main: not its */
                 hp_agg_add_stats(a, s);
 }
 
@@ -271,7 +271,9 @@ static void write_timing_table(FILE *out, const struct hp_report *r) {
     }
     grid_free(&g);
     if (r->dropped)
-        fprintf(out, "[hotpath] %llu measurements dropped: more than %d open at once on a thread\n",
+        fprintf(out,
+                "[hotpath] %llu measurements dropped: more than %d open at once on a thread, "
+                "or a signal handler's call while the runtime was at work on its thread\n",
                 (unsigned long long)r->dropped, HP_MAX_DEPTH);
 }
 

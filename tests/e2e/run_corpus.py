@@ -23,6 +23,7 @@ against the program's own expectations, written in its comments:
     // EXPECT main NAME                the report's "main" is NAME ("null": none)
     // EXPECT percentiles 50,95,99.9   the report's percentiles, in order
     // EXPECT rows N                   exactly N rows
+    // EXPECT dropped N                the report's "dropped" (measurements lost) is N
     // SKIP-IF-OPT: -O0                not built at these levels (reason after)
     // SKIP-IF-CC: clang               not built when the compiler's name contains
                                        one of these words (e.g. GNU C extensions)
@@ -114,6 +115,9 @@ def check(expect, report, stderr=""):
     if kind == "alloc_mode":
         got = report.get("alloc_mode", "off")
         return None if got == parts[1] else "alloc_mode is %r, expected %r" % (got, parts[1])
+    if kind == "dropped":
+        got = report.get("dropped", 0)
+        return None if got == int(parts[1]) else "dropped is %s, expected %s" % (got, parts[1])
     if kind == "rows":
         n = len(report["functions"])
         return None if n == int(parts[1]) else "%d rows, expected %s" % (n, parts[1])

@@ -122,10 +122,37 @@ static __attribute__((noinline)) void jump_from_inside(int n) {
     hotpath_exit(&s_inner, t);
 }
 
-Test(nesting, an_enclosing_exit_discards_frames_left_by_longjmp) {
-    uint64_t t = hotpath_enter(&s_outer);
+Test(nesting, longjmp_drops_the_frames_it_leaves_and_keeps_its_targets) {
+    uint64_t t = hotpath_enter(&s_outer); /* opened by the function that calls setjmp */
     if (!setjmp(jb))
         jump_from_inside(5);
+    cr_assert_eq(hp_tls.depth, 1u, "the 6 frames left by longjmp are gone, outer is open");
+    hotpath_exit(&s_outer, t);
+    cr_assert_eq(hp_tls.depth, 0u);
+    cr_assert_eq(calls_of("nest::outer"), 1u);
+    cr_assert_eq(calls_of("nest::inner"), 0u, "no row: nothing recorded");
+}
+
+/* A jump the runtime does not see (GCC's builtin, not the C library's
+ * longjmp): the enclosing exit finds the frames above its own. */
+static void *bjb[5];
+static __attribute__((noinline)) void builtin_jump_from_inside(int n) {
+    uint64_t t = hotpath_enter(&s_inner);
+    if (n > 0)
+        builtin_jump_from_inside(n - 1);
+    else if (do_jump)
+        __builtin_longjmp(bjb, 1);
+    hotpath_exit(&s_inner, t);
+}
+
+static __attribute__((noinline)) void enter_and_builtin_jump(void) {
+    if (!__builtin_setjmp(bjb))
+        builtin_jump_from_inside(5);
+}
+
+Test(nesting, an_enclosing_exit_discards_frames_left_by_a_jump_it_did_not_see) {
+    uint64_t t = hotpath_enter(&s_outer);
+    enter_and_builtin_jump();
     cr_assert_eq(hp_tls.depth, 7u); /* outer + 6 abandoned */
     hotpath_exit(&s_outer, t);
     cr_assert_eq(hp_tls.depth, 0u);

@@ -1,0 +1,42 @@
+# Programs of several units (tests/multi/run_multi.py): a header's static
+# inline copied into two units, and a measured library dlopen'ed and
+# dlclose'd; through the GCC plugin, each Clang plugin, and a GCC unit with
+# a Clang unit (included by tests/CMakeLists.txt).
+set(_multi ${CMAKE_CURRENT_SOURCE_DIR}/multi/run_multi.py)
+set(_multi_common --include ${HOTPATH_RUNTIME_INCLUDE} --lib $<TARGET_FILE:hotpath_static>)
+
+if(TARGET hotpath_gcc_plugin)
+  add_test(NAME multi_gcc
+    COMMAND ${Python3_EXECUTABLE} ${_multi} --cc ${CMAKE_C_COMPILER}
+      --plugin=-fplugin=$<TARGET_FILE:hotpath_gcc_plugin> ${_multi_common}
+      --shared-lib $<TARGET_FILE:hotpath> --work ${CMAKE_CURRENT_BINARY_DIR}/multi-gcc)
+  set_tests_properties(multi_gcc PROPERTIES LABELS "e2e;gcc")
+endif()
+
+get_property(_multi_plugins GLOBAL PROPERTY HOTPATH_CLANG_PLUGINS)
+foreach(entry ${_multi_plugins})
+  string(REPLACE "|" ";" entry "${entry}")
+  list(GET entry 0 n)
+  list(GET entry 1 target)
+  if(NOT HOTPATH_CLANG_${n})
+    continue()
+  endif()
+  if(target STREQUAL "hotpath_clang_plugin")
+    set(tag clang)
+  else()
+    set(tag clang${n})
+  endif()
+  add_test(NAME multi_${tag}
+    COMMAND ${Python3_EXECUTABLE} ${_multi} --cc ${HOTPATH_CLANG_${n}}
+      --plugin=-fplugin=$<TARGET_FILE:${target}> ${_multi_common}
+      --shared-lib $<TARGET_FILE:hotpath> --work ${CMAKE_CURRENT_BINARY_DIR}/multi-${tag})
+  set_tests_properties(multi_${tag} PROPERTIES LABELS "e2e;clang")
+  if(TARGET hotpath_gcc_plugin)
+    add_test(NAME multi_${tag}_gcc_mixed_inline
+      COMMAND ${Python3_EXECUTABLE} ${_multi} --only inline
+        --cc ${CMAKE_C_COMPILER} --plugin=-fplugin=$<TARGET_FILE:hotpath_gcc_plugin>
+        --cc-b ${HOTPATH_CLANG_${n}} --plugin-b=-fplugin=$<TARGET_FILE:${target}>
+        ${_multi_common} --work ${CMAKE_CURRENT_BINARY_DIR}/multi-${tag}-mixed)
+    set_tests_properties(multi_${tag}_gcc_mixed_inline PROPERTIES LABELS "e2e;clang;gcc")
+  endif()
+endforeach()

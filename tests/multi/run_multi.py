@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Programs of several units, built with the compiler plugins and run; their
+JSON reports are checked here (tests/corpus builds one file per program).
+
+  inline   multi_util.h's recursive static inline helper, one copy in
+           inline_a.c and one in inline_b.c, each recursing through the
+           other's: one row, calls exact, Total within the window and
+           Self <= Total (issue 18). Unit A and unit B may come from two
+           compilers (--cc-b, --plugin-b): a GCC unit and a Clang unit.
+  dlclose  dl_lib.c built as a shared library with the plugin, loaded by
+           dl_main.c with dlopen, called, unloaded with dlclose, twice, then
+           exit(0): exit status 0, one report naming the library's
+           function and block with the calls of both loads (issue 17). Run
+           with the program on libhotpath.a (-rdynamic) and on libhotpath.so.
+
+Prints one line per check and exits 1 if any failed.
+"""
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run(cmd, env=None, cwd=HERE):
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, cwd=cwd)
+    return p
+
+
+def must(cmd, **kw):
+    p = run(cmd, **kw)
+    if p.returncode != 0:
+        sys.exit("FAIL: %s\n%s%s" % (" ".join(map(shlex.quote, cmd)), p.stdout, p.stderr))
+    return p
+
+
+def report_of(cmd, out, env_extra=None):
+    if os.path.exists(out):
+        os.remove(out)
+    env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json", HOTPATH_OUTPUT_PATH=out)
+    env.update(env_extra or {})
+    p = run(cmd, env=env)
+    rep = json.load(open(out)) if os.path.exists(out) else None
+    return p, rep
+
+
+def check_inline(a, problems):
+    inc = ["-I", a.include, "-I", HERE]
+    objs = []
+    for unit, cc, plugin in (("inline_a", a.cc, a.plugin), ("inline_b", a.cc_b or a.cc,
+                                                             a.plugin_b or a.plugin)):
+        o = os.path.join(a.work, unit + ".o")
+        must([cc] + shlex.split(a.opt) + shlex.split(plugin) + inc + ["-c", unit + ".c", "-o", o])
+        objs.append(o)
+    exe = os.path.join(a.work, "inline")
+    must([a.cc] + objs + [a.lib, "-lpthread", "-lm", "-o", exe])
+    p, rep = report_of([exe], os.path.join(a.work, "inline.json"))
+    if p.returncode != 0 or rep is None:
+        problems.append("inline: exit %s, report %s: %s" % (p.returncode, rep is not None, p.stderr))
+        return
+    rows = [r for r in rep["functions"] if r["name"] == "multi_util::helper"]
+    window = rep["total_ns"]
+    if len(rows) != 1 or len(rep["functions"]) != 1:
+        problems.append("inline: rows %s, expected one multi_util::helper"
+                        % [r["name"] for r in rep["functions"]])
+        return
+    r = rows[0]
+    if r["calls"] != 100:
+        problems.append("inline: calls %d, expected 100" % r["calls"])
+    if not r["total_ns"] <= window:
+        problems.append("inline: Total %d ns > window %d ns" % (r["total_ns"], window))
+    if not r["total_ns"] >= 0.8 * window:
+        problems.append("inline: Total %d ns < 80%% of window %d ns" % (r["total_ns"], window))
+    if not r["self_ns"] <= r["total_ns"]:
+        problems.append("inline: Self %d ns > Total %d ns" % (r["self_ns"], r["total_ns"]))
+    if not r["self_ns"] >= 0.8 * r["total_ns"]:
+        problems.append("inline: Self %d ns < 80%% of Total (the helper is all the work)"
+                        % r["self_ns"])
+    print("     inline: helper calls %d, Total %d ns, Self %d ns, window %d ns"
+          % (r["calls"], r["total_ns"], r["self_ns"], window))
+
+
+def check_dlclose(a, problems):
+    inc = ["-I", a.include, "-I", HERE]
+    lib = os.path.join(a.work, "libdl_lib.so")
+    must([a.cc] + shlex.split(a.opt) + shlex.split(a.plugin) + inc +
+         ["-shared", "-fPIC", "dl_lib.c", "-o", lib])
+    shared_dir = os.path.dirname(a.shared_lib)
+    for how, link in (("libhotpath.a -rdynamic", [a.lib, "-rdynamic"]),
+                      ("libhotpath.so", [a.shared_lib, "-Wl,-rpath," + shared_dir])):
+        exe = os.path.join(a.work, "dl_main" + ("_shared" if how.endswith(".so") else ""))
+        must([a.cc] + shlex.split(a.opt) + shlex.split(a.plugin) + inc +
+             ["dl_main.c"] + link + ["-ldl", "-lpthread", "-lm", "-o", exe])
+        p, rep = report_of([exe, lib], exe + ".json")
+        if p.returncode != 0 or rep is None:
+            problems.append("dlclose (%s): exit %s, report %s: %s"
+                            % (how, p.returncode, rep is not None, p.stderr[-300:]))
+            continue
+        rows = {r["name"]: r for r in rep["functions"]}
+        want = {"dl_lib::dl_lib_work": 12, "dl_lib_block": 12, "dl_main::dl_main_work": 12}
+        for name, calls in want.items():
+            got = rows.get(name, {}).get("calls")
+            if got != calls:
+                problems.append("dlclose (%s): %s calls %s, expected %d (rows %s)"
+                                % (how, name, got, calls, sorted(rows)))
+        if len(rows) != len(want):
+            problems.append("dlclose (%s): rows %s" % (how, sorted(rows)))
+        lib_row = rows.get("dl_lib::dl_lib_work", {})
+        if lib_row.get("file") != "dl_lib.c":
+            problems.append("dlclose (%s): file %r" % (how, lib_row.get("file")))
+        print("     dlclose (%s): %s" % (how, ", ".join("%s %s" % (n, r["calls"])
+                                                       for n, r in sorted(rows.items()))))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cc", required=True, help="compiler of unit A (and of B without --cc-b)")
+    ap.add_argument("--plugin", required=True, help="flags that load the plugin into --cc")
+    ap.add_argument("--cc-b", help="compiler of unit B of the inline program")
+    ap.add_argument("--plugin-b", help="flags that load the plugin into --cc-b")
+    ap.add_argument("--opt", default="-O2")
+    ap.add_argument("--include", required=True)
+    ap.add_argument("--lib", required=True, help="libhotpath.a")
+    ap.add_argument("--shared-lib", help="libhotpath.so (the dlclose program)")
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--only", choices=("inline", "dlclose"))
+    a = ap.parse_args()
+    for k in ("work", "include", "lib", "shared_lib"):
+        if getattr(a, k):
+            setattr(a, k, os.path.abspath(getattr(a, k)))
+    os.makedirs(a.work, exist_ok=True)
+    problems, ran = [], []
+    if a.only in (None, "inline"):
+        check_inline(a, problems)
+        ran.append("inline")
+    if a.only in (None, "dlclose") and a.shared_lib:
+        check_dlclose(a, problems)
+        ran.append("dlclose")
+    for p in problems:
+        print("FAIL " + p)
+    if not problems:
+        print("ok   %s" % ", ".join(ran))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
