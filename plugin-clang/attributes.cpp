@@ -37,7 +37,9 @@ namespace {
 
 // One argument of the attribute, as written.
 struct Arg {
-  enum { String, Number, Other } Kind = Other;
+  // Wide: a string literal of wider characters (L"", u"", U""); Empty:
+  // nothing written between two commas.
+  enum { String, Wide, Number, Empty, Other } Kind = Other;
   std::string Str;
   double Num = 0;
   SourceLocation Loc;
@@ -56,7 +58,7 @@ void exprArgs(Sema &S, const ParsedAttr &A, llvm::SmallVectorImpl<Arg> &Out) {
         R.Kind = Arg::String;
         R.Str = SL->getString().str();
       } else if (SL) {
-        // a wide string: neither a label nor an option
+        R.Kind = Arg::Wide; // neither a label nor an option
       } else if (hotpath::evaluateNumber(E, S.Context, R.Num)) {
         R.Kind = Arg::Number;
       }
@@ -65,29 +67,37 @@ void exprArgs(Sema &S, const ParsedAttr &A, llvm::SmallVectorImpl<Arg> &Out) {
   }
 }
 
-// Interprets the tokens of one argument read by the raw lexer. An
-// object-like macro is replaced by its definition (one level), so that
+// Interprets the tokens of one argument read by the raw lexer (At: where
+// an empty one is, the comma or parenthesis after it). An object-like macro
+// is replaced by its definition (one level), so that
 // [[hotpath::measure(LABEL)]] works for #define LABEL "name".
-Arg rawArg(Sema &S, llvm::ArrayRef<Token> Toks) {
+Arg rawArg(Sema &S, llvm::ArrayRef<Token> Toks, SourceLocation At) {
   Arg R;
-  if (Toks.empty())
+  R.Loc = At;
+  if (Toks.empty()) {
+    R.Kind = Arg::Empty;
     return R;
+  }
   if (Toks.size() == 1 && Toks[0].is(tok::raw_identifier)) {
     Preprocessor &PP = S.getPreprocessor();
     const MacroInfo *MI = PP.getMacroInfo(PP.getIdentifierInfo(Toks[0].getRawIdentifier()));
     if (MI && MI->isObjectLike() && MI->getNumTokens() > 0) {
-      R = rawArg(S, MI->tokens());
+      R = rawArg(S, MI->tokens(), At);
       R.Loc = Toks[0].getLocation();
       return R;
     }
   }
   R.Loc = Toks.front().getLocation();
-  bool AllStrings = llvm::all_of(Toks, [](const Token &T) { return T.is(tok::string_literal); });
+  // "a" "b", u8"a" "b": joined as the compiler joins them
+  bool AllStrings =
+      llvm::all_of(Toks, [](const Token &T) { return tok::isStringLiteral(T.getKind()); });
   if (AllStrings) {
     StringLiteralParser P(Toks, S.getPreprocessor());
-    if (!P.hadError) {
+    if (!P.hadError && !P.isWide() && !P.isUTF16() && !P.isUTF32()) {
       R.Kind = Arg::String;
       R.Str = P.GetString().str();
+    } else if (!P.hadError) {
+      R.Kind = Arg::Wide;
     }
     return R;
   }
@@ -132,11 +142,11 @@ void rawArgs(Sema &S, const ParsedAttr &A, llvm::SmallVectorImpl<Arg> &Out) {
       ++Depth;
     if (T.isOneOf(tok::r_paren, tok::r_square, tok::r_brace) && Depth-- == 0) {
       if (!Cur.empty() || !Out.empty())
-        Out.push_back(rawArg(S, Cur));
+        Out.push_back(rawArg(S, Cur, T.getLocation()));
       return;
     }
     if (T.is(tok::comma) && Depth == 0) {
-      Out.push_back(rawArg(S, Cur));
+      Out.push_back(rawArg(S, Cur, T.getLocation()));
       Cur.clear();
       continue;
     }
@@ -148,6 +158,10 @@ class HotpathAttrInfo : public ParsedAttrInfo {
 public:
   HotpathAttrInfo(const char *Name, llvm::ArrayRef<Spelling> S) : Name(Name) {
     OptArgs = 15;
+    // Clang 17 and later parse the arguments: with custom parsing, Clang
+    // does not count them against OptArgs (hotpath::main takes up to 16
+    // percentiles and its options), check() does and says what the limit is.
+    HasCustomParsing = 1;
     Spellings = S;
   }
 
@@ -215,10 +229,14 @@ protected:
     }
     if (Args.empty())
       return true;
-    if (Args[0].Kind != Arg::String || Args[0].Str.empty()) {
+    if (Args[0].Kind == Arg::Wide || (Args[0].Kind == Arg::String && Args[0].Str.empty())) {
+      hotpath::reportLabelProblem(D, Args[0].Loc, Name, Args[0].Kind == Arg::Wide);
+      return false;
+    }
+    if (Args[0].Kind != Arg::String) {
       hotpath::reportError(D, Args[0].Loc,
                            "label given to '%0' must be a string literal, written in the "
-                           "attribute and not empty (for a label from a macro, use "
+                           "attribute (for a label from a macro, use "
                            "__attribute__((annotate(\"hotpath\", LABEL))))",
                            Name);
       return false;
@@ -239,8 +257,15 @@ protected:
   const char *kindWord() const override { return "main"; }
   bool check(Sema &S, const ParsedAttr &A, llvm::ArrayRef<Arg> Args,
              std::string &Value) const override {
-    unsigned Flags = 0;
+    unsigned Flags = 0, Percentiles = 0;
     for (const Arg &P : Args) {
+      if (P.Kind == Arg::Empty) {
+        hotpath::reportError(S.getDiagnostics(), P.Loc,
+                             "empty argument given to '%0' (expected a percentile from 0 to "
+                             "100, 'alloc' or 'alloc-cumulative')",
+                             Name);
+        return false;
+      }
       if (P.Kind == Arg::String) {
         unsigned F = hotpath::mainOptionFlags(P.Str);
         if (!F) {
@@ -253,6 +278,10 @@ protected:
       if (P.Kind != Arg::Number) {
         hotpath::reportError(S.getDiagnostics(), P.Loc,
                              "percentile given to '%0' is not a number", Name);
+        return false;
+      }
+      if (++Percentiles > hotpath::MaxPercentiles) {
+        hotpath::reportTooManyPercentiles(S.getDiagnostics(), P.Loc, Name);
         return false;
       }
       if (!(P.Num >= 0 && P.Num <= 100)) {
@@ -290,6 +319,25 @@ void reportUnknownMainOption(DiagnosticsEngine &D, SourceLocation Loc, llvm::Str
               "unknown option '%0' given to '" + Spelling.str() +
                   "' (accepted: 'alloc', 'alloc-cumulative' or a percentile from 0 to 100)",
               Option);
+}
+
+void reportTooManyPercentiles(DiagnosticsEngine &D, SourceLocation Loc, llvm::StringRef Spelling) {
+  reportError(D, Loc,
+              "too many percentiles given to '%0': at most " + std::to_string(MaxPercentiles) +
+                  " are accepted",
+              Spelling);
+}
+
+void reportLabelProblem(DiagnosticsEngine &D, SourceLocation Loc, llvm::StringRef Spelling,
+                        bool Wide) {
+  if (Wide)
+    reportError(D, Loc,
+                "label given to '%0' is a wide string literal: use a narrow (\"...\") or "
+                "UTF-8 (u8\"...\") one",
+                Spelling);
+  else
+    reportError(D, Loc, "label given to '%0' is empty: give the report row a name, or no label",
+                Spelling);
 }
 
 void reportOptionOnMeasure(DiagnosticsEngine &D, SourceLocation Loc, llvm::StringRef Option,

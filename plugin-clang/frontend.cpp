@@ -41,7 +41,7 @@ struct Request {
   unsigned Flags = 0; // what the options of hotpath::main ask for
 };
 
-const char UsageNames[] = "include=REGEX, exclude=REGEX, verbose";
+const char UsageNames[] = "include=REGEX, exclude=REGEX, verbose[=yes|no]";
 
 // Checks annotate("hotpath"...) attributes and picks the functions to measure.
 class Selector : public RecursiveASTVisitor<Selector> {
@@ -86,11 +86,48 @@ public:
     if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext() &&
         Done.insert(FD).second)
       select(FD);
+    else if (!FD->doesThisDeclarationHaveABody() && !FD->isTemplated() && hasOwnTag(FD) &&
+             SM.isInMainFile(SM.getExpansionLoc(FD->getLocation())))
+      Declared.push_back(FD);
     return true;
+  }
+
+  // A tag on a declaration written in the main file, whose function has no
+  // definition in the unit, measures nothing here; nor in the unit that has
+  // the definition, which cannot see this file. (A header's tagged
+  // declaration is left alone: the defining unit may include it too.)
+  void warnUndefined() {
+    llvm::DenseSet<const FunctionDecl *> Warned;
+    for (const FunctionDecl *FD : Declared) {
+      if (FD->isDefined() || !Warned.insert(FD->getCanonicalDecl()).second)
+        continue;
+      unsigned ID = Diags.getCustomDiagID(
+          DiagnosticsEngine::Warning,
+          "'%0' is tagged but not defined in this unit, so it is not measured: a tag counts "
+          "only in the unit that compiles the definition (tag the definition, or a "
+          "declaration in a header that unit includes)");
+      Diags.Report(FD->getLocation(), ID) << FD->getQualifiedNameAsString();
+    }
   }
 
 private:
   static bool isUserTag(llvm::StringRef S) { return S == "hotpath" || S == "hotpath::main"; }
+
+  // Whether a tag is written on this declaration (not inherited).
+  static bool hasOwnTag(const FunctionDecl *FD) {
+    for (const auto *A : FD->specific_attrs<AnnotateAttr>())
+      if (!A->isInherited() &&
+          (isUserTag(A->getAnnotation()) || hp::startsWith(A->getAnnotation(), hotpath::AttrTag)))
+        return true;
+    return false;
+  }
+
+  // A C++20 coroutine: LLVM's CoroSplit later cuts its body into a ramp,
+  // a resume and a destroy function, and the calls placed before the split
+  // do not survive it (the IR pass leaves such functions alone).
+  static bool isCoroutine(const FunctionDecl *FD) {
+    return isa_and_nonnull<CoroutineBodyStmt>(FD->getBody());
+  }
 
   // Diagnoses a misused annotate("hotpath"...) where it is written.
   void checkUserAnnotation(const Decl *D, const AnnotateAttr *A) {
@@ -112,7 +149,7 @@ private:
   bool readUserAnnotation(const AnnotateAttr *A, Request &R, bool Diagnose) {
     llvm::StringRef Tag = A->getAnnotation();
     bool IsMain = Tag == "hotpath::main";
-    unsigned I = 0;
+    unsigned I = 0, Percentiles = 0;
     for (const Expr *E : A->args()) {
       ++I;
       if (E->isValueDependent())
@@ -134,11 +171,17 @@ private:
                                  "'annotate(\"hotpath\")' takes at most one label");
           return false;
         }
-        if (!SL || SL->getString().empty()) {
+        if (!SL) {
           if (Diagnose)
             hotpath::reportError(Diags, E->getExprLoc(),
                                  "label given to 'annotate(\"hotpath\")' must be a string "
-                                 "literal, not empty");
+                                 "literal");
+          return false;
+        }
+        if (!Option || SL->getString().empty()) {
+          if (Diagnose)
+            hotpath::reportLabelProblem(Diags, E->getExprLoc(), "annotate(\"hotpath\")",
+                                        !Option);
           return false;
         }
         R.Label = SL->getString().str();
@@ -161,6 +204,12 @@ private:
           hotpath::reportError(Diags, E->getExprLoc(),
                                "percentile given to 'annotate(\"hotpath::main\")' is not a "
                                "number");
+        return false;
+      }
+      if (++Percentiles > hotpath::MaxPercentiles) {
+        if (Diagnose)
+          hotpath::reportTooManyPercentiles(Diags, E->getExprLoc(),
+                                            "annotate(\"hotpath::main\")");
         return false;
       }
       if (!(P >= 0 && P <= 100)) {
@@ -244,6 +293,21 @@ private:
       if (Opts.Exclude && Opts.Exclude->match(Name))
         return;
     }
+    if (isCoroutine(FD)) {
+      if (R.Measure || R.Main) {
+        unsigned ID = Diags.getCustomDiagID(
+            DiagnosticsEngine::Warning,
+            "hotpath: '%0' is a C++20 coroutine, which the Clang plugin does not measure "
+            "(LLVM splits its body into ramp, resume and destroy functions); the functions "
+            "it calls can be measured");
+        Diags.Report(FD->getLocation(), ID) << Name;
+      } else if (Opts.Verbose) {
+        unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Remark,
+                                            "hotpath: not measuring '%0': a C++20 coroutine");
+        Diags.Report(FD->getLocation(), ID) << Name;
+      }
+      return;
+    }
     if (R.Main && !checkSingleMain(FD))
       return;
 
@@ -324,6 +388,7 @@ private:
   const Options &Opts;
   llvm::DenseSet<const FunctionDecl *> Done;
   llvm::DenseSet<const Attr *> Checked;
+  std::vector<const FunctionDecl *> Declared; // see warnUndefined
   std::unique_ptr<MangleContext> Mangler;
   const FunctionDecl *MainDecl = nullptr;
   SourceLocation MainLoc;
@@ -348,6 +413,8 @@ public:
   // pass at all (not even the bitcode writer the -save-temps route uses):
   // say so rather than leave the functions silently unmeasured.
   void HandleTranslationUnit(ASTContext &) override {
+    if (V && !CI.getDiagnostics().hasErrorOccurred())
+      V->warnUndefined();
     frontend::ActionKind Act = CI.getFrontendOpts().ProgramAction;
     if (!V || !V->selected() || !CI.getCodeGenOpts().DisableLLVMPasses ||
         (Act != frontend::EmitObj && Act != frontend::EmitAssembly))
@@ -401,6 +468,29 @@ public:
   }
 };
 
+// A switch: no value (on), or one of the words below.
+bool parseSwitch(DiagnosticsEngine &D, llvm::StringRef Key, bool HasValue, llvm::StringRef Value,
+                 bool &Out) {
+  if (!HasValue) {
+    Out = true;
+    return true;
+  }
+  for (auto [On, Off] : {std::pair<const char *, const char *>{"1", "0"},
+                         {"yes", "no"},
+                         {"on", "off"},
+                         {"true", "false"}})
+    if (Value == On || Value == Off) {
+      Out = Value == On;
+      return true;
+    }
+  hotpath::reportError(D, {},
+                       "invalid value '" + Value.str() +
+                           "' for '-fplugin-arg-hotpath-%0' (accepted: no value, 1, yes, on, "
+                           "true, 0, no, off or false)",
+                       Key);
+  return false;
+}
+
 class HotpathAction : public PluginASTAction {
 public:
   bool ParseArgs(const CompilerInstance &CI, const std::vector<std::string> &Args) override {
@@ -409,8 +499,8 @@ public:
     for (const std::string &A : Args) {
       auto [Key, Value] = llvm::StringRef(A).split('=');
       bool HasValue = llvm::StringRef(A).contains('=');
-      if (Key == "verbose" && !HasValue) {
-        Opts.Verbose = true;
+      if (Key == "verbose") {
+        Ok &= parseSwitch(D, Key, HasValue, Value, Opts.Verbose);
       } else if (Key == "include" || Key == "exclude") {
         if (Value.empty()) {
           hotpath::reportError(D, {},
@@ -433,7 +523,7 @@ public:
         (Key == "include" ? Opts.Include : Opts.Exclude) = std::move(R);
       } else {
         hotpath::reportError(D, {},
-                             std::string("unknown option '-fplugin-arg-hotpath-%0' (known: ") +
+                             std::string("unknown option '-fplugin-arg-hotpath-%0' (accepted: ") +
                                  UsageNames + ")",
                              Key);
         Ok = false;

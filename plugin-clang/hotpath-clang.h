@@ -75,6 +75,14 @@ unsigned mainOptionFlags(llvm::StringRef Option);
 // Spelling: "hotpath::main" or "annotate(\"hotpath::main\")".
 void reportUnknownMainOption(clang::DiagnosticsEngine &D, clang::SourceLocation Loc,
                              llvm::StringRef Option, llvm::StringRef Spelling);
+// The runtime's limit on a report's percentiles (HP_MAX_PERCENTILES in
+// runtime/src/config.h): "too many percentiles given to ...", at Loc.
+constexpr unsigned MaxPercentiles = 16;
+void reportTooManyPercentiles(clang::DiagnosticsEngine &D, clang::SourceLocation Loc,
+                              llvm::StringRef Spelling);
+// A label that is a wide string literal (Wide) or an empty one, at Loc.
+void reportLabelProblem(clang::DiagnosticsEngine &D, clang::SourceLocation Loc,
+                        llvm::StringRef Spelling, bool Wide);
 // "'alloc' is an option of 'hotpath::main', not of 'hotpath::measure' ...":
 // an option given to a measure tag after its label.
 void reportOptionOnMeasure(clang::DiagnosticsEngine &D, clang::SourceLocation Loc,

@@ -79,6 +79,19 @@ static inline bool hp_cdtor_clone_p(tree fndecl) {
            strcmp(IDENTIFIER_POINTER(name), "__dt ") != 0;
 }
 
+/*
+ * A C++ lambda's call operator: the closure type's name is marked
+ * (cp-tree.h's IDENTIFIER_LAMBDA_P, the identifier's protected_flag, GCC
+ * 10-13). cp-tree.h itself is not included: the plugin also loads in cc1.
+ */
+static inline bool hp_lambda_function_p(tree fndecl) {
+    tree ctx = DECL_CONTEXT(fndecl);
+    if (!ctx || TREE_CODE(ctx) != RECORD_TYPE)
+        return false;
+    tree id = TYPE_IDENTIFIER(TYPE_MAIN_VARIANT(ctx));
+    return id && TREE_CODE(id) == IDENTIFIER_NODE && id->base.protected_flag;
+}
+
 /* The nested functions of a function: GCC 11 moved them out of cgraph_node. */
 #if BUILDING_GCC_VERSION >= 11000
 #define hp_first_nested(node) first_nested_function(node)

@@ -54,7 +54,7 @@ static struct plugin_info hotpath_plugin_info = {
             "[[hotpath::main]] with the hotpath runtime.\n"
             "  -fplugin-arg-hotpath-include=REGEX  measure every function whose name matches\n"
             "  -fplugin-arg-hotpath-exclude=REGEX  never measure a function whose name matches\n"
-            "  -fplugin-arg-hotpath-verbose        list the functions measured\n",
+            "  -fplugin-arg-hotpath-verbose[=yes|no]  list the functions measured\n",
 };
 
 /* ======================================================================== */
@@ -62,6 +62,8 @@ static struct plugin_info hotpath_plugin_info = {
 /* ======================================================================== */
 
 static const char *plugin_name = "hotpath";
+/* What an unknown argument's message lists. */
+#define ACCEPTED_ARGS "include=REGEX, exclude=REGEX, verbose[=yes|no]"
 static bool verbose;
 static bool has_include, has_exclude;
 static regex_t include_re, exclude_re;
@@ -71,6 +73,7 @@ enum hp_kind { HP_NONE = -1, HP_KIND_FUNCTION = 0, HP_KIND_MAIN = 2 };
 #define HP_FLAG_ALLOC 1u            /* HOTPATH_FLAG_ALLOC */
 #define HP_FLAG_ALLOC_CUMULATIVE 2u /* HOTPATH_FLAG_ALLOC_CUMULATIVE */
 #define HP_SITE_SIZE 56
+#define HP_MAX_PERCENTILES 16 /* the runtime's limit: HP_MAX_PERCENTILES, runtime/src/config.h */
 
 /* Trees kept across functions: garbage-collector roots (see plugin_init). */
 static tree site_type;
@@ -79,6 +82,12 @@ static tree exit_decl;
 static tree main_fndecl; /* the unit's hotpath::main, once seen */
 static tree site_fields[8];
 static unsigned site_count;
+/* Tagged function declarations written in the main file, without a body
+ * when seen (TREE_LIST of decls; their locations in undefined_locs). */
+static tree undefined_tags;
+static auto_vec<location_t> undefined_locs;
+/* Definitions that had a tag when their body was seen. */
+static hash_set<tree> tagged_definitions;
 
 static const struct ggc_root_tab hotpath_roots[] = {
     {&site_type, 1, sizeof(tree), &gt_ggc_mx_tree_node, &gt_pch_nx_tree_node},
@@ -86,6 +95,7 @@ static const struct ggc_root_tab hotpath_roots[] = {
     {&exit_decl, 1, sizeof(tree), &gt_ggc_mx_tree_node, &gt_pch_nx_tree_node},
     {&main_fndecl, 1, sizeof(tree), &gt_ggc_mx_tree_node, &gt_pch_nx_tree_node},
     {&site_fields[0], 8, sizeof(tree), &gt_ggc_mx_tree_node, &gt_pch_nx_tree_node},
+    {&undefined_tags, 1, sizeof(tree), &gt_ggc_mx_tree_node, &gt_pch_nx_tree_node},
     LAST_GGC_ROOT_TAB,
 };
 
@@ -140,20 +150,34 @@ static bool percentile_value(tree arg, double *out, location_t loc, const char *
     return true;
 }
 
-static bool check_label(tree arg, location_t loc, const char *spelling) {
-    if (TREE_CODE(strip(arg)) == STRING_CST)
-        return true;
-    error_at(arg_location(arg, loc), "the label given to %qs must be a string literal", spelling);
-    return false;
-}
-
-/* The text of a narrow string literal argument, or NULL for anything else. */
+/* The text of a narrow string literal argument ("..." or u8"..."), or NULL
+ * for anything else (a wide string among them). */
 static const char *string_arg(tree arg) {
     tree v = strip(arg);
     if (TREE_CODE(v) != STRING_CST || !TREE_TYPE(v) || !TREE_TYPE(TREE_TYPE(v)) ||
         TYPE_PRECISION(TREE_TYPE(TREE_TYPE(v))) != TYPE_PRECISION(char_type_node))
         return NULL;
     return TREE_STRING_POINTER(v);
+}
+
+/* A label is a non-empty narrow string literal (UTF-8 ones too, as Clang
+ * takes them): its bytes become the report's row name. */
+static bool check_label(tree arg, location_t loc, const char *spelling) {
+    loc = arg_location(arg, loc);
+    const char *text = string_arg(arg);
+    if (TREE_CODE(strip(arg)) != STRING_CST)
+        error_at(loc, "label given to %qs must be a string literal", spelling);
+    else if (!text)
+        error_at(loc,
+                 "label given to %qs is a wide string literal: use a narrow (%<\"...\"%>) "
+                 "or UTF-8 (%<u8\"...\"%>) one",
+                 spelling);
+    else if (!*text)
+        error_at(loc, "label given to %qs is empty: give the report row a name, or no label",
+                 spelling);
+    else
+        return true;
+    return false;
 }
 
 /* The site flags an option of hotpath::main asks for; 0 for an unknown one. */
@@ -178,9 +202,15 @@ static unsigned main_flags(tree args) {
 static bool check_main_args(tree args, location_t loc, const char *spelling) {
     bool ok = true;
     double v;
+    int percentiles = 0;
     for (tree a = args; a; a = TREE_CHAIN(a)) {
         const char *option = string_arg(TREE_VALUE(a));
-        if (!option) {
+        if (!option && ++percentiles == HP_MAX_PERCENTILES + 1) {
+            error_at(arg_location(TREE_VALUE(a), loc),
+                     "too many percentiles given to %qs: at most %d are accepted", spelling,
+                     HP_MAX_PERCENTILES);
+            ok = false;
+        } else if (!option) {
             ok &= percentile_value(TREE_VALUE(a), &v, loc, spelling);
         } else if (!main_option_flags(option)) {
             error_at(arg_location(TREE_VALUE(a), loc),
@@ -311,6 +341,13 @@ static location_t node_location(tree node) {
     return input_location;
 }
 
+/* The tag the handler last put on a function declaration (its name and
+ * where it is written), for on_finish_decl to judge once the declaration
+ * has been merged with the earlier ones. */
+static tree pending_name;
+static location_t pending_loc;
+static const char *pending_spelling;
+
 static tree handle_tag(tree *node, const char *ns, tree name, tree args, bool *no_add_attrs) {
     struct hp_tag tag;
     location_t loc = node_location(*node);
@@ -327,8 +364,13 @@ static tree handle_tag(tree *node, const char *ns, tree name, tree args, bool *n
             error_at(loc, "%qs attribute only applies to functions, not to types", tag.spelling);
         ok = false;
     }
-    if (!ok)
+    if (!ok) {
         *no_add_attrs = true;
+    } else {
+        pending_name = DECL_NAME(*node);
+        pending_loc = loc;
+        pending_spelling = tag.spelling;
+    }
     return NULL_TREE;
 }
 
@@ -689,7 +731,7 @@ static void instrument(tree fndecl, tree site) {
  * system headers (the C++ library's templates).
  */
 static bool selectable(tree fndecl, const char *name) {
-    return has_include && !DECL_ARTIFICIAL(fndecl) &&
+    return has_include && !DECL_ARTIFICIAL(fndecl) && !hp_lambda_function_p(fndecl) &&
            !lookup_attribute("no_instrument_function", DECL_ATTRIBUTES(fndecl)) &&
            !in_system_header_at(DECL_SOURCE_LOCATION(fndecl)) &&
            regexec(&include_re, name, 0, NULL, 0) == 0;
@@ -697,10 +739,21 @@ static bool selectable(tree fndecl, const char *name) {
 
 static void maybe_instrument(tree fndecl) {
     tree body = DECL_SAVED_TREE(fndecl);
-    if (!body || body == error_mark_node || seen_error())
+    if (!body || body == error_mark_node)
         return;
     unsigned flags;
     struct hp_tag tag = function_tag(fndecl, &flags);
+    if (tag.kind != HP_NONE) {
+        tagged_definitions.add(fndecl);
+        if (hp_lambda_function_p(fndecl)) {
+            /* it has no name of its own to report (as with the Clang plugin) */
+            error_at(DECL_SOURCE_LOCATION(fndecl),
+                     "%qs only applies to named functions, not to lambdas", tag.spelling);
+            return;
+        }
+    }
+    if (seen_error())
+        return;
     char *name = report_name(fndecl);
     if (tag.kind == HP_NONE && selectable(fndecl, name))
         tag.kind = HP_KIND_FUNCTION;
@@ -753,10 +806,75 @@ static void instrument_nested(tree fndecl) {
 
 static void on_pre_genericize(void *gcc_data, void *) {
     tree fndecl = (tree)gcc_data;
+    pending_name = NULL_TREE; /* the tag was on this definition */
     if (!fndecl || TREE_CODE(fndecl) != FUNCTION_DECL)
         return;
     maybe_instrument(fndecl);
     instrument_nested(fndecl); /* GCC hands GNU C nested functions to nobody */
+}
+
+/* ======================================================================== */
+/* Tags that measure nothing                                                */
+/* ======================================================================== */
+
+static bool has_body(tree fndecl) {
+    return DECL_SAVED_TREE(fndecl) ||
+           (DECL_INITIAL(fndecl) && DECL_INITIAL(fndecl) != error_mark_node);
+}
+
+static bool in_main_file(location_t loc) {
+    const char *file = LOCATION_FILE(expansion_point_location(loc));
+    return file && main_input_filename && !strcmp(file, main_input_filename);
+}
+
+/*
+ * A declaration has been merged with the earlier ones. If the handler put
+ * a tag on it: after the definition, the tag comes too late (the body was
+ * compiled at the definition); with no definition yet, it is remembered for
+ * on_finish_unit, where a main-file declaration still without one is a tag
+ * that measures nothing in this unit.
+ */
+static void on_finish_decl(void *gcc_data, void *) {
+    tree decl = (tree)gcc_data;
+    if (!pending_name || !decl || TREE_CODE(decl) != FUNCTION_DECL ||
+        DECL_NAME(decl) != pending_name)
+        return;
+    pending_name = NULL_TREE;
+    if (has_body(decl)) {
+        if (!tagged_definitions.contains(decl))
+            warning_at(pending_loc, 0,
+                       "%qs on a declaration of %qD after its definition is ignored: the "
+                       "function is not measured (tag the definition, or a declaration "
+                       "before it)",
+                       pending_spelling, decl);
+        return;
+    }
+    if (!in_main_file(pending_loc))
+        return; /* a header's: the defining unit may include it too */
+    for (tree t = undefined_tags; t; t = TREE_CHAIN(t))
+        if (TREE_VALUE(t) == decl)
+            return;
+    undefined_tags = tree_cons(NULL_TREE, decl, undefined_tags);
+    undefined_locs.safe_push(pending_loc);
+}
+
+/* At PLUGIN_FINISH, which also comes under -fsyntax-only (bodies may be
+ * released by then: a definition is known from tagged_definitions, which a
+ * later definition of a tagged declaration joins through its inherited
+ * tag). */
+static void on_finish_unit(void *, void *) {
+    unsigned i = 0;
+    undefined_tags = nreverse(undefined_tags);
+    for (tree t = undefined_tags; t; t = TREE_CHAIN(t)) {
+        location_t loc = undefined_locs[i++];
+        if (!tagged_definitions.contains(TREE_VALUE(t)) && !has_body(TREE_VALUE(t)) &&
+            !seen_error())
+            warning_at(loc, 0,
+                       "%qD is tagged but not defined in this unit, so it is not measured: "
+                       "a tag counts only in the unit that compiles the definition (tag the "
+                       "definition, or a declaration in a header that unit includes)",
+                       TREE_VALUE(t));
+    }
 }
 
 /* ======================================================================== */
@@ -771,6 +889,26 @@ static bool compile_regex(regex_t *re, const char *key, const char *value) {
     regerror(rc, re, why, sizeof why);
     error("invalid regular expression %qs in %<-fplugin-arg-%s-%s%>: %s", value, plugin_name, key,
           why);
+    return false;
+}
+
+/* A switch: no value (on), or one of the words below. */
+static bool parse_bool(const char *key, const char *value, bool *out) {
+    static const char *const on[] = {"1", "yes", "on", "true"}, *const off[] = {"0", "no", "off",
+                                                                                "false"};
+    if (!value) {
+        *out = true;
+        return true;
+    }
+    for (int i = 0; i < 4; i++) {
+        if (!strcmp(value, on[i]) || !strcmp(value, off[i])) {
+            *out = !strcmp(value, on[i]);
+            return true;
+        }
+    }
+    error(G_("invalid value %qs for %<-fplugin-arg-%s-%s%> (accepted: no value, 1, yes, on, true, "
+             "0, no, off or false)"),
+          value, plugin_name, key);
     return false;
 }
 
@@ -790,11 +928,12 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
     for (int i = 0; i < info->argc; i++) {
         const char *key = info->argv[i].key, *value = info->argv[i].value;
         if (!strcmp(key, "verbose")) {
-            verbose = true;
+            ok &= parse_bool(key, value, &verbose);
         } else if (!strcmp(key, "include") || !strcmp(key, "exclude")) {
             bool inc = key[0] == 'i';
             if (!value || !*value) {
-                error(G_("no value supplied for option %<-fplugin-arg-%s-%s%>"), plugin_name, key);
+                error(G_("no value supplied for option %<-fplugin-arg-%s-%s%> (expected %s=REGEX)"),
+                      plugin_name, key, key);
                 ok = false;
             } else if (compile_regex(inc ? &include_re : &exclude_re, key, value)) {
                 (inc ? has_include : has_exclude) = true;
@@ -802,7 +941,8 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
                 ok = false;
             }
         } else {
-            error(G_("unknown option %<-fplugin-arg-%s-%s%>"), plugin_name, key);
+            error(G_("unknown option %<-fplugin-arg-%s-%s%> (accepted: %s)"), plugin_name, key,
+                  ACCEPTED_ARGS);
             ok = false;
         }
     }
@@ -814,5 +954,7 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
     register_callback(plugin_name, PLUGIN_ATTRIBUTES, on_attributes, NULL);
     register_callback(plugin_name, PLUGIN_PRAGMAS, on_pragmas, NULL);
     register_callback(plugin_name, PLUGIN_PRE_GENERICIZE, on_pre_genericize, NULL);
+    register_callback(plugin_name, PLUGIN_FINISH_DECL, on_finish_decl, NULL);
+    register_callback(plugin_name, PLUGIN_FINISH, on_finish_unit, NULL);
     return 0;
 }

@@ -11,10 +11,15 @@ in the snippet (a subset of clang -verify's notation):
                                             matches REGEX (Python re.search)
     // expected-error@+1 {{REGEX}}          ... on the next line (@-1: previous)
     // expected-error@cmdline {{REGEX}}     an error with no source line (options)
+    int f(void); // expected-warning {{REGEX}}   a warning, the same way
+    // STDERR-HAS: REGEX                    the compiler's stderr must match REGEX
+    // STDERR-LACKS: REGEX                  ... must not match REGEX
 
-Each snippet must fail to compile, every expected error must be reported at
-its line, and no other error may be. Prints one line per snippet and a
-closing "N passed, N failed" line; exits 1 if anything failed.
+A snippet that expects an error must fail to compile, one that expects only
+warnings must compile. Every expected diagnostic must be reported at its
+line, and no other error may be, nor any other warning that names hotpath
+(the plugins' own). Prints one line per snippet and a closing
+"N passed, N failed" line; exits 1 if anything failed.
 """
 import argparse
 import os
@@ -23,14 +28,18 @@ import shlex
 import subprocess
 import sys
 
-EXPECT = re.compile(r"expected-error(?:@(cmdline|[+-]\d+))?\s*\{\{(.*?)\}\}")
+EXPECT = re.compile(r"expected-(error|warning)(?:@(cmdline|[+-]\d+))?\s*\{\{(.*?)\}\}")
 # file:line:col: error: message, or (no location) [tool: ]error: message
-DIAG = re.compile(r"^(?:(?P<file>[^:\s]+):(?P<line>\d+):(?:\d+:)?\s|(?:[\w+.-]+:\s)?)error: (?P<msg>.*)$")
+DIAG = re.compile(r"^(?:(?P<file>[^:\s]+):(?P<line>\d+):(?:\d+:)?\s|(?:[\w+.-]+:\s)?)"
+                  r"(?P<kind>error|warning): (?P<msg>.*)$")
 
 
 def expectations(path):
-    want, args, plugin_args = [], [], []
+    want, args, plugin_args, output = [], [], [], []
     for n, text in enumerate(open(path, encoding="utf-8"), 1):
+        m = re.search(r"//\s*STDERR-(HAS|LACKS):\s?(.*)$", text)
+        if m:
+            output.append((m.group(1) == "HAS", m.group(2).strip()))
         m = re.search(r"//\s*ARGS:\s?(.*)$", text)
         if m:
             args += shlex.split(m.group(1))
@@ -38,9 +47,10 @@ def expectations(path):
         if m:
             plugin_args += shlex.split(m.group(1))
         for e in EXPECT.finditer(text):
-            where = e.group(1)
-            want.append((None if where == "cmdline" else n + int(where or 0), e.group(2)))
-    return want, args, plugin_args
+            where = e.group(2)
+            want.append((e.group(1), None if where == "cmdline" else n + int(where or 0),
+                         e.group(3)))
+    return want, args, plugin_args, output
 
 
 # One error per line, without carets or colours, and all of them.
@@ -51,7 +61,7 @@ PLAIN_OUTPUT = {
 
 
 def check(src, cc, plugin, arg_format, include):
-    want, args, plugin_args = expectations(src)
+    want, args, plugin_args, output = expectations(src)
     extra = [w for a in plugin_args for w in shlex.split(arg_format.replace("{}", shlex.quote(a)))]
     style = "clang" if "clang" in os.path.basename(cc) else "gcc"
     cmd = [cc, "-fsyntax-only"] + PLAIN_OUTPUT[style] + ["-I", include] + args + plugin + extra + \
@@ -61,17 +71,27 @@ def check(src, cc, plugin, arg_format, include):
     for text in p.stderr.splitlines():
         m = DIAG.match(text)
         if m:
-            got.append((int(m.group("line")) if m.group("line") else None, m.group("msg")))
-    problems = ["compiled without error"] if p.returncode == 0 else []
+            got.append((m.group("kind"), int(m.group("line")) if m.group("line") else None,
+                        m.group("msg")))
+    problems = []
+    if any(kind == "error" for kind, _, _ in want):
+        if p.returncode == 0:
+            problems.append("compiled without error")
+    elif p.returncode != 0:
+        problems.append("failed to compile (exit status %d)" % p.returncode)
     left = list(got)
-    for line, rx in want:
-        hit = next((g for g in left if g[0] == line and re.search(rx, g[1])), None)
+    for kind, line, rx in want:
+        hit = next((g for g in left if g[:2] == (kind, line) and re.search(rx, g[2])), None)
         if hit:
             left.remove(hit)
         else:
-            problems.append("missing error at line %s matching %r" % (line or "cmdline", rx))
-    for line, msg in left:
-        problems.append("unexpected error at line %s: %s" % (line or "cmdline", msg))
+            problems.append("missing %s at line %s matching %r" % (kind, line or "cmdline", rx))
+    for kind, line, msg in left:
+        if kind == "error" or "hotpath" in msg:
+            problems.append("unexpected %s at line %s: %s" % (kind, line or "cmdline", msg))
+    for has, rx in output:
+        if bool(re.search(rx, p.stderr, re.M)) != has:
+            problems.append("stderr %s %r" % ("does not match" if has else "matches", rx))
     if problems:
         problems.append("command: " + " ".join(shlex.quote(c) for c in cmd))
         problems.append("stderr:\n" + p.stderr)

@@ -12,4 +12,4 @@ __attribute__((annotate(5))) int m(void) { return 0; } // expected-error {{requi
 [[hotpath::measure(LABEL("a"))]] int n(void) { return 0; } // expected-error {{label given to .hotpath::measure. must be a string literal.*annotate}}
 #define NOT_A_STRING 12
 [[hotpath::measure(NOT_A_STRING)]] int o(void) { return 0; } // expected-error {{label given to .hotpath::measure. must be a string literal}}
-[[hotpath::measure("")]] int p(void) { return 0; } // expected-error {{label given to .hotpath::measure. must be a string literal.*not empty}}
+[[hotpath::measure("")]] int p(void) { return 0; } // expected-error {{label given to .hotpath::measure. is empty}}
