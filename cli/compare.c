@@ -135,6 +135,7 @@ static void judge(struct row *r, const struct side *base, const struct side *hea
     if (!x || !y)
         goto out;
     size_t m = figures(base, r->name, o, x), n = figures(head, r->name, o, y);
+    int direction = 0;
     r->p = -1;
     if (is_count(o->metric)) {
         r->before = mean(x, m);
@@ -144,12 +145,12 @@ static void judge(struct row *r, const struct side *base, const struct side *hea
         r->before = cli_median(x, m);
         r->after = cli_median(y, n);
         if (m >= 2 && n >= 2)
-            r->p = cli_mann_whitney(x, m, y, n);
+            r->p = cli_mann_whitney(x, m, y, n, &direction);
         else {
             const struct cli_func *fb = cli_report_func(&base->merged, r->name, NULL),
                                   *fh = cli_report_func(&head->merged, r->name, NULL);
             if (fb && fh && fb->has_hist && fh->has_hist && o->metric != M_SELF)
-                r->p = cli_mann_whitney_dist(&fb->dist, &fh->dist);
+                r->p = cli_mann_whitney_dist(&fb->dist, &fh->dist, &direction);
         }
     }
     if (r->before > 0)
@@ -160,7 +161,8 @@ static void judge(struct row *r, const struct side *base, const struct side *hea
         goto out;
     if (r->p < 0)
         r->verdict = V_UNTESTED;
-    else if (r->p < 1 - o->confidence / 100 && fabs(r->change) >= o->threshold)
+    else if (r->p < 1 - o->confidence / 100 && fabs(r->change) >= o->threshold &&
+             direction == (r->change > 0 ? 1 : -1)) /* the test and the figure agree */
         r->verdict = r->change > 0 ? V_SLOWER : V_FASTER;
     else
         r->verdict = V_SAME;

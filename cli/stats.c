@@ -116,15 +116,21 @@ static double exact_enumerated(const double *x, size_t m, const double *y, size_
     return e.count ? e.hits / e.count : 1;
 }
 
-double cli_mann_whitney(const double *x, size_t m, const double *y, size_t n) {
-    if (m > 0 && n > 0 && binomial(m + n, m) <= 200000)
-        return exact_enumerated(x, m, y, n);
+static int sign_of(double u, double m, double n) {
+    return u < m * n / 2 ? 1 : u > m * n / 2 ? -1 : 0;
+}
+
+double cli_mann_whitney(const double *x, size_t m, const double *y, size_t n, int *direction) {
+    *direction = 0;
     if (m == 0 || n == 0)
         return 1;
-    double u = 0;
+    double u = 0; /* pairs in which x is the larger */
     for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < n; j++)
             u += x[i] > y[j] ? 1 : x[i] == y[j] ? 0.5 : 0;
+    *direction = sign_of(u, (double)m, (double)n);
+    if (binomial(m + n, m) <= 200000)
+        return exact_enumerated(x, m, y, n);
     /* ties over the pooled sample */
     double *all = malloc((m + n) * sizeof *all);
     if (!all)
@@ -152,7 +158,7 @@ double cli_mann_whitney(const double *x, size_t m, const double *y, size_t n) {
     return normal_p(u, (double)m, (double)n, ties);
 }
 
-double cli_mann_whitney_dist(const struct cli_dist *x, const struct cli_dist *y) {
+double cli_mann_whitney_dist(const struct cli_dist *x, const struct cli_dist *y, int *direction) {
     double m = 0, n = 0, u = 0, ties = 0, below = 0; /* below: y's count under x's value */
     for (size_t j = 0; j < y->n; j++)
         n += (double)y->bins[j].c;
@@ -176,6 +182,7 @@ double cli_mann_whitney_dist(const struct cli_dist *x, const struct cli_dist *y)
         double t = (double)y->bins[j].c;
         ties += t * t * t - t;
     }
+    *direction = sign_of(u, m, n);
     if (m == 0 || n == 0)
         return 1;
     return normal_p(u, m, n, ties);
