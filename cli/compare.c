@@ -29,9 +29,10 @@ void cli_compare_help(FILE *out) {
           "change, compared exactly. A timing verdict needs both a Mann-Whitney U test\n"
           "over the per-run figures (over the calls of the merged histograms when a side\n"
           "has a single run) significant at the confidence level, and a change of at\n"
-          "least the threshold. Rows are sorted by the size of the change.\n\n"
+          "least the threshold, the two in the same direction. Rows are sorted by impact:\n"
+          "the change of the figure per run (times the calls, for avg and pN).\n\n"
           "options:\n"
-          "  --metric M        total (default), self, avg, p50, p95, p99 (any pN), calls,\n"
+          "  --metric M        p50 (default), p95, p99 (any pN), avg, total, self, calls,\n"
           "                    bytes, allocs\n"
           "  --confidence PCT  confidence level of the test, 50 to 99.99 (default 99)\n"
           "  --threshold PCT   smallest change that counts, in percent (default 5)\n"
@@ -72,6 +73,8 @@ struct row {
     const char *name;
     bool in_base, in_head;
     double before, after, change, p; /* p < 0: no test */
+    double impact; /* what the change costs in a run: the difference, times the calls for a
+                      per-call figure (avg, pN) */
     enum verdict verdict;
 };
 
@@ -190,13 +193,17 @@ static bool has_name(const char **v, size_t n, const char *name) {
     return false;
 }
 
-static double impact(const struct row *r) { return fabs(r->after - r->before); }
-
 static int row_cmp(const void *a, const void *b) {
     const struct row *x = a, *y = b;
-    if (impact(x) != impact(y))
-        return impact(x) > impact(y) ? -1 : 1;
+    if (x->impact != y->impact)
+        return x->impact > y->impact ? -1 : 1;
     return strcmp(x->name, y->name);
+}
+
+/* Calls per run of a function on a side (its merge over its runs). */
+static double calls_per_run(const struct side *s, const char *name) {
+    const struct cli_func *f = cli_report_func(&s->merged, name, NULL);
+    return f && s->runs.n ? (double)f->calls / (double)s->runs.n : 0;
 }
 
 /* ======================================================================== */
@@ -327,7 +334,9 @@ static int parse_opts(int argc, char **argv, struct opts *o, char ***base, size_
     memset(o, 0, sizeof *o);
     o->confidence = 99;
     o->threshold = 5;
-    snprintf(o->metric_name, sizeof o->metric_name, "total");
+    o->metric = M_PCT; /* p50: a preempted call moves a run's total, not its median */
+    o->pct = 50;
+    snprintf(o->metric_name, sizeof o->metric_name, "p50");
     char **args = calloc((size_t)argc + 1, sizeof *args);
     size_t nargs = 0, split = SIZE_MAX;
     if (!args)
@@ -459,7 +468,9 @@ int cli_compare_main(int argc, char **argv) {
                 uint64_t v;
                 if (r->nfuncs && !cli_func_percentile(&r->funcs[0], 1, o.pct, &v)) {
                     rc = cli_fail("compare", "%s: no %s figure (a schema-1 report holds only the "
-                                             "percentiles it was run with)", r->path, o.metric_name);
+                                             "percentiles it was run with: choose another --metric, "
+                                             "or run with HOTPATH_PERCENTILES=50,95,99)",
+                                  r->path, o.metric_name);
                     goto out;
                 }
             }
@@ -501,6 +512,11 @@ int cli_compare_main(int argc, char **argv) {
             r->p = -1;
             r->verdict = r->in_head ? V_NEW : V_GONE;
             r->change = 0;
+        }
+        r->impact = fabs((r->in_head ? r->after : 0) - (r->in_base ? r->before : 0));
+        if (o.metric == M_AVG || o.metric == M_PCT) {
+            double cb = calls_per_run(&base, r->name), ch = calls_per_run(&head, r->name);
+            r->impact = fabs((r->in_head ? r->after * ch : 0) - (r->in_base ? r->before * cb : 0));
         }
         regressed = regressed || r->verdict == V_SLOWER || r->verdict == V_MORE;
     }
