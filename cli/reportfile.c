@@ -163,8 +163,8 @@ static bool get_percentiles(struct ctx *c, const cJSON *obj, const char *key, in
         double q = strtod(e->string, &end);
         if (*end || !(q >= 0 && q <= 100) || !cJSON_IsNumber(e) || !(e->valuedouble >= 0) ||
             e->valuedouble >= MAX_EXACT) {
-            say(c->why, "%s\"%s\" holds \"%s\": %s, not a percentile and a whole number",
-                c->where, key, e->string, cJSON_IsNumber(e) ? "a bad number" : "not a number");
+            say(c->why, "%s\"%s\" holds \"%s\": expected a percentile (0 to 100) as key and a "
+                "whole number as value", c->where, key, e->string);
             return false;
         }
         if (*n == CLI_MAX_PERCENTILES)

@@ -86,6 +86,16 @@ static void md_cell(FILE *out, const char *s) {
     }
 }
 
+/* A column of numbers is right-aligned: every body cell starts as one does. */
+static bool numeric_column(const struct cli_table *t, size_t c) {
+    for (size_t r = 1; r < t->nrows; r++) {
+        const char *s = cell(t, r, c);
+        if (*s && !strchr("0123456789+-<.", *s))
+            return false;
+    }
+    return t->nrows > 1;
+}
+
 static void write_markdown(FILE *out, const struct cli_table *t) {
     for (size_t r = 0; r < t->nrows; r++) {
         fputc('|', out);
@@ -98,7 +108,7 @@ static void write_markdown(FILE *out, const struct cli_table *t) {
         if (r == 0) {
             fputc('|', out);
             for (size_t c = 0; c < t->ncols; c++)
-                fputs(c == 0 ? "---|" : "---:|", out);
+                fputs(numeric_column(t, c) ? "---:|" : "---|", out);
             fputc('\n', out);
         }
     }

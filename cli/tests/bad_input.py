@@ -124,7 +124,7 @@ def main():
     expect(H, ["report", mutated("dup.json", lambda r: r["functions"].append(r["functions"][0]))],
            "the same name twice in \"functions\"")
     expect(H, ["report", mutated("pcts.json", lambda r: r["functions"][0].update(percentiles_ns={"abc": 5}))],
-           '"percentiles_ns" holds "abc"')
+           '"percentiles_ns" holds "abc": expected a percentile (0 to 100) as key')
     expect(H, ["report", mutated("allocs.json", lambda r: r.update(allocations=[{"name": "x"}]))],
            'allocs.json: allocations[0] ("x"): "calls" is missing')
     # schema 2's own fields
