@@ -84,13 +84,16 @@ static bool is_count(enum metric m) { return m == M_CALLS || m == M_BYTES || m =
 /* Figures                                                                  */
 /* ======================================================================== */
 
-/* The metric of `name` in one report; false when the report has no such row. */
+/* The metric of `name` in one report; false when the report has no such row.
+ * Sums are per run: a report that is itself a merge of N runs (`hotpath
+ * report --format json`) counts a share of 1/N of them. */
 static bool figure(const struct cli_report *r, const char *name, const struct opts *o, double *v) {
+    double runs = r->nfiles > 1 ? (double)r->nfiles : 1;
     if (o->metric == M_BYTES || o->metric == M_ALLOCS) {
         const struct cli_alloc *a = cli_report_alloc(r, name);
         if (!a)
             return false;
-        *v = (double)(o->metric == M_BYTES ? a->bytes_total : a->allocs);
+        *v = (double)(o->metric == M_BYTES ? a->bytes_total : a->allocs) / runs;
         return true;
     }
     const struct cli_func *f = cli_report_func(r, name, NULL);
@@ -108,7 +111,8 @@ static bool figure(const struct cli_report *r, const char *name, const struct op
         break;
     default: break;
     }
-    *v = (double)x;
+    bool sum = o->metric == M_TOTAL || o->metric == M_SELF || o->metric == M_CALLS;
+    *v = (double)x / (sum ? runs : 1);
     return true;
 }
 
@@ -203,7 +207,7 @@ static int row_cmp(const void *a, const void *b) {
 /* Calls per run of a function on a side (its merge over its runs). */
 static double calls_per_run(const struct side *s, const char *name) {
     const struct cli_func *f = cli_report_func(&s->merged, name, NULL);
-    return f && s->runs.n ? (double)f->calls / (double)s->runs.n : 0;
+    return f && s->merged.nfiles ? (double)f->calls / (double)s->merged.nfiles : 0;
 }
 
 /* ======================================================================== */

@@ -343,12 +343,17 @@ static bool read_top(struct ctx *c, const cJSON *root, struct cli_report *r) {
     }
     r->ns_per_tick = 1.0;
     if (r->schema >= 2) {
-        uint64_t pid;
+        uint64_t pid, merged;
         const cJSON *k = cJSON_GetObjectItemCaseSensitive(root, "ns_per_tick");
-        if (!get_u64(c, root, "pid", true, &pid))
+        /* a merge written by `hotpath report --format json` has no pid, and
+         * says how many reports it holds */
+        if (!get_u64(c, root, "pid", false, &pid) ||
+            !get_u64(c, root, "merged_reports", false, &merged))
             return false;
-        r->has_pid = true;
+        r->has_pid = cJSON_GetObjectItemCaseSensitive(root, "pid") != NULL;
         r->pid = (int64_t)pid;
+        if (merged > 1)
+            r->nfiles = (size_t)merged;
         if (!cJSON_IsNumber(k) || !(k->valuedouble > 0 && k->valuedouble < 1e6)) {
             say(c->why, "\"ns_per_tick\" is %s", k ? "not a positive number below 1e6" : "missing");
             return false;

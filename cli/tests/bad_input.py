@@ -144,7 +144,8 @@ def main():
     expect(H, ["report", mutated("layout.json",
                                  lambda r: r["histogram_layout"].update(sub_bits=5), s2)],
            "histogram layout sub_bits 5, max_exp 43, buckets 2496 is not the one this hotpath reads (6, 43, 2496)")
-    expect(H, ["report", mutated("nopid.json", lambda r: r.pop("pid"), s2)], '"pid" is missing')
+    expect(H, ["report", mutated("badpid.json", lambda r: r.update(pid=-5), s2)],
+           '"pid" is not a whole number from 0 up')
     expect(H, ["report", mutated("tick.json", lambda r: r.update(ns_per_tick=0), s2)],
            '"ns_per_tick" is not a positive number below 1e6')
     # folders
