@@ -331,6 +331,11 @@ static cJSON *json_percentiles(const struct cli_report *r, const struct opts *o,
 
 #define NUM(obj, key, v) cJSON_AddNumberToObject(obj, key, (double)(v))
 
+/* A share in percent with the runtime's 4 decimals. */
+static double percent(uint64_t part, uint64_t whole) {
+    return whole ? round(1e6 * (double)part / (double)whole) / 1e4 : 0.0;
+}
+
 static cJSON *json_report(const struct cli_report *r, const struct opts *o) {
     cJSON *j = cJSON_CreateObject();
     const double *p;
@@ -373,7 +378,7 @@ static cJSON *json_report(const struct cli_report *r, const struct opts *o) {
         NUM(x, "avg_ns", f->avg_ns);
         NUM(x, "total_ns", f->total_ns);
         NUM(x, "self_ns", f->self_ns);
-        NUM(x, "percent_total", r->total_ns ? 100.0 * (double)f->total_ns / (double)r->total_ns : 0.0);
+        NUM(x, "percent_total", percent(f->total_ns, r->total_ns));
         cJSON_AddItemToObject(x, "percentiles_ns", json_percentiles(r, o, f, false));
         if (v2) {
             NUM(x, "sum_ns", f->sum_ns);
@@ -397,8 +402,7 @@ static cJSON *json_report(const struct cli_report *r, const struct opts *o) {
             NUM(x, "peak_live_bytes", a->peak_live_bytes);
             NUM(x, "allocs", a->allocs);
             NUM(x, "peak_allocs", a->peak_allocs);
-            NUM(x, "percent_bytes",
-                r->alloc_bytes ? 100.0 * (double)a->bytes_total / (double)r->alloc_bytes : 0.0);
+            NUM(x, "percent_bytes", percent(a->bytes_total, r->alloc_bytes));
             cJSON_AddItemToObject(x, "bytes_percentiles", json_percentiles(r, o, a, true));
             if (v2) {
                 NUM(x, "bytes_sum", a->bytes_sum);
@@ -522,6 +526,14 @@ int cli_report_main(int argc, char **argv) {
         if (o.json)
             print_json(stdout, all);
     } else {
+        for (size_t i = 1; i < list.n; i++)
+            if (strcmp(list.items[i].program ? list.items[i].program : "",
+                       list.items[0].program ? list.items[0].program : "") != 0) {
+                cli_warn("report", "merging reports of different programs: %s is of '%s', %s of '%s'",
+                         list.items[i].path, list.items[i].program ? list.items[i].program : "?",
+                         list.items[0].path, list.items[0].program ? list.items[0].program : "?");
+                break;
+            }
         struct cli_report merged = {0};
         for (size_t i = 0; i < list.n && rc == CLI_EXIT_OK; i++)
             if (!cli_report_merge(&merged, &list.items[i], why))

@@ -164,6 +164,8 @@ def main():
     expect(H, ["compare", good, other],
            f"hotpath compare: warning: {other} is a report of 'other', {good} one of 'compare'; "
            "use --force to compare them anyway")
+    expect(H, ["report", good, other], f"hotpath report: warning: merging reports of different programs: "
+           f"{other} is of 'other', {good} of 'compare'", code=0, what="report warns of two programs")
     expect(H, ["compare", "--force", good, other], "comparing anyway (--force)", code=0,
            what="--force compares two programs anyway")
     disjoint = mutated("disjoint.json", lambda r: [f.update(name="x::" + f["name"]) for f in r["functions"]])
