@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "internal.h"
@@ -20,24 +21,54 @@ bool hp_report_done(void) { return atomic_load(&report_state) != 0; }
 /* Gathering                                                                */
 /* ======================================================================== */
 
-static void fill_alloc_row(struct hp_alloc_row *row, const char *name, const struct hp_alloc_agg *a,
-                           const struct hp_percentiles *pc, uint64_t window_bytes) {
+/* Appends the non-empty buckets of counts to r->buckets; on running out of
+ * memory the histogram is left empty (the row keeps its other figures). */
+static struct hp_hist_ref keep_histogram(struct hp_report *r, const uint64_t *counts) {
+    struct hp_hist_ref ref = {r->nbuckets, 0};
+    for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++) {
+        if (!counts[i])
+            continue;
+        if (r->nbuckets == r->capbuckets) {
+            size_t cap = r->capbuckets ? 2 * r->capbuckets : 1024;
+            struct hp_bucket *b = hp_realloc(r->buckets, cap * sizeof *b);
+            if (!b) {
+                r->nbuckets = ref.first;
+                return (struct hp_hist_ref){ref.first, 0};
+            }
+            r->buckets = b;
+            r->capbuckets = cap;
+        }
+        r->buckets[r->nbuckets++] = (struct hp_bucket){i, counts[i]};
+        ref.nbuckets++;
+    }
+    return ref;
+}
+
+static void fill_alloc_row(struct hp_report *r, struct hp_alloc_row *row, const char *name,
+                           const struct hp_alloc_agg *a) {
+    const struct hp_percentiles *pc = &r->percentiles;
     memset(row, 0, sizeof *row);
     row->name = name;
     row->calls = a->calls;
     row->bytes_avg = a->calls ? (a->bytes_sum + a->calls / 2) / a->calls : 0;
     row->bytes_total = a->bytes_total;
+    row->bytes_sum = a->bytes_sum;
+    row->min_bytes = a->calls ? a->min_bytes : 0;
+    row->max_bytes = a->max_bytes;
     row->peak_bytes = a->peak_bytes;
     row->allocs = a->count_total;
     row->peak_allocs = a->peak_count;
     for (int i = 0; i < pc->n; i++)
         row->pct[i] = hp_hist_percentile(a->hist, a->calls, a->min_bytes, a->max_bytes, pc->p[i]);
-    row->percent_bytes = window_bytes ? 100.0 * (double)a->bytes_total / (double)window_bytes : 0.0;
+    row->percent_bytes =
+        r->alloc_bytes ? 100.0 * (double)a->bytes_total / (double)r->alloc_bytes : 0.0;
+    row->hist = keep_histogram(r, a->hist);
 }
 
-static void fill_row(struct hp_row *row, struct hotpath_site *site, const struct hp_site_agg *a,
-                     const struct hp_percentiles *pc, uint64_t window_ticks) {
-    double k = hp_ns_per_tick();
+static void fill_row(struct hp_report *r, struct hp_row *row, struct hotpath_site *site,
+                     const struct hp_site_agg *a, uint64_t window_ticks) {
+    const struct hp_percentiles *pc = &r->percentiles;
+    double k = r->ns_per_tick;
 #define NS(t) ((uint64_t)((double)(t) * k + 0.5))
     memset(row, 0, sizeof *row);
     row->name = site->name ? site->name : "(unnamed)";
@@ -47,12 +78,15 @@ static void fill_row(struct hp_row *row, struct hotpath_site *site, const struct
     row->calls = a->calls;
     row->min = NS(a->min);
     row->max = NS(a->max);
-    row->avg = a->calls ? NS((double)a->sum / (double)a->calls) : 0;
+    row->sum = NS(a->sum);
+    /* from sum_ns, so that a reader that merges reports gets the same avg */
+    row->avg = a->calls ? (row->sum + a->calls / 2) / a->calls : 0;
     row->total = NS(a->total);
     row->self = NS(a->self);
     for (int i = 0; i < pc->n; i++)
         row->pct[i] = NS(hp_hist_percentile(a->hist, a->calls, a->min, a->max, pc->p[i]));
     row->percent_total = window_ticks ? 100.0 * (double)a->total / (double)window_ticks : 0.0;
+    row->hist = keep_histogram(r, a->hist);
 #undef NS
 }
 
@@ -82,7 +116,6 @@ static void add_site(struct hp_site_agg *a, struct hotpath_site *site) {
  */
 static size_t gather(struct hp_report *r, uint64_t window_ticks) {
     struct hp_row *rows = r->rows;
-    const struct hp_percentiles *pc = &r->percentiles;
     uint64_t *dropped = &r->dropped;
     *dropped = hp_reg.dropped;
     for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
@@ -103,9 +136,9 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
         for (; j < nsites && site_name_cmp(&sites[i], &sites[j]) == 0; j++)
             add_site(a, sites[j]);
         if (a->calls > 0)
-            fill_row(&rows[n++], sites[i], a, pc, window_ticks);
+            fill_row(r, &rows[n++], sites[i], a, window_ticks);
         if (a->calls > 0 && a->alloc.calls > 0 && r->arows)
-            fill_alloc_row(&r->arows[r->narows++], rows[n - 1].name, &a->alloc, pc, r->alloc_bytes);
+            fill_alloc_row(r, &r->arows[r->narows++], rows[n - 1].name, &a->alloc);
         i = j;
     }
 out:
@@ -399,10 +432,28 @@ static void jw_percentiles(struct jw *j, int depth, const char *key,
     fputc('}', j->out);
 }
 
+/* [[index, count], ...] on one line */
+static void jw_histogram(struct jw *j, int depth, const char *key, const struct hp_report *r,
+                         struct hp_hist_ref h) {
+    jw_item(j, depth, key);
+    fputc('[', j->out);
+    for (uint32_t i = 0; i < h.nbuckets; i++) {
+        const struct hp_bucket *b = &r->buckets[h.first + i];
+        fprintf(j->out, "%s[%u,%llu]", i ? "," : "", b->index, (unsigned long long)b->count);
+    }
+    fputc(']', j->out);
+}
+
 static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
     struct jw j = {out, pretty, true};
     jw_open(&j, '{');
-    jw_u64(&j, 1, "schema", 1);
+    jw_u64(&j, 1, "schema", 2);
+    jw_u64(&j, 1, "pid", (uint64_t)r->pid);
+    jw_num(&j, 1, "ns_per_tick", "%.17g", r->ns_per_tick);
+    jw_item(&j, 1, "histogram_layout");
+    fprintf(out, pretty ? "{\"sub_bits\": %d, \"max_exp\": %d, \"buckets\": %d}"
+                        : "{\"sub_bits\":%d,\"max_exp\":%d,\"buckets\":%d}",
+            HP_HIST_SUB_BITS, HP_HIST_MAX_EXP, HP_HIST_BUCKETS);
     jw_str(&j, 1, "main", r->main_name);
     jw_str(&j, 1, "program", r->program);
     jw_u64(&j, 1, "total_ns", r->total_ns);
@@ -432,6 +483,8 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
         jw_u64(&j, 3, "self_ns", row->self);
         jw_num(&j, 3, "percent_total", "%.4f", row->percent_total);
         jw_percentiles(&j, 3, "percentiles_ns", &r->percentiles, row->pct);
+        jw_u64(&j, 3, "sum_ns", row->sum);
+        jw_histogram(&j, 3, "histogram", r, row->hist);
         jw_close(&j, '}', 2);
     }
     jw_close(&j, ']', 1);
@@ -453,6 +506,10 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
             jw_u64(&j, 3, "peak_allocs", row->peak_allocs);
             jw_num(&j, 3, "percent_bytes", "%.4f", row->percent_bytes);
             jw_percentiles(&j, 3, "bytes_percentiles", &r->percentiles, row->pct);
+            jw_u64(&j, 3, "bytes_sum", row->bytes_sum);
+            jw_u64(&j, 3, "min_bytes", row->min_bytes);
+            jw_u64(&j, 3, "max_bytes", row->max_bytes);
+            jw_histogram(&j, 3, "bytes_histogram", r, row->hist);
             jw_close(&j, '}', 2);
         }
         jw_close(&j, ']', 1);
@@ -505,6 +562,8 @@ void hp_report_collect(struct hp_report *r) {
     uint64_t now = hp_now();
     memset(r, 0, sizeof *r);
     r->clock = hp_clock_name();
+    r->ns_per_tick = hp_ns_per_tick();
+    r->pid = (long)getpid();
     r->program = program_invocation_short_name;
 
     pthread_mutex_lock(&hp_lock);
@@ -533,6 +592,9 @@ void hp_report_collect(struct hp_report *r) {
 }
 
 void hp_report_free(struct hp_report *r) {
+    hp_free(r->buckets);
+    r->buckets = NULL;
+    r->nbuckets = r->capbuckets = 0;
     hp_free(r->arows);
     r->arows = NULL;
     hp_free(r->rows);

@@ -13,6 +13,19 @@
 bool hp_report_once(void);
 bool hp_report_done(void);
 
+/* One non-empty histogram bucket (histogram.h's layout). */
+struct hp_bucket {
+    uint32_t index;
+    uint64_t count;
+};
+
+/* A row's histogram: nbuckets buckets from first, in the report's buckets
+ * array, ascending by index. */
+struct hp_hist_ref {
+    size_t first;
+    uint32_t nbuckets;
+};
+
 /* One row of the timing table, in nanoseconds. */
 struct hp_row {
     const char *name;
@@ -20,16 +33,20 @@ struct hp_row {
     uint32_t line;
     uint32_t kind;
     uint64_t calls, min, max, avg, total, self;
+    uint64_t sum; /* of every call's duration: avg is sum / calls, rounded */
     uint64_t pct[HP_MAX_PERCENTILES];
     double percent_total;
+    struct hp_hist_ref hist; /* durations, in clock ticks */
 };
 
 /* One row of the allocation table: bytes and counts. */
 struct hp_alloc_row {
     const char *name;
     uint64_t calls, bytes_avg, bytes_total, peak_bytes, allocs, peak_allocs;
+    uint64_t bytes_sum, min_bytes, max_bytes; /* bytes of one call: sum, smallest, largest */
     uint64_t pct[HP_MAX_PERCENTILES]; /* bytes per call */
     double percent_bytes;
+    struct hp_hist_ref hist; /* bytes per call */
 };
 
 struct hp_report {
@@ -38,6 +55,8 @@ struct hp_report {
     uint64_t total_ns;     /* length of the window */
     struct hp_percentiles percentiles;
     const char *clock;
+    double ns_per_tick; /* the clock's: turns histogram bounds into nanoseconds */
+    long pid;           /* the process that wrote the report */
     uint64_t dropped;
     struct hp_row *rows; /* sorted by total, largest first; focus and limit applied */
     size_t nrows;
@@ -47,6 +66,8 @@ struct hp_report {
     uint64_t alloc_bytes; /* allocated by the whole process in the window */
     struct hp_alloc_row *arows; /* sorted by bytes total; focus and limit applied */
     size_t narows;
+    struct hp_bucket *buckets; /* every row's non-empty histogram buckets */
+    size_t nbuckets, capbuckets;
 };
 
 /* Gathers the report as of now (rows sorted, focus and limit applied).

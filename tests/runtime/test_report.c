@@ -67,7 +67,7 @@ Test(report, json_reads_back_as_the_known_figures) {
         char *text = render(&r, pretty ? HP_FORMAT_JSON_PRETTY : HP_FORMAT_JSON);
         cJSON *j = cJSON_Parse(text);
         cr_assert_not_null(j, "not JSON: %s", text);
-        cr_assert_eq(cJSON_GetObjectItem(j, "schema")->valueint, 1);
+        cr_assert_eq(cJSON_GetObjectItem(j, "schema")->valueint, 2);
         cr_assert_str_eq(cJSON_GetObjectItem(j, "main")->valuestring, "basic::main");
         cr_assert_eq(cJSON_GetObjectItem(j, "total_ns")->valuedouble, 126860000.0);
         cJSON *pc = cJSON_GetObjectItem(j, "percentiles");
@@ -255,4 +255,106 @@ Test(report, each_process_of_a_fork_writes_its_own_report, .timeout = 20) {
     cr_assert_eq(calls_of(child, "rep::beta"), 5);
     cJSON_Delete(parent);
     cJSON_Delete(child);
+}
+
+/* ---- schema 2: what a reader needs to merge reports exactly ---- */
+
+static struct hotpath_site s_varied = HOTPATH_SITE_INIT("rep::varied", HOTPATH_KIND_FUNCTION);
+static struct hotpath_site s_allocs = HOTPATH_SITE_INIT("rep::allocs", HOTPATH_KIND_FUNCTION);
+
+/* Calls whose durations spread over many buckets: spin i*i iterations. */
+static void varied_calls(int n) {
+    for (int i = 0; i < n; i++) {
+        uint64_t t = hotpath_enter(&s_varied);
+        for (volatile int k = 0; k < i * i; k++) {
+        }
+        hotpath_exit(&s_varied, t);
+    }
+}
+
+static double num(cJSON *obj, const char *key) {
+    cJSON *v = cJSON_GetObjectItem(obj, key);
+    cr_assert(cJSON_IsNumber(v), "no number \"%s\"", key);
+    return v->valuedouble;
+}
+
+/* Checks one histogram against its row: counts add up to calls, indexes
+ * ascend within the layout, and the bounds of the first and last buckets
+ * (times scale) bracket min and max. */
+static void check_histogram(cJSON *h, double calls, double min, double max, double scale) {
+    cr_assert(cJSON_IsArray(h));
+    double sum = 0, prev = -1, lo = 0, hi = 0;
+    cJSON *b;
+    cJSON_ArrayForEach(b, h) {
+        cr_assert_eq(cJSON_GetArraySize(b), 2);
+        double i = cJSON_GetArrayItem(b, 0)->valuedouble, c = cJSON_GetArrayItem(b, 1)->valuedouble;
+        cr_assert(i > prev && i < HP_HIST_BUCKETS && c > 0, "bucket %g (after %g) count %g", i, prev, c);
+        if (prev < 0)
+            lo = (double)hp_hist_bucket_low((uint32_t)i) * scale;
+        hi = (double)(hp_hist_bucket_low((uint32_t)i) + hp_hist_bucket_width((uint32_t)i)) * scale;
+        prev = i;
+        sum += c;
+    }
+    cr_assert_eq(sum, calls, "histogram counts %g, calls %g", sum, calls);
+    cr_assert_leq(lo, min + 1, "first bucket from %g above min %g", lo, min);
+    cr_assert_geq(hi, max - 1, "last bucket below %g under max %g", hi, max);
+}
+
+Test(report, schema_2_carries_sums_and_histograms_that_add_up) {
+    hp_alloc_cumulative = false;
+    hotpath_alloc_tracking(1);
+    varied_calls(300);
+    for (int i = 1; i <= 50; i++) {
+        uint64_t t = hotpath_enter(&s_allocs);
+        char *volatile p = malloc((size_t)i * 100);
+        free(p);
+        hotpath_exit(&s_allocs, t);
+    }
+    struct hp_report r;
+    hp_report_collect(&r);
+    char *text = render(&r, HP_FORMAT_JSON);
+    hp_report_free(&r);
+    cJSON *j = cJSON_Parse(text);
+    cr_assert_not_null(j, "not JSON: %s", text);
+    cr_assert_eq(num(j, "schema"), 2);
+    cr_assert_eq(num(j, "pid"), (double)getpid());
+    double k = num(j, "ns_per_tick");
+    cr_assert_gt(k, 0);
+    cJSON *layout = cJSON_GetObjectItem(j, "histogram_layout");
+    cr_assert_eq(num(layout, "sub_bits"), 6);
+    cr_assert_eq(num(layout, "max_exp"), 43);
+    cr_assert_eq(num(layout, "buckets"), 2496);
+    int seen = 0;
+    cJSON *fn;
+    cJSON_ArrayForEach(fn, cJSON_GetObjectItem(j, "functions")) {
+        double calls = num(fn, "calls"), sum = num(fn, "sum_ns");
+        cr_assert_eq(num(fn, "avg_ns"), (double)(uint64_t)(sum / calls + 0.5), "avg is sum_ns / calls");
+        cr_assert_geq(sum, num(fn, "total_ns"));
+        check_histogram(cJSON_GetObjectItem(fn, "histogram"), calls, num(fn, "min_ns"),
+                        num(fn, "max_ns"), k);
+        if (strcmp(cJSON_GetObjectItem(fn, "name")->valuestring, "rep::varied") == 0) {
+            seen++;
+            cr_assert_eq(calls, 300);
+            cr_assert_gt(cJSON_GetArraySize(cJSON_GetObjectItem(fn, "histogram")), 10,
+                         "durations over many buckets");
+        }
+    }
+    cr_assert_eq(seen, 1);
+    seen = 0;
+    cJSON_ArrayForEach(fn, cJSON_GetObjectItem(j, "allocations")) {
+        if (strcmp(cJSON_GetObjectItem(fn, "name")->valuestring, "rep::allocs") != 0)
+            continue;
+        seen++;
+        double calls = num(fn, "calls");
+        cr_assert_eq(calls, 50);
+        cr_assert_geq(num(fn, "min_bytes"), 100);
+        cr_assert_geq(num(fn, "max_bytes"), 5000);
+        cr_assert_geq(num(fn, "bytes_sum"), 100.0 * 50 * 51 / 2);
+        cr_assert_eq(num(fn, "bytes_avg"), (double)(uint64_t)(num(fn, "bytes_sum") / calls + 0.5));
+        check_histogram(cJSON_GetObjectItem(fn, "bytes_histogram"), calls, num(fn, "min_bytes"),
+                        num(fn, "max_bytes"), 1.0);
+    }
+    cr_assert_eq(seen, 1);
+    cJSON_Delete(j);
+    free(text);
 }

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""`hotpath compare` on real runs of examples/compare.c (built with the GCC
+plugin), 5 runs a side, base and head runs interleaved so that a change in
+the machine's load falls on both sides alike.
+
+  --mode gate       base `compare` against head `compare EXTRA` (checksum
+                    does EXTRA% more work): checksum must be `slower`, the
+                    other functions `no significant change`, exit status 1
+  --mode null       the same build against itself, --repeat times: every
+                    verdict `no significant change` and exit status 0 each
+                    time (a false alarm fails the test)
+  --mode sweep      (measuring, not a test) for each EXTRA in --extras, how
+                    often the gate finds checksum slower in --repeat tries
+
+Each mode passes --metric and any --compare-arg on to hotpath compare.
+"""
+import argparse
+import csv
+import glob
+import io
+import os
+import shutil
+import subprocess
+import sys
+
+FUNCS = ["compare::checksum", "compare::sort_small", "compare::parse_numbers"]
+
+
+def runs(exe, work, sides, n):
+    """n runs of each side (name -> argv tail), interleaved; a folder each."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTPATH_")}
+    env.update(HOTPATH_OUTPUT_FORMAT="json", HOTPATH_PERCENTILES="50,95,99")
+    for name in sides:
+        shutil.rmtree(os.path.join(work, name), ignore_errors=True)
+        os.makedirs(os.path.join(work, name))
+    for _ in range(n):
+        for name, tail in sides.items():
+            env["HOTPATH_OUTPUT_PATH"] = os.path.join(work, name, "run.%p.json")
+            subprocess.run([exe, *tail], env=env, check=True, timeout=60,
+                           stdout=subprocess.DEVNULL)
+    for name in sides:
+        got = len(glob.glob(os.path.join(work, name, "*.json")))
+        if got != n:
+            sys.exit(f"compare_runs: {name}: {got} reports, expected {n}")
+
+
+def compare(cli, work, args):
+    p = subprocess.run([cli, "compare", "--format", "csv", *args,
+                        os.path.join(work, "base"), os.path.join(work, "head")],
+                       capture_output=True, text=True, timeout=60)
+    verdicts = {r["function"]: r for r in csv.DictReader(io.StringIO(p.stdout))}
+    return p.returncode, verdicts, p.stderr
+
+
+def show(verdicts):
+    return "; ".join(f"{n}: {r['verdict']} ({r['change_percent']}%, p={r['p']})"
+                     for n, r in verdicts.items())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hotpath", required=True)
+    ap.add_argument("--example", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--mode", choices=["gate", "null", "sweep"], required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--extra", default="50")
+    ap.add_argument("--extras", default="2,5,10,20")
+    ap.add_argument("--metric", default="p50")
+    ap.add_argument("--compare-arg", action="append", default=[])
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    cargs = ["--metric", a.metric, *a.compare_arg]
+
+    if a.mode == "gate":
+        bad = 0
+        for i in range(a.repeat):
+            runs(a.example, a.work, {"base": [], "head": [a.extra]}, a.runs)
+            rc, v, err = compare(a.hotpath, a.work, cargs)
+            ok = (rc == 1 and set(v) == set(FUNCS) and v[FUNCS[0]]["verdict"] == "slower" and
+                  all(v[f]["verdict"] == "no significant change" for f in FUNCS[1:]))
+            print(f"{'ok  ' if ok else 'FAIL'} gate {i + 1}: exit {rc}; {show(v)} {err.strip()}")
+            bad += not ok
+        print(f"{bad} of {a.repeat} failed")
+        return 1 if bad else 0
+
+    if a.mode == "null":
+        alarms = 0
+        for i in range(a.repeat):
+            runs(a.example, a.work, {"base": [], "head": []}, a.runs)
+            rc, v, err = compare(a.hotpath, a.work, cargs)
+            ok = (rc == 0 and set(v) == set(FUNCS) and
+                  all(r["verdict"] == "no significant change" for r in v.values()))
+            print(f"{'ok  ' if ok else 'FAIL'} null {i + 1}: exit {rc}; {show(v)} {err.strip()}")
+            alarms += not ok
+        print(f"{alarms} false alarms in {a.repeat} comparisons of {len(FUNCS)} functions")
+        return 1 if alarms else 0
+
+    for extra in a.extras.split(","):
+        found = 0
+        for i in range(a.repeat):
+            runs(a.example, a.work, {"base": [], "head": [extra]}, a.runs)
+            rc, v, err = compare(a.hotpath, a.work, cargs)
+            found += v.get(FUNCS[0], {}).get("verdict") == "slower"
+        print(f"extra work {extra}%: checksum found slower in {found} of {a.repeat}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
