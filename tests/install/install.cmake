@@ -1,0 +1,48 @@
+# hotpath as a user gets it (included by tests/CMakeLists.txt): installed
+# into a temporary prefix with `cmake --install`, then driven by real build
+# systems (tests/install/run.py). Every test name starts with "install_":
+# ctest -R install_. The prefix is made once, by the fixture install_prefix.
+set(HOTPATH_TEST_PREFIX ${CMAKE_CURRENT_BINARY_DIR}/install-prefix)
+set(_run ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/install/run.py
+    --prefix ${HOTPATH_TEST_PREFIX} --source ${PROJECT_SOURCE_DIR} --build ${CMAKE_BINARY_DIR})
+set(_work ${CMAKE_CURRENT_BINARY_DIR}/install-work)
+
+add_test(NAME install_prefix
+  COMMAND sh -c "rm -rf '${HOTPATH_TEST_PREFIX}' && '${CMAKE_COMMAND}' --install '${CMAKE_BINARY_DIR}' --prefix '${HOTPATH_TEST_PREFIX}' >'${CMAKE_CURRENT_BINARY_DIR}/install-prefix.log'")
+set_tests_properties(install_prefix PROPERTIES FIXTURES_SETUP hotpath_prefix)
+
+# hotpath_install_test(name scenario [args...])
+function(hotpath_install_test name scenario)
+  add_test(NAME ${name} COMMAND ${_run} --work ${_work}/${name} ${scenario} ${ARGN})
+  set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED hotpath_prefix
+    LABELS install SKIP_RETURN_CODE 77 TIMEOUT 300)
+endfunction()
+
+set(_layout_files "")
+if(HOTPATH_GCC_MAJOR)
+  list(APPEND _layout_files --expect-file lib/hotpath/hotpath.so)
+endif()
+foreach(n ${HOTPATH_CLANG_MAJORS})
+  list(APPEND _layout_files --expect-file lib/hotpath/${HOTPATH_CLANG_PLUGIN_${n}})
+endforeach()
+hotpath_install_test(install_layout layout ${_layout_files})
+
+# The wrapper with each compiler it has a plugin for.
+set(_compilers "")
+if(HOTPATH_GCC_MAJOR)
+  list(APPEND _compilers "gcc|${CMAKE_C_COMPILER}|${CMAKE_CXX_COMPILER}")
+endif()
+foreach(n ${HOTPATH_CLANG_MAJORS})
+  if(HOTPATH_CLANG_${n} AND HOTPATH_CLANGXX_${n})
+    list(APPEND _compilers "clang${n}|${HOTPATH_CLANG_${n}}|${HOTPATH_CLANGXX_${n}}")
+  endif()
+endforeach()
+foreach(entry ${_compilers})
+  string(REPLACE "|" ";" entry "${entry}")
+  list(GET entry 0 tag)
+  list(GET entry 1 cc)
+  list(GET entry 2 cxx)
+  hotpath_install_test(install_wrapper_${tag} wrapper --cc ${cc} --cxx ${cxx})
+  hotpath_install_test(install_make_${tag} make --cc ${cc})
+endforeach()
+hotpath_install_test(install_pkgconfig pkgconfig --cc ${CMAKE_C_COMPILER})
