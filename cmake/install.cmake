@@ -41,3 +41,29 @@ install(CODE "
                  \"${CMAKE_CURRENT_BINARY_DIR}/hotpath.pc\" @ONLY)
   file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig\"
        TYPE FILE FILES \"${CMAKE_CURRENT_BINARY_DIR}/hotpath.pc\")")
+
+# The CMake package: hotpath-plugins.cmake (the plugin table, found relative
+# to the package's own folder so that the prefix can move), the
+# hotpath_instrument function, and the injection file of instrument-all.
+set(_cmakedir ${CMAKE_INSTALL_LIBDIR}/cmake/hotpath)
+file(RELATIVE_PATH _lib_from_cmakedir /${_cmakedir} /${CMAKE_INSTALL_LIBDIR})
+file(RELATIVE_PATH HOTPATH_CMAKEDIR_FROM_SHARE /${CMAKE_INSTALL_DATADIR}/hotpath /${_cmakedir})
+set(_plugins "# Written by hotpath's build (cmake/install.cmake): the plugins installed.
+get_filename_component(HOTPATH_LIBDIR \"\${CMAKE_CURRENT_LIST_DIR}/${_lib_from_cmakedir}\" ABSOLUTE)
+set(HOTPATH_PLUGIN_DIR \"\${HOTPATH_LIBDIR}/hotpath\")
+set(HOTPATH_LIBDIR_IS_SYSTEM OFF)
+if(HOTPATH_LIBDIR MATCHES \"^/(usr/)?lib(64)?(/${CMAKE_LIBRARY_ARCHITECTURE})?$\")
+  set(HOTPATH_LIBDIR_IS_SYSTEM ON)
+endif()
+set(HOTPATH_GCC_MAJOR \"${HOTPATH_GCC_MAJOR}\")
+set(HOTPATH_CLANG_MAJORS \"${HOTPATH_CLANG_MAJORS}\")
+")
+foreach(n ${HOTPATH_CLANG_MAJORS})
+  string(APPEND _plugins "set(HOTPATH_CLANG_PLUGIN_${n} \"${HOTPATH_CLANG_PLUGIN_${n}}\")\n")
+endforeach()
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/hotpath-plugins.cmake "${_plugins}")
+configure_file(cmake/instrument-all.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/instrument-all.cmake @ONLY)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/hotpath-plugins.cmake cmake/hotpath-instrument.cmake
+        DESTINATION ${_cmakedir})
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/instrument-all.cmake
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/hotpath)

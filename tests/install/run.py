@@ -193,12 +193,7 @@ def scenario_make(args):
         raise Failure("HOTPATH_ALLOC=1: strlib::reverse should show 3 allocations of 23 bytes "
                       "or more, got %r" % rev)
     log("ok: HOTPATH_ALLOC=1: strlib::reverse allocs=3 bytes_total=%d" % rev["bytes_total"])
-    dyn = run(["nm", "-D", "--defined-only", "lib/libmathlib.so"], cwd=work).stdout.split()
-    leaked = [s for s in dyn if s in ("malloc", "free", "calloc", "realloc")
-              or s.startswith("hotpath_")]
-    if leaked:
-        raise Failure("lib/libmathlib.so defines %s: a second runtime" % leaked)
-    log("ok: libmathlib.so defines no allocator or hotpath_* symbol (nm -D)")
+    no_runtime_exported(os.path.join(work, "lib", "libmathlib.so"))
 
 
 def wrapper_env(args, work, **extra):
@@ -340,6 +335,134 @@ def scenario_wrapper(args):
         if p.stdout.strip():
             raise Failure("-Werror link with %s printed: %s" % (compiler, p.stdout))
         log("ok: -Werror link of objects with %s: no output" % compiler)
+
+
+def no_runtime_exported(path):
+    dyn = run(["nm", "-D", "--defined-only", path]).stdout.split()
+    leaked = [s for s in dyn if s in ("malloc", "free", "calloc", "realloc")
+              or s.startswith("hotpath_")]
+    if leaked:
+        raise Failure("%s defines %s: a second runtime" % (path, leaked))
+    log("ok: %s defines no allocator or hotpath_* symbol (nm -D)" % os.path.basename(path))
+
+
+def scenario_autotools(args):
+    """./configure CC=hotpath-cc && make && make check on an automake
+    project with a libtool shared library (-no-undefined and an
+    -export-symbols-regex), with every function measured, configure's test
+    programs included."""
+    need("autoreconf", "automake", "libtoolize", "make")
+    work = fresh_copy("autotools", args.work)
+    for d, files in (("lib", ["mathlib.c", "mathlib.h", "strlib.c"]), ("src", ["calc.c", "run.c"])):
+        os.makedirs(os.path.join(work, d), exist_ok=True)
+        sub = "lib" if d == "lib" else "app"
+        for f in files:
+            shutil.copy(os.path.join(PROJECTS, "make", sub, f), os.path.join(work, d, f))
+    run(["autoreconf", "-fi"], cwd=work)
+    conf_reports = os.path.join(work, "reports-configure")
+    env = report_env(args, conf_reports, HOTPATH_INCLUDE=".*")
+    if args.cc:
+        env["HOTPATH_CC"] = args.cc
+    run(["./configure", "CC=hotpath-cc"], cwd=work, env=env)
+    conftests = [r for r in reports(conf_reports) if "conftest::main" in rows(r)]
+    if not conftests:
+        raise Failure("configure ran no instrumented test program (no conftest::main report)")
+    log("ok: configure: %d instrumented test programs ran and reported" % len(conftests))
+    pipe = [l for l in open(os.path.join(work, "libtool")) if l.startswith("global_symbol_pipe=")]
+    if not pipe or pipe[0].strip() in ('global_symbol_pipe=""', "global_symbol_pipe=''"):
+        raise Failure("libtool's nm check failed under hotpath-cc: %r" % pipe)
+    log("ok: libtool's global_symbol_pipe is set (its nm check linked and ran)")
+    run(["make"], cwd=work, env=env)
+    check_reports = os.path.join(work, "reports-check")
+    env = report_env(args, check_reports)
+    run(["make", "check"], cwd=work, env=env)
+    expect_calls(one_report(check_reports, "make check"), CALC_CALLS, "make check")
+    no_runtime_exported(os.path.join(work, "lib", ".libs", "libmathlib.so"))
+
+
+def cmake_build(args, project, configure, what, env_extra=None):
+    """Configures and builds a CMake project of PROJECTS (with the Make
+    sample beside it), runs its calc and checks the report."""
+    need("cmake")
+    fresh_copy("make", args.work)
+    src = fresh_copy(project, args.work)
+    build = os.path.join(args.work, project + "-build")
+    shutil.rmtree(build, ignore_errors=True)
+    out = os.path.join(args.work, "reports")
+    env = report_env(args, out, **(env_extra or {}))
+    run(["cmake", "-S", src, "-B", build] + configure, env=env)
+    run(["cmake", "--build", build, "-j2"], env=env)
+    for f in glob.glob(os.path.join(out, "*.json")):
+        os.remove(f)
+    run([os.path.join(build, "calc")], env=env)
+    expect_calls(one_report(out, what), CALC_CALLS, what)
+    return build
+
+
+def scenario_cmake_consumer(args):
+    """find_package(hotpath) + hotpath_instrument(), with --cc's compiler."""
+    cc = args.cc or "cc"
+    cmake_build(args, "cmake-consumer", ["-DCMAKE_C_COMPILER=" + cc,
+                                         "-DCMAKE_PREFIX_PATH=" + args.prefix],
+                "hotpath_instrument with %s" % cc)
+
+
+def scenario_cmake_unsupported(args):
+    """hotpath_instrument with a compiler no plugin was built for: a
+    configure-time error naming it."""
+    fresh_copy("make", args.work)
+    src = fresh_copy("cmake-consumer", args.work)
+    build = os.path.join(args.work, "unsupported-build")
+    shutil.rmtree(build, ignore_errors=True)
+    # The installed package, with a plugin table that lists no compiler.
+    fake = os.path.join(args.work, "fake-prefix")
+    shutil.rmtree(fake, ignore_errors=True)
+    shutil.copytree(args.prefix, fake, symlinks=True)
+    table = os.path.join(fake, "lib", "cmake", "hotpath", "hotpath-plugins.cmake")
+    text = open(table).read()
+    text = "\n".join(l for l in text.splitlines()
+                     if not l.startswith(("set(HOTPATH_CLANG_", "set(HOTPATH_GCC_MAJOR")))
+    text += '\nset(HOTPATH_GCC_MAJOR "99")\nset(HOTPATH_CLANG_MAJORS "")\n'
+    open(table, "w").write(text)
+    p = run(["cmake", "-S", src, "-B", build, "-DCMAKE_C_COMPILER=" + (args.cc or "cc"),
+             "-DCMAKE_PREFIX_PATH=" + fake], check=False)
+    flat = " ".join(p.stdout.split())
+    if p.returncode == 0 or "for which no hotpath plugin is installed (supported: GCC 99)" \
+            not in flat or "the C compiler" not in flat:
+        raise Failure("expected a configure error naming the compiler, got:\n" + p.stdout[-2000:])
+    log("ok: configure error: " + flat[flat.index("hotpath: the C compiler"):].split(";")[0])
+
+
+def scenario_cmake_project_include(args):
+    """An unmodified project, every target measured through
+    CMAKE_PROJECT_INCLUDE=P/share/hotpath/instrument-all.cmake."""
+    cc = args.cc or "cc"
+    build = cmake_build(args, "cmake-plain",
+                        ["-DCMAKE_C_COMPILER=" + cc,
+                         "-DCMAKE_PROJECT_INCLUDE=" + os.path.join(
+                             args.prefix, "share", "hotpath", "instrument-all.cmake"),
+                         "-DHOTPATH_INCLUDE=.*"],
+                        "CMAKE_PROJECT_INCLUDE with %s" % cc)
+    no_runtime_exported(os.path.join(build, "libmathlib.so"))
+
+
+def scenario_cmake_compiler(args):
+    """An unmodified project configured with CMAKE_C_COMPILER=hotpath-cc
+    (CMake's compiler checks run through the wrapper)."""
+    env = {"HOTPATH_INCLUDE": ".*"}
+    if args.cc:
+        env["HOTPATH_CC"] = args.cc
+    cmake_build(args, "cmake-plain", ["-DCMAKE_C_COMPILER=hotpath-cc"],
+                "CMAKE_C_COMPILER=hotpath-cc", env)
+
+
+def scenario_cmake_launcher(args):
+    """The same project with hotpath-cc as compiler and linker launcher."""
+    cc = args.cc or "cc"
+    cmake_build(args, "cmake-plain", ["-DCMAKE_C_COMPILER=" + cc,
+                                      "-DCMAKE_C_COMPILER_LAUNCHER=hotpath-cc",
+                                      "-DCMAKE_C_LINKER_LAUNCHER=hotpath-cc"],
+                "CMAKE_C_COMPILER_LAUNCHER=hotpath-cc with %s" % cc, {"HOTPATH_INCLUDE": ".*"})
 
 
 def main():
