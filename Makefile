@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench docs clean
+.PHONY: all deps configure build demo test bench docs package clean
 
 all: build
 
@@ -34,6 +34,11 @@ bench: build
 # Regenerates the configuration table of docs/configuration.md.
 docs: build
 	@$(BUILD)/tools/gen_options_doc docs/configuration.md
+
+# The Debian package, $(BUILD)/hotpath_<version>_<arch>.deb (installs into /usr).
+package: build
+	@cd $(BUILD) && cpack -G DEB >cpack.log || { tail -20 cpack.log; exit 1; }
+	@ls $(BUILD)/hotpath_*.deb
 
 clean:
 	rm -rf $(BUILD)

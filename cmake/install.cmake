@@ -67,3 +67,52 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/hotpath-plugins.cmake cmake/hotpath-in
         DESTINATION ${_cmakedir})
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/instrument-all.cmake
         DESTINATION ${CMAKE_INSTALL_DATADIR}/hotpath)
+
+# Man pages: hotpath-cc(1), written by hand, and hotpath(7), whose list of
+# variables is generated from runtime/src/options.def (the same list as
+# docs/configuration.md) by gen_options_doc --man.
+set(HOTPATH_MAN7 ${CMAKE_BINARY_DIR}/man/hotpath.7)
+add_custom_command(OUTPUT ${HOTPATH_MAN7}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man
+  COMMAND gen_options_doc --man ${PROJECT_SOURCE_DIR}/docs/man/hotpath.7.in ${HOTPATH_MAN7}
+  DEPENDS gen_options_doc ${PROJECT_SOURCE_DIR}/docs/man/hotpath.7.in
+          ${PROJECT_SOURCE_DIR}/runtime/src/options.def
+  COMMENT "Generating man/hotpath.7 from options.def")
+add_custom_target(hotpath_man ALL DEPENDS ${HOTPATH_MAN7})
+install(FILES docs/man/hotpath-cc.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES docs/man/hotpath-cc.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 RENAME hotpath-c++.1)
+install(FILES ${HOTPATH_MAN7} DESTINATION ${CMAKE_INSTALL_MANDIR}/man7)
+install(FILES README.md docs/install.md docs/usage.md docs/configuration.md
+              docs/how-it-works.md docs/gcc-plugin.md docs/clang-plugin.md
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+# The Debian package: `make package` (cpack -G DEB in the build folder)
+# makes hotpath_<version>_<arch>.deb, installed into /usr: the prefix is
+# /usr at install time (CPACK_SET_DESTDIR), so the GCC plugin also goes into
+# GCC's plugin folder. Dependencies: dpkg-shlibdeps' (libc6, libstdc++6 for
+# the plugins), and one of the compilers a plugin was built for.
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME hotpath)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+  "profiler for C and C++: call counts, timings, percentiles and allocations per function")
+set(CPACK_PACKAGE_DESCRIPTION "A GCC and Clang plugin that measures tagged (or selected)
+functions, a small runtime that prints the report at exit, and hotpath-cc,
+a compiler wrapper that profiles a project by changing only its compiler.")
+set(CPACK_PACKAGE_CONTACT "hotpath developers <hotpath@invalid>")
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION devel)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(_compilers "")
+if(HOTPATH_GCC_MAJOR)
+  list(APPEND _compilers "gcc-${HOTPATH_GCC_MAJOR}")
+endif()
+foreach(n ${HOTPATH_CLANG_MAJORS})
+  list(APPEND _compilers "clang-${n}")
+endforeach()
+string(REPLACE ";" " | " _compilers "${_compilers}")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "${_compilers}")
+set(CPACK_SET_DESTDIR ON)
+set(CPACK_INSTALL_PREFIX /usr)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+include(CPack)

@@ -25,7 +25,9 @@ endif()
 foreach(n ${HOTPATH_CLANG_MAJORS})
   list(APPEND _layout_files --expect-file lib/hotpath/${HOTPATH_CLANG_PLUGIN_${n}})
 endforeach()
-hotpath_install_test(install_layout layout ${_layout_files})
+hotpath_install_test(install_layout layout ${_layout_files}
+  --expect-file share/man/man1/hotpath-cc.1 --expect-file share/man/man7/hotpath.7
+  --expect-file share/hotpath/instrument-all.cmake --expect-file share/doc/hotpath/install.md)
 
 # The wrapper with each compiler it has a plugin for.
 set(_compilers "")
@@ -53,3 +55,15 @@ hotpath_install_test(install_cmake_compiler cmake_compiler)
 hotpath_install_test(install_cmake_launcher cmake_launcher --cc ${CMAKE_C_COMPILER})
 hotpath_install_test(install_cmake_unsupported cmake_unsupported --cc ${CMAKE_C_COMPILER})
 hotpath_install_test(install_pkgconfig pkgconfig --cc ${CMAKE_C_COMPILER})
+
+# The man pages: hotpath(7) generated from options.def and current,
+# hotpath-cc(1) naming the wrapper's options; both render cleanly.
+add_test(NAME docs_man_pages
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/install/check_man.py
+    ${PROJECT_SOURCE_DIR}/runtime/src/options.def ${CMAKE_BINARY_DIR}/man/hotpath.7
+    ${PROJECT_SOURCE_DIR}/docs/man/hotpath-cc.1)
+
+# make package's .deb installed and used (as root only; purged afterwards).
+# RUN_SERIAL: it installs into /usr.
+hotpath_install_test(install_deb deb)
+set_tests_properties(install_deb PROPERTIES RUN_SERIAL ON TIMEOUT 600)

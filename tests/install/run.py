@@ -465,6 +465,64 @@ def scenario_cmake_launcher(args):
                 "CMAKE_C_COMPILER_LAUNCHER=hotpath-cc with %s" % cc, {"HOTPATH_INCLUDE": ".*"})
 
 
+def scenario_deb(args):
+    """make package's .deb, installed with apt-get, used with
+    gcc -fplugin=hotpath and /usr/bin/hotpath-cc, then purged again."""
+    if os.geteuid() != 0:
+        log("SKIP: installing a .deb needs root (this test runs apt-get install and dpkg -r)")
+        sys.exit(SKIP)
+    need("apt-get", "dpkg", "cpack")
+    status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", "hotpath"], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    if "installed" in status or "config-files" in status:
+        log("SKIP: a hotpath package is installed already; this test leaves it alone")
+        sys.exit(SKIP)
+    for old in glob.glob(os.path.join(args.build, "hotpath_*.deb")):
+        os.remove(old)
+    run(["make", "-s", "package", "BUILD=" + args.build], cwd=args.source)
+    debs = glob.glob(os.path.join(args.build, "hotpath_*.deb"))
+    if len(debs) != 1:
+        raise Failure("make package made %r" % debs)
+    deb = debs[0]
+    info = run(["dpkg-deb", "-f", deb, "Depends"]).stdout.strip()
+    if "libc6" not in info or "gcc-" not in info:
+        raise Failure("the package's Depends is %r" % info)
+    log("ok: %s, Depends: %s" % (os.path.basename(deb), info))
+    files = run(["dpkg-deb", "-c", deb]).stdout
+    gcc_dir = run(["gcc", "-print-file-name=plugin"]).stdout.strip()
+    for want in ["./usr/bin/hotpath-cc", "./usr/lib/libhotpath.so", "./usr/lib/hotpath/hotpath.so",
+                 "." + gcc_dir + "/hotpath.so", "./usr/lib/pkgconfig/hotpath.pc",
+                 "./usr/share/man/man7/hotpath.7"]:
+        if want not in files:
+            raise Failure("the package has no %s" % want)
+    log("ok: the package holds /usr/bin/hotpath-cc, the runtime, the plugins, %s/hotpath.so" % gcc_dir)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(["apt-get", "install", "-y", "-q", "--no-install-recommends", deb], env=env)
+    try:
+        work = os.path.join(args.work, "deb")
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(os.path.join(PROJECTS, "wrapper"), work)
+        out = os.path.join(work, "reports")
+        env = report_env(args, out)
+        env["PATH"] = "/usr/bin:/bin"
+        run(["gcc", "-O2", "-fplugin=hotpath", "tagged.c", "-o", "tagged_gcc", "-lhotpath"],
+            cwd=work, env=env)
+        run(["./tagged_gcc"], cwd=work, env=env)
+        expect_calls(one_report(out, "gcc -fplugin=hotpath"), {"tagged::work": 7},
+                     "gcc -fplugin=hotpath ... -lhotpath")
+        for f in glob.glob(os.path.join(out, "*.json")):
+            os.remove(f)
+        run(["/usr/bin/hotpath-cc", "-O2", "tagged.c", "-o", "tagged_cc"], cwd=work, env=env)
+        run(["./tagged_cc"], cwd=work, env=env)
+        expect_calls(one_report(out, "/usr/bin/hotpath-cc"), {"tagged::work": 7},
+                     "/usr/bin/hotpath-cc")
+    finally:
+        run(["dpkg", "--purge", "hotpath"])  # -r would leave it in config-files state
+    if os.path.exists("/usr/bin/hotpath-cc") or os.path.exists(gcc_dir + "/hotpath.so"):
+        raise Failure("dpkg --purge hotpath left files behind")
+    log("ok: dpkg --purge hotpath removed it again")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("scenario")
