@@ -17,9 +17,10 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j$(JOBS)
 
-# Builds examples/basic.c with the compiler plugin and runs it: the report
-# is printed when its hotpath::main function returns.
-demo: build
+# Builds only the runtime, the GCC plugin and hotpath-cc, compiles
+# examples/basic.c with hotpath-cc and runs it: the report is printed when
+# its hotpath::main function returns. One line per step.
+demo: deps
 	@sh scripts/demo.sh $(BUILD)
 
 # The whole suite: Criterion unit tests of the runtime and the end-to-end

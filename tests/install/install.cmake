@@ -50,6 +50,7 @@ foreach(entry ${_compilers})
 endforeach()
 # The rest with the default compiler (cc): the wrapper is what is tested.
 hotpath_install_test(install_autotools autotools)
+set_tests_properties(install_autotools PROPERTIES TIMEOUT 900) # 136-204 s on the loaded 2-core machine
 hotpath_install_test(install_cmake_project_include cmake_project_include --cc ${CMAKE_C_COMPILER})
 hotpath_install_test(install_cmake_compiler cmake_compiler)
 hotpath_install_test(install_cmake_launcher cmake_launcher --cc ${CMAKE_C_COMPILER})

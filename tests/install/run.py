@@ -176,10 +176,10 @@ def scenario_make(args):
     and nothing of hotpath's exported by the project's library."""
     work = fresh_copy("make", args.work)
     out = os.path.join(work, "reports")
-    env = report_env(args, out, HOTPATH_INCLUDE=".*")
+    env = report_env(args, out)
     if args.cc:
         env["HOTPATH_CC"] = args.cc
-    run(["make", "CC=hotpath-cc"], cwd=work, env=env)
+    run("make CC=hotpath-cc HOTPATH_INCLUDE='.*'", cwd=work, env=env, shell=True)  # the README's
     run(["./calc"], cwd=os.path.join(work, "app"), env=env)
     expect_calls(one_report(out, "make CC=hotpath-cc"), CALC_CALLS, "make CC=hotpath-cc")
     env["HOTPATH_ALLOC"] = "1"
@@ -363,7 +363,7 @@ def scenario_autotools(args):
     env = report_env(args, conf_reports, HOTPATH_INCLUDE=".*")
     if args.cc:
         env["HOTPATH_CC"] = args.cc
-    run(["./configure", "CC=hotpath-cc"], cwd=work, env=env)
+    run("./configure CC=hotpath-cc", cwd=work, env=env, shell=True)  # the README's, in 3 steps
     conftests = [r for r in reports(conf_reports) if "conftest::main" in rows(r)]
     if not conftests:
         raise Failure("configure ran no instrumented test program (no conftest::main report)")
@@ -372,10 +372,10 @@ def scenario_autotools(args):
     if not pipe or pipe[0].strip() in ('global_symbol_pipe=""', "global_symbol_pipe=''"):
         raise Failure("libtool's nm check failed under hotpath-cc: %r" % pipe)
     log("ok: libtool's global_symbol_pipe is set (its nm check linked and ran)")
-    run(["make"], cwd=work, env=env)
+    run("make", cwd=work, env=env, shell=True)
     check_reports = os.path.join(work, "reports-check")
     env = report_env(args, check_reports)
-    run(["make", "check"], cwd=work, env=env)
+    run("make check", cwd=work, env=env, shell=True)
     expect_calls(one_report(check_reports, "make check"), CALC_CALLS, "make check")
     no_runtime_exported(os.path.join(work, "lib", ".libs", "libmathlib.so"))
 
