@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---------------------------------------------------------------- options */
 
@@ -88,6 +89,10 @@ static void classify_args(int argc, char **argv, struct state *st, int depth);
 /* Splits a response file as GCC's libiberty does: white space separates,
  * quotes and backslashes escape. Returns the arguments through *argvp. */
 static int read_response_file(const char *path, char ***argvp) {
+    /* Regular files only: @/dev/stdin must not block, @/dev/zero not grow. */
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return -1;
     FILE *f = fopen(path, "r");
     if (!f)
         return -1;
@@ -245,23 +250,27 @@ char **hp_cc_rewrite(char *const *cmd, int ncmd, int argc, char **argv,
     struct hp_cc_class c;
     hp_cc_classify(argc, argv, &c);
     *kind = c.kind;
-    /* the compiler, 5 before, the user's, 7 after, NULL */
-    char **v = calloc((size_t)(ncmd + argc) + 16, sizeof *v);
+    /* the compiler, 5 before, the user's, 6 after, NULL, then the strings
+     * made here (at most 4) and NULL: hp_cc_free frees those. */
+    char **v = calloc((size_t)(ncmd + argc) + 20, sizeof *v);
     if (!v)
         return NULL;
-    int n = 0, failed = 0;
+    char *own[4] = {NULL, NULL, NULL, NULL};
+    int n = 0, nown = 0, failed = 0;
     for (int i = 0; i < ncmd; i++)
         v[n++] = cmd[i];
     if (c.kind != HP_CC_PASS && c.has_source) {
         if (setup->plugin)
-            failed |= !(v[n++] = concat("-fplugin=", setup->plugin));
+            failed |= !(v[n++] = own[nown++] = concat("-fplugin=", setup->plugin));
         /* Function selection only where code is generated: the
          * preprocessor has no use for it, and Clang would call it unused. */
         if (setup->plugin && c.kind != HP_CC_PREPROCESS) {
             if (setup->include_re)
-                failed |= !(v[n++] = concat("-fplugin-arg-hotpath-include=", setup->include_re));
+                failed |= !(v[n++] = own[nown++] =
+                                concat("-fplugin-arg-hotpath-include=", setup->include_re));
             if (setup->exclude_re)
-                failed |= !(v[n++] = concat("-fplugin-arg-hotpath-exclude=", setup->exclude_re));
+                failed |= !(v[n++] = own[nown++] =
+                                concat("-fplugin-arg-hotpath-exclude=", setup->exclude_re));
         }
         /* After the system folders: never ahead of the project's own
          * headers, and never a -I/usr/include that reorders the system's. */
@@ -282,13 +291,26 @@ char **hp_cc_rewrite(char *const *cmd, int ncmd, int argc, char **argv,
             v[n++] = (char *)setup->runtime_so;
             v[n++] = "-Wl,--pop-state";
             if (setup->runtime_dir)
-                failed |= !(v[n++] = concat("-Wl,-rpath,", setup->runtime_dir));
+                failed |= !(v[n++] = own[nown++] = concat("-Wl,-rpath,", setup->runtime_dir));
         }
     }
     v[n] = NULL;
+    for (int i = 0; i < nown; i++)
+        v[n + 1 + i] = own[i];
     if (failed) {
-        free(v);
+        hp_cc_free(v);
         return NULL;
     }
     return v;
+}
+
+void hp_cc_free(char **v) {
+    if (!v)
+        return;
+    char **p = v;
+    while (*p)
+        p++;
+    for (p++; *p; p++)
+        free(*p);
+    free(v);
 }

@@ -53,10 +53,13 @@ void hp_cc_classify(int argc, char **argv, struct hp_cc_class *out);
 /* Builds the command line to exec: the compiler's words cmd[0..ncmd-1]
  * (a compiler may be "ccache gcc"), the flags that belong before the
  * user's arguments, the user's arguments argv[0..argc-1] and the link
- * flags after them. Returns a NULL-terminated array from malloc (its
- * strings are the caller's, setup's or new ones, never freed: the process
- * execs next), or NULL when out of memory. `*kind` receives the kind. */
+ * flags after them. Returns a NULL-terminated array (its strings are the
+ * caller's, setup's, or made here and freed by hp_cc_free), or NULL when
+ * out of memory. `*kind` receives the kind. */
 char **hp_cc_rewrite(char *const *cmd, int ncmd, int argc, char **argv,
                      const struct hp_cc_setup *setup, enum hp_cc_kind *kind);
+
+/* Frees what hp_cc_rewrite returned (NULL is ignored). */
+void hp_cc_free(char **v);
 
 #endif

@@ -335,6 +335,24 @@ def scenario_wrapper(args):
         if p.stdout.strip():
             raise Failure("-Werror link with %s printed: %s" % (compiler, p.stdout))
         log("ok: -Werror link of objects with %s: no output" % compiler)
+        if "clang" in compiler:
+            # The plugin flags written by hand into a link (docs/install.md):
+            # a warning, an error under -Werror, and silence with -Qunused-arguments.
+            major = run([compiler, "-dumpversion"]).stdout.split(".")[0]
+            plugin = pkg_config(args, "--variable=clang%s_plugin" % major)
+            by_hand = [compiler, "-Werror", "-fplugin=" + plugin,
+                       "-fplugin-arg-hotpath-include=.*", "untagged_%s.o" % compiler,
+                       os.path.join(args.prefix, "lib", "libhotpath.so"),
+                       "-o", "by_hand_" + compiler]
+            p = run(by_hand, cwd=work, env=e, check=False)
+            if p.returncode != 0 and "argument unused" not in p.stdout:
+                raise Failure("%s: the link failed otherwise: %r" % (compiler, p.stdout))
+            fails = p.returncode != 0
+            p = run(by_hand + ["-Qunused-arguments"], cwd=work, env=e)
+            if p.stdout.strip():
+                raise Failure("-Qunused-arguments link with %s printed: %s" % (compiler, p.stdout))
+            log("ok: %s: plugin flags by hand on a -Werror link %s; with -Qunused-arguments "
+                "it passes silently" % (compiler, "fail (argument unused)" if fails else "pass"))
 
 
 def no_runtime_exported(path):
