@@ -56,6 +56,12 @@ hotpath_install_test(install_cmake_compiler cmake_compiler)
 hotpath_install_test(install_cmake_launcher cmake_launcher --cc ${CMAKE_C_COMPILER})
 hotpath_install_test(install_cmake_unsupported cmake_unsupported --cc ${CMAKE_C_COMPILER})
 hotpath_install_test(install_pkgconfig pkgconfig --cc ${CMAKE_C_COMPILER})
+hotpath_install_test(install_own_file own_file)
+
+# The commands make demo prints, with build/bin/hotpath-cc (no install).
+add_test(NAME wrapper_build_tree
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/install/run.py
+    --prefix ${CMAKE_BINARY_DIR} --work ${_work}/build-tree own_file)
 
 # The man pages: hotpath(7) generated from options.def and current,
 # hotpath-cc(1) naming the wrapper's options; both render cleanly.

@@ -541,6 +541,28 @@ def scenario_deb(args):
     log("ok: dpkg --purge hotpath removed it again")
 
 
+def scenario_own_file(args):
+    """The commands make demo prints: one file with every function measured,
+    and a Makefile project, with the hotpath-cc of --prefix/bin (the build
+    tree's build/bin when --prefix is the build folder)."""
+    work = os.path.join(args.work, "own")
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(os.path.join(PROJECTS, "wrapper"), work)
+    out = os.path.join(work, "reports")
+    env = report_env(args, out)
+    cc = os.path.join(args.prefix, "bin", "hotpath-cc")
+    run("%s -O2 --hotpath-include='.*' untagged.c -o yourprog && ./yourprog" % cc,
+        cwd=work, env=env, shell=True)
+    expect_calls(one_report(out, "own file"), {"untagged::helper": 5, "untagged::main": 1},
+                 "hotpath-cc --hotpath-include='.*' (%s)" % cc)
+    mk = fresh_copy("make", args.work)
+    out = os.path.join(mk, "reports")
+    env = report_env(args, out)
+    run("make CC=%s HOTPATH_INCLUDE='.*'" % cc, cwd=mk, env=env, shell=True)
+    run(["./calc"], cwd=os.path.join(mk, "app"), env=env)
+    expect_calls(one_report(out, "make CC=%s" % cc), CALC_CALLS, "make CC=%s" % cc)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("scenario")
