@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench accuracy perf-compare realworld docs clean
+.PHONY: all deps configure build demo test bench accuracy perf-compare realworld docs package clean
 
 all: build
 
@@ -17,9 +17,10 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j$(JOBS)
 
-# Builds examples/basic.c with the compiler plugin and runs it: the report
-# is printed when its hotpath::main function returns.
-demo: build
+# Builds only the runtime, the GCC plugin and hotpath-cc, compiles
+# examples/basic.c with hotpath-cc and runs it: the report is printed when
+# its hotpath::main function returns. One line per step.
+demo: deps
 	@sh scripts/demo.sh $(BUILD)
 
 # The whole suite: Criterion unit tests of the runtime and the end-to-end
@@ -52,6 +53,11 @@ realworld: build
 # Regenerates the configuration table of docs/configuration.md.
 docs: build
 	@$(BUILD)/tools/gen_options_doc docs/configuration.md
+
+# The Debian package, $(BUILD)/hotpath_<version>_<arch>.deb (installs into /usr).
+package: build
+	@cd $(BUILD) && cpack -G DEB >cpack.log || { tail -20 cpack.log; exit 1; }
+	@ls $(BUILD)/hotpath_*.deb
 
 clean:
 	rm -rf $(BUILD)

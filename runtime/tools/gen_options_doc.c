@@ -6,6 +6,9 @@
  *
  *   gen_options_doc FILE           rewrite the table in FILE
  *   gen_options_doc --check FILE   exit 1 if FILE's table is out of date
+ *   gen_options_doc --man IN OUT   write the man page hotpath(7): IN with its
+ *                                  line starting '.\" options' replaced by
+ *                                  the variables, as roff
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,10 +44,78 @@ static void table(FILE *out) {
 #undef HP_OPTION
 }
 
+/* Markdown-ish text as roff: `code` in bold, backslashes escaped, no line
+ * starting with a control character. */
+static void roff_text(FILE *out, const char *s) {
+    int bold = 0;
+    if (*s == '.' || *s == '\'')
+        fputs("\\&", out);
+    for (; *s; s++) {
+        if (*s == '`') {
+            fputs(bold ? "\\fR" : "\\fB", out);
+            bold = !bold;
+        } else if (*s == '\\') {
+            fputs("\\e", out);
+        } else if (*s == '-') {
+            fputs("\\-", out);
+        } else {
+            fputc(*s, out);
+        }
+    }
+    if (bold)
+        fputs("\\fR", out);
+    fputc('\n', out);
+}
+
+static void man_entries(FILE *out) {
+#define HP_OPTION(field, var, type, def, accepted, desc)                                           \
+    fprintf(out, ".TP\n.B %s\n", var);                                                            \
+    roff_text(out, desc);                                                                          \
+    fputs(".br\nAccepted: ", out);                                                                 \
+    roff_text(out, accepted);                                                                      \
+    fputs(".br\nDefault: ", out);                                                                  \
+    roff_text(out, def[0] ? def : "(none)");
+#include "../src/options.def"
+#undef HP_OPTION
+}
+
+static int write_man(const char *in, const char *outpath) {
+    char *text = read_all(in);
+    if (!text) {
+        perror(in);
+        return 1;
+    }
+    FILE *out = fopen(outpath, "w");
+    if (!out) {
+        perror(outpath);
+        return 1;
+    }
+    int done = 0;
+    for (char *line = text; *line;) {
+        char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line + 1) : strlen(line);
+        if (!done && strncmp(line, ".\\\" options", 11) == 0) {
+            man_entries(out);
+            done = 1;
+        } else {
+            fwrite(line, 1, len, out);
+        }
+        line += len;
+    }
+    if (fclose(out) != 0 || !done) {
+        fprintf(stderr, "gen_options_doc: %s has no line starting '.\\\" options'\n", in);
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 4 && strcmp(argv[1], "--man") == 0)
+        return write_man(argv[2], argv[3]);
     int check = argc == 3 && strcmp(argv[1], "--check") == 0;
     if (argc != 2 + check) {
-        fprintf(stderr, "usage: gen_options_doc [--check] docs/configuration.md\n");
+        fprintf(stderr, "usage: gen_options_doc [--check] docs/configuration.md\n"
+                        "       gen_options_doc --man docs/man/hotpath.7.in hotpath.7\n");
         return 2;
     }
     const char *path = argv[1 + check];

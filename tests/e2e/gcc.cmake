@@ -56,10 +56,10 @@ add_test(NAME gcc_preprocessor
     --plugin-flags=${HOTPATH_GCC_PLUGIN_FLAGS}
     --work ${CMAKE_CURRENT_BINARY_DIR}/preprocessor-gcc)
 
-# Installed into GCC's plugin directory (install component gcc_plugin),
+# Installed into GCC's plugin directory (install component gcc_plugin, prefix /usr),
 # -fplugin=hotpath finds it: staged with DESTDIR, and -iplugindir points GCC
 # at the staged plugin directory.
 set(_hotpath_gcc_stage ${CMAKE_CURRENT_BINARY_DIR}/install-gcc)
 add_test(NAME gcc_install
-  COMMAND sh -c "rm -rf '${_hotpath_gcc_stage}' && DESTDIR='${_hotpath_gcc_stage}' '${CMAKE_COMMAND}' --install '${CMAKE_BINARY_DIR}' --component gcc_plugin >/dev/null && '${CMAKE_C_COMPILER}' -iplugindir='${_hotpath_gcc_stage}${HOTPATH_GCC_PLUGIN_DIR}' -fplugin=hotpath -fplugin-arg-hotpath-verbose -I'${HOTPATH_RUNTIME_INCLUDE}' -c '${HOTPATH_CORPUS_DIR}/c_basic.c' -o '${CMAKE_CURRENT_BINARY_DIR}/install-gcc.o'")
+  COMMAND sh -c "rm -rf '${_hotpath_gcc_stage}' && DESTDIR='${_hotpath_gcc_stage}' '${CMAKE_COMMAND}' --install '${CMAKE_BINARY_DIR}' --prefix /usr --component gcc_plugin >/dev/null && '${CMAKE_C_COMPILER}' -iplugindir='${_hotpath_gcc_stage}${HOTPATH_GCC_PLUGIN_DIR}' -fplugin=hotpath -fplugin-arg-hotpath-verbose -I'${HOTPATH_RUNTIME_INCLUDE}' -c '${HOTPATH_CORPUS_DIR}/c_basic.c' -o '${CMAKE_CURRENT_BINARY_DIR}/install-gcc.o'")
 set_tests_properties(gcc_install PROPERTIES PASS_REGULAR_EXPRESSION "hotpath: measuring [^ ]*c_basic::add")

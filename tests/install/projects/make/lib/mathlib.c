@@ -1,0 +1,5 @@
+#include "mathlib.h"
+
+long square(long x) { return x * x; }
+
+long cube(long x) { return x * x * x; }
