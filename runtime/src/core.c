@@ -426,8 +426,14 @@ static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, 
             hp_window.alloc_bytes0 = hp_alloc_bytes_locked();
         }
         pthread_mutex_unlock(&hp_lock);
-        if (first)
+        if (first) {
             apply_main_flags(site->flags);
+            /* bad HOTPATH_* values whose fallback is this main's: say so now */
+            hp_busy_enter();
+            hp_config_settle(stderr, &(struct hp_main_request){site->name, site->percentiles,
+                                                                site->flags});
+            hp_busy_leave();
+        }
     }
     if (hp_alloc_on)
         hp_alloc_frame_begin(hp_tls.depth);

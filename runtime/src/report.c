@@ -6,6 +6,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -230,10 +231,19 @@ static void grid_head(struct grid *g, const char *text) {
 }
 
 /* The header of each percentile column: prefix "P95", "Bytes P95". */
+/* Percentile i as given ("99.9"); hand-made reports have no labels. */
+static const char *percentile_label(const struct hp_percentiles *pc, int i, char *buf) {
+    if (pc->label[i][0])
+        return pc->label[i];
+    snprintf(buf, HP_PERCENTILE_LABEL, "%.9g", pc->p[i]);
+    return buf;
+}
+
 static void grid_percentile_heads(struct grid *g, const struct hp_percentiles *pc,
                                   const char *prefix) {
+    char b[HP_PERCENTILE_LABEL];
     for (int i = 0; i < pc->n; i++)
-        snprintf(g->heads[g->ncols++], 32, "%sP%g", prefix, pc->p[i]);
+        snprintf(g->heads[g->ncols++], 32, "%sP%s", prefix, percentile_label(pc, i, b));
 }
 
 static void grid_write(FILE *out, struct grid *g) {
@@ -298,7 +308,7 @@ static void write_timing_table(FILE *out, const struct hp_report *r) {
                 hp_format_duration(row->pct[p], c[5 + p]);
             hp_format_duration(row->total, c[5 + np]);
             hp_format_duration(row->self, c[6 + np]);
-            snprintf(c[7 + np], 32, "%.2f%%", row->percent_total);
+            snprintf(c[7 + np], 32, "%s%%", hp_format_fixed(row->percent_total, 2, dur));
         }
         grid_write(out, &g);
     }
@@ -335,7 +345,7 @@ static void write_alloc_table(FILE *out, const struct hp_report *r) {
             hp_format_bytes(row->peak_bytes, c[4 + np]);
             snprintf(c[5 + np], 32, "%llu", (unsigned long long)row->allocs);
             snprintf(c[6 + np], 32, "%llu", (unsigned long long)row->peak_allocs);
-            snprintf(c[7 + np], 32, "%.2f%%", row->percent_bytes);
+            snprintf(c[7 + np], 32, "%s%%", hp_format_fixed(row->percent_bytes, 2, b));
         }
         grid_write(out, &g);
     }
@@ -414,19 +424,22 @@ static void jw_str(struct jw *j, int depth, const char *key, const char *v) {
         fputs("null", j->out);
 }
 
-static void jw_num(struct jw *j, int depth, const char *key, const char *fmt, double v) {
+/* v with `decimals` decimals, in the C locale */
+static void jw_fixed(struct jw *j, int depth, const char *key, int decimals, double v) {
+    char b[32];
     jw_item(j, depth, key);
-    fprintf(j->out, fmt, v);
+    fputs(hp_format_fixed(v, decimals, b), j->out);
 }
 
 /* {"50": v0, "99.9": v1}, on one line */
 static void jw_percentiles(struct jw *j, int depth, const char *key,
                            const struct hp_percentiles *pc, const uint64_t *values) {
+    char b[HP_PERCENTILE_LABEL];
     jw_item(j, depth, key);
     fputc('{', j->out);
     for (int p = 0; p < pc->n; p++)
-        fprintf(j->out, j->pretty ? "%s\"%g\": %llu" : "%s\"%g\":%llu", p ? (j->pretty ? ", " : ",") : "",
-                pc->p[p], (unsigned long long)values[p]);
+        fprintf(j->out, j->pretty ? "%s\"%s\": %llu" : "%s\"%s\":%llu", p ? (j->pretty ? ", " : ",") : "",
+                percentile_label(pc, p, b), (unsigned long long)values[p]);
     fputc('}', j->out);
 }
 
@@ -447,7 +460,8 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
     jw_open(&j, '{');
     jw_u64(&j, 1, "schema", 2);
     jw_u64(&j, 1, "pid", (uint64_t)r->pid);
-    jw_num(&j, 1, "ns_per_tick", "%.17g", r->ns_per_tick);
+    jw_item(&j, 1, "ns_per_tick");
+    fprintf(out, "%.17g", r->ns_per_tick); /* hp_report_write set the C locale */
     jw_item(&j, 1, "histogram_layout");
     fprintf(out, pretty ? "{\"sub_bits\": %d, \"max_exp\": %d, \"buckets\": %d}"
                         : "{\"sub_bits\":%d,\"max_exp\":%d,\"buckets\":%d}",
@@ -459,8 +473,9 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
     jw_u64(&j, 1, "dropped", r->dropped);
     jw_item(&j, 1, "percentiles");
     jw_open(&j, '[');
+    char b[HP_PERCENTILE_LABEL];
     for (int i = 0; i < r->percentiles.n; i++)
-        fprintf(out, "%s%g", i ? "," : "", r->percentiles.p[i]);
+        fprintf(out, "%s%s", i ? "," : "", percentile_label(&r->percentiles, i, b));
     fputc(']', out);
     j.first = false;
     jw_item(&j, 1, "functions");
@@ -479,7 +494,7 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
         jw_u64(&j, 3, "avg_ns", row->avg);
         jw_u64(&j, 3, "total_ns", row->total);
         jw_u64(&j, 3, "self_ns", row->self);
-        jw_num(&j, 3, "percent_total", "%.4f", row->percent_total);
+        jw_fixed(&j, 3, "percent_total", 4, row->percent_total);
         jw_percentiles(&j, 3, "percentiles_ns", &r->percentiles, row->pct);
         jw_u64(&j, 3, "sum_ns", row->sum);
         jw_histogram(&j, 3, "histogram", r, row->hist);
@@ -502,7 +517,7 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
             jw_u64(&j, 3, "peak_live_bytes", row->peak_bytes);
             jw_u64(&j, 3, "allocs", row->allocs);
             jw_u64(&j, 3, "peak_allocs", row->peak_allocs);
-            jw_num(&j, 3, "percent_bytes", "%.4f", row->percent_bytes);
+            jw_fixed(&j, 3, "percent_bytes", 4, row->percent_bytes);
             jw_percentiles(&j, 3, "bytes_percentiles", &r->percentiles, row->pct);
             jw_u64(&j, 3, "bytes_sum", row->bytes_sum);
             jw_u64(&j, 3, "min_bytes", row->min_bytes);
@@ -517,6 +532,8 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
 }
 
 void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format) {
+    /* "8.46ms" and "1.8114" whatever the program passed to setlocale */
+    locale_t old = uselocale(hp_c_locale());
     switch (format) {
     case HP_FORMAT_TABLE:
         write_table(out, r);
@@ -529,6 +546,7 @@ void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format
         break;
     }
     fflush(out);
+    uselocale(old);
 }
 
 /* ======================================================================== */
@@ -569,12 +587,8 @@ void hp_report_collect(struct hp_report *r) {
     uint64_t start = has_main ? hp_window.start : hp_process_start;
     uint64_t end = has_main && hp_window.end ? hp_window.end : now;
     r->main_name = hp_window.name;
-    r->percentiles = hp_config.percentiles;
-    if (!(hp_config.from_env & (1u << HP_OPT_percentiles)) && hp_window.percentiles) {
-        struct hp_percentiles p;
-        if (hp_parse_percentiles(hp_window.percentiles, &p))
-            r->percentiles = p;
-    }
+    struct hp_main_request m = {hp_window.name, hp_window.percentiles, 0};
+    hp_config_main_percentiles(has_main ? &m : NULL, &r->percentiles);
     r->alloc = hp_alloc_on;
     r->alloc_cumulative = hp_alloc_cumulative;
     r->alloc_bytes = hp_alloc_bytes_locked() - (has_main ? hp_window.alloc_bytes0 : 0);
@@ -604,9 +618,16 @@ bool hp_report_once(void) {
     int expected = 0;
     if (!atomic_compare_exchange_strong(&report_state, &expected, 1))
         return false;
-    if (hp_config.format == HP_FORMAT_NONE)
-        return true;
     hp_busy_enter();
+    pthread_mutex_lock(&hp_lock);
+    struct hp_main_request m = {hp_window.name, hp_window.percentiles, 0};
+    bool has_main = hp_window.name != NULL;
+    pthread_mutex_unlock(&hp_lock);
+    hp_config_settle(stderr, has_main ? &m : NULL);
+    if (hp_config.format == HP_FORMAT_NONE) {
+        hp_busy_leave();
+        return true;
+    }
     struct hp_report r;
     hp_report_collect(&r);
     if (r.measured) {

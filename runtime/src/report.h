@@ -83,11 +83,15 @@ void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format
 size_t hp_rows_select(struct hp_row *rows, size_t n);
 size_t hp_alloc_rows_select(struct hp_alloc_row *rows, size_t n);
 
-/* "250ns", "44.54µs", "2.09ms", "1.23s". buf holds at least 32 bytes. */
+/* "250ns", "44.54µs", "2.09ms", "1.23s" (in any locale). buf holds at least 32 bytes. */
 const char *hp_format_duration(uint64_t ns, char *buf);
 
 /* "512B", "1.50KiB", "2.00MiB", "1.00GiB". buf holds at least 32 bytes. */
 const char *hp_format_bytes(uint64_t bytes, char *buf);
+
+/* v with `decimals` decimals after a '.', whatever the locale: "1.6500".
+ * buf holds at least 32 bytes. */
+const char *hp_format_fixed(double v, int decimals, char *buf);
 
 /* Columns the string takes on a terminal (UTF-8 code points). */
 size_t hp_display_width(const char *s);

@@ -1,6 +1,7 @@
 /* The report: units, the table's alignment, JSON read back. */
 #include <cJSON.h>
 #include <criterion/criterion.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,24 @@ Test(report, units_are_chosen_per_value) {
     cr_assert_str_eq(hp_format_duration(126860000, b), "126.86ms");
     cr_assert_str_eq(hp_format_duration(999999999, b), "1.00s");
     cr_assert_str_eq(hp_format_duration(61500000000ull, b), "61.50s");
+}
+
+Test(report, bytes_and_fixed_point_without_printf_f) {
+    char b[32];
+    cr_assert_str_eq(hp_format_bytes(1023, b), "1023B");
+    cr_assert_str_eq(hp_format_bytes(1024, b), "1.00KiB");
+    cr_assert_str_eq(hp_format_bytes(1536, b), "1.50KiB");
+    cr_assert_str_eq(hp_format_bytes(1048570, b), "1023.99KiB");
+    cr_assert_str_eq(hp_format_bytes(1048571, b), "1.00MiB", "would be 1024.00KiB");
+    cr_assert_str_eq(hp_format_bytes(3ull << 30, b), "3.00GiB");
+    cr_assert_str_eq(hp_format_bytes(UINT64_MAX, b), "16777216.00TiB");
+    cr_assert_str_eq(hp_format_duration(1005, b), "1.01µs", "half up on the exact value");
+    cr_assert_str_eq(hp_format_duration(UINT64_MAX, b), "18446744073.71s");
+    cr_assert_str_eq(hp_format_fixed(1.65, 2, b), "1.65");
+    cr_assert_str_eq(hp_format_fixed(1.8114, 4, b), "1.8114");
+    cr_assert_str_eq(hp_format_fixed(2000, 2, b), "2000.00");
+    cr_assert_str_eq(hp_format_fixed(0, 4, b), "0.0000");
+    cr_assert_str_eq(hp_format_fixed(0.00005, 4, b), "0.0001");
 }
 
 Test(report, display_width_counts_code_points) {
@@ -357,4 +376,37 @@ Test(report, schema_2_carries_sums_and_histograms_that_add_up) {
     cr_assert_eq(seen, 1);
     cJSON_Delete(j);
     free(text);
+}
+
+/* ---- numbers in the C locale whatever the program set ---- */
+
+Test(report, numbers_ignore_the_programs_locale) {
+    if (!setlocale(LC_ALL, "de_DE.UTF-8"))
+        cr_skip_test("the de_DE.UTF-8 locale is not installed (Debian package locales-all)");
+    cr_assert_str_eq(localeconv()->decimal_point, ",");
+    char b[32];
+    cr_assert_str_eq(hp_format_duration(8460000, b), "8.46ms"); /* the table's caller sets C */
+    struct hp_report r = known();
+    char *table = render(&r, HP_FORMAT_TABLE);
+    cr_assert(strstr(table, "| 2.09ms ") && strstr(table, "| 44.54µs ") && strstr(table, "| 1.65% "),
+              "%s", table);
+    cr_assert(strstr(table, "| P99.9 "), "%s", table);
+    cr_assert_null(strstr(table, "2,09"), "%s", table);
+    char *json = render(&r, HP_FORMAT_JSON);
+    cJSON *j = cJSON_Parse(json); /* cJSON reads numbers with the locale's point: compare text */
+    cr_assert_not_null(j, "%s", json);
+    cr_assert(strstr(json, "\"percent_total\":1.6500,"), "%s", json);
+    cr_assert(strstr(json, "\"percentiles\":[95,99.9]"), "%s", json);
+    cr_assert(strstr(json, "\"99.9\":44000"), "%s", json);
+    cJSON_Delete(j);
+    struct hp_percentiles p;
+    cr_assert_null(hp_percentiles_parse("50,99.9", &p, NULL, 0));
+    cr_assert_eq(p.n, 2);
+    cr_assert_eq(p.p[1], 99.9);
+    cr_assert_str_eq(p.label[1], "99.9");
+    cr_assert_null(hp_percentiles_parse("50,99,9", &p, NULL, 0), "three numbers: 50, 99 and 9");
+    cr_assert_eq(p.n, 3);
+    free(table);
+    free(json);
+    setlocale(LC_ALL, "C");
 }
