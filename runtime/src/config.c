@@ -218,6 +218,21 @@ static const char *parse_clock(const char *v, char (*out)[16]) {
     return NULL;
 }
 
+static const char *const sort_names[] = {"total", "self", "calls", "avg", "alloc"};
+
+const char *hp_sort_name(enum hp_sort sort) {
+    return (unsigned)sort < 5 ? sort_names[sort] : "total";
+}
+
+static const char *parse_sort(const char *v, enum hp_sort *out) {
+    for (int i = 0; i < 5; i++)
+        if (strcmp(v, sort_names[i]) == 0) {
+            *out = (enum hp_sort)i;
+            return NULL;
+        }
+    return "";
+}
+
 static const char *parse_bool(const char *v, bool *out) {
     static const char *const yes[] = {"1", "true", "on", "yes"}, *const no[] = {"0", "false", "off", "no"};
     for (int i = 0; i < 4; i++) {
@@ -388,6 +403,8 @@ void hp_config_load(FILE *err) {
             else                                                                                   \
                 hp_config_reject(err, HP_OPT_##field, v, why);                                     \
         }                                                                                          \
+        if (v)                                                                                     \
+            hp_config.in_env |= 1u << HP_OPT_##field;                                              \
         if (v && !why)                                                                             \
             hp_config.from_env |= 1u << HP_OPT_##field;                                            \
         if (v && !why && parse_note[0] && err)                                                     \

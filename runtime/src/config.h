@@ -14,6 +14,7 @@
 #define HP_PERCENTILE_LABEL 24 /* "100.000000" and its NUL; room for %.9g */
 
 enum hp_format { HP_FORMAT_TABLE, HP_FORMAT_JSON, HP_FORMAT_JSON_PRETTY, HP_FORMAT_NONE };
+enum hp_sort { HP_SORT_TOTAL, HP_SORT_SELF, HP_SORT_CALLS, HP_SORT_AVG, HP_SORT_ALLOC };
 
 struct hp_percentiles {
     int n;
@@ -33,6 +34,7 @@ enum hp_option_index {
 
 struct hp_config {
     unsigned from_env; /* bit HP_OPT_<field>: set from a valid environment value */
+    unsigned in_env;   /* bit HP_OPT_<field>: the variable is set, valid or not */
     struct hp_percentiles percentiles;
     enum hp_format format;
     char output_path[4096];
@@ -41,7 +43,11 @@ struct hp_config {
     regex_t focus;
     char clock[16];
     bool alloc, alloc_cumulative;
+    enum hp_sort sort;
 };
+
+/* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */
+const char *hp_sort_name(enum hp_sort sort);
 
 extern struct hp_config hp_config;
 

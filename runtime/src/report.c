@@ -130,6 +130,7 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
     for (uint32_t id = 1; id < hp_reg.count; id++)
         if (hp_reg.sites[id]->kind != HOTPATH_KIND_MAIN)
             sites[nsites++] = hp_reg.sites[id];
+    r->entered = nsites > 0;
     qsort(sites, nsites, sizeof *sites, site_name_cmp);
     for (uint32_t i = 0; i < nsites;) {
         hp_agg_init(a);
@@ -138,8 +139,10 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
             add_site(a, sites[j]);
         if (a->calls > 0)
             fill_row(r, &rows[n++], sites[i], a, window_ticks);
-        if (a->calls > 0 && a->alloc.calls > 0 && r->arows)
+        if (a->calls > 0 && a->alloc.calls > 0 && r->arows) {
             fill_alloc_row(r, &r->arows[r->narows++], rows[n - 1].name, &a->alloc);
+            rows[n - 1].alloc_bytes = a->alloc.bytes_total;
+        }
         i = j;
     }
 out:
@@ -148,14 +151,34 @@ out:
     return n;
 }
 
+/* Sort keys, largest first; ties by name. */
+static uint64_t row_key(const struct hp_row *r) {
+    switch (hp_config.sort) {
+    case HP_SORT_SELF:
+        return r->self;
+    case HP_SORT_CALLS:
+        return r->calls;
+    case HP_SORT_AVG:
+        return r->avg;
+    case HP_SORT_ALLOC:
+        return r->alloc_bytes;
+    case HP_SORT_TOTAL:
+        break;
+    }
+    return r->total;
+}
+
 static int row_cmp(const void *x, const void *y) {
     const struct hp_row *a = x, *b = y;
-    if (a->total != b->total)
+    uint64_t ka = row_key(a), kb = row_key(b);
+    if (ka != kb)
+        return ka > kb ? -1 : 1;
+    if (a->total != b->total) /* alloc: rows without allocations, by total */
         return a->total > b->total ? -1 : 1;
     return strcmp(a->name, b->name);
 }
 
-size_t hp_rows_select(struct hp_row *rows, size_t n) {
+size_t hp_rows_select(struct hp_row *rows, size_t n, size_t *over_limit) {
     qsort(rows, n, sizeof *rows, row_cmp);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
@@ -163,26 +186,46 @@ size_t hp_rows_select(struct hp_row *rows, size_t n) {
             continue;
         rows[kept++] = rows[i];
     }
-    if (hp_config.limit > 0 && kept > (size_t)hp_config.limit)
+    *over_limit = 0;
+    if (hp_config.limit > 0 && kept > (size_t)hp_config.limit) {
+        *over_limit = kept - (size_t)hp_config.limit;
         kept = (size_t)hp_config.limit;
+    }
     return kept;
+}
+
+static uint64_t alloc_row_key(const struct hp_alloc_row *r) {
+    switch (hp_config.sort) {
+    case HP_SORT_CALLS:
+        return r->calls;
+    case HP_SORT_AVG:
+        return r->bytes_avg;
+    default:
+        return r->bytes_total;
+    }
 }
 
 static int alloc_row_cmp(const void *x, const void *y) {
     const struct hp_alloc_row *a = x, *b = y;
+    uint64_t ka = alloc_row_key(a), kb = alloc_row_key(b);
+    if (ka != kb)
+        return ka > kb ? -1 : 1;
     if (a->bytes_total != b->bytes_total)
         return a->bytes_total > b->bytes_total ? -1 : 1;
     return strcmp(a->name, b->name);
 }
 
-size_t hp_alloc_rows_select(struct hp_alloc_row *rows, size_t n) {
+size_t hp_alloc_rows_select(struct hp_alloc_row *rows, size_t n, size_t *over_limit) {
     qsort(rows, n, sizeof *rows, alloc_row_cmp);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++)
         if (!hp_config.has_focus || regexec(&hp_config.focus, rows[i].name, 0, NULL, 0) == 0)
             rows[kept++] = rows[i];
-    if (hp_config.limit > 0 && kept > (size_t)hp_config.limit)
+    *over_limit = 0;
+    if (hp_config.limit > 0 && kept > (size_t)hp_config.limit) {
+        *over_limit = kept - (size_t)hp_config.limit;
         kept = (size_t)hp_config.limit;
+    }
     return kept;
 }
 
@@ -281,6 +324,26 @@ static void grid_free(struct grid *g) {
     hp_free(g->cells);
 }
 
+/* The last line of a table that HOTPATH_LIMIT cut. */
+static void write_over_limit(FILE *out, size_t over) {
+    if (over)
+        fprintf(out, "\u2026 %zu more row%s (HOTPATH_LIMIT=%ld)\n", over, over == 1 ? "" : "s",
+                hp_config.limit);
+}
+
+/* What a report of nothing says instead of an empty table, with the likely
+ * cause. */
+static void write_nothing_measured(FILE *out, const struct hp_report *r) {
+    char dur[32];
+    fprintf(out, "[hotpath] Nothing was measured in %s (%s%s): %s\n",
+            r->main_name ? r->main_name : r->program, r->main_name ? "" : "process lifetime ",
+            hp_format_duration(r->total_ns, dur),
+            r->entered ? "measured functions were entered but none returned before the report"
+                       : "no measured function or block was called (is any function tagged, did "
+                         "the plugin's include= match nothing, or was the program built without "
+                         "the plugin?)");
+}
+
 static void write_timing_table(FILE *out, const struct hp_report *r) {
     char dur[32];
     const char *title = r->main_name ? r->main_name : r->program;
@@ -313,6 +376,7 @@ static void write_timing_table(FILE *out, const struct hp_report *r) {
         grid_write(out, &g);
     }
     grid_free(&g);
+    write_over_limit(out, r->over_limit);
     if (r->dropped)
         fprintf(out, "[hotpath] %llu measurements dropped: more than %d open at once on a thread\n",
                 (unsigned long long)r->dropped, HP_MAX_DEPTH);
@@ -350,9 +414,14 @@ static void write_alloc_table(FILE *out, const struct hp_report *r) {
         grid_write(out, &g);
     }
     grid_free(&g);
+    write_over_limit(out, r->aover_limit);
 }
 
 static void write_table(FILE *out, const struct hp_report *r) {
+    if (r->nmeasured == 0) {
+        write_nothing_measured(out, r);
+        return;
+    }
     write_timing_table(out, r);
     if (r->alloc)
         write_alloc_table(out, r);
@@ -471,6 +540,9 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
     jw_u64(&j, 1, "total_ns", r->total_ns);
     jw_str(&j, 1, "clock", r->clock);
     jw_u64(&j, 1, "dropped", r->dropped);
+    jw_str(&j, 1, "sort", hp_sort_name(hp_config.sort));
+    jw_u64(&j, 1, "limit", (uint64_t)hp_config.limit);
+    jw_u64(&j, 1, "rows_over_limit", r->over_limit);
     jw_item(&j, 1, "percentiles");
     jw_open(&j, '[');
     char b[HP_PERCENTILE_LABEL];
@@ -504,6 +576,7 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
     if (r->alloc) {
         jw_str(&j, 1, "alloc_mode", r->alloc_cumulative ? "cumulative" : "exclusive");
         jw_u64(&j, 1, "alloc_bytes", r->alloc_bytes);
+        jw_u64(&j, 1, "allocation_rows_over_limit", r->aover_limit);
         jw_item(&j, 1, "allocations");
         jw_open(&j, '[');
         for (size_t i = 0; i < r->narows; i++) {
@@ -599,8 +672,9 @@ void hp_report_collect(struct hp_report *r) {
     pthread_mutex_unlock(&hp_lock);
 
     r->total_ns = hp_ticks_to_ns(end - start);
-    r->nrows = r->rows ? hp_rows_select(r->rows, n) : 0;
-    r->narows = r->arows ? hp_alloc_rows_select(r->arows, r->narows) : 0;
+    r->nmeasured = n;
+    r->nrows = r->rows ? hp_rows_select(r->rows, n, &r->over_limit) : 0;
+    r->narows = r->arows ? hp_alloc_rows_select(r->arows, r->narows, &r->aover_limit) : 0;
 }
 
 void hp_report_free(struct hp_report *r) {
@@ -628,9 +702,12 @@ bool hp_report_once(void) {
         hp_busy_leave();
         return true;
     }
+    /* a program that measured nothing and asked for nothing stays silent
+     * (configure's test programs, build tools linked through the wrapper) */
+    bool asked = has_main || (hp_config.in_env & (1u << HP_OPT_format | 1u << HP_OPT_output_path));
     struct hp_report r;
     hp_report_collect(&r);
-    if (r.measured) {
+    if (r.nmeasured > 0 || asked) {
         FILE *out = open_output();
         hp_report_write(out, &r, hp_config.format);
         if (out != stderr)

@@ -155,6 +155,61 @@ def locale_of_the_program_changes_no_number(a):
     assert rep["percentiles"] == [50, 99.9], rep["percentiles"]
 
 
+def modes(a):
+    return build(a, "modes", os.path.join(HERE, "report", "modes.c"))
+
+
+@check
+def nothing_measured_is_said_when_a_report_was_asked_for(a):
+    exe = modes(a)
+    r = run([exe, "none"])
+    assert r.returncode == 0 and r.stderr == b"", r.stderr  # asked for nothing: silent
+    r = run([exe, "main-only"])
+    err = r.stderr.decode()
+    assert re.fullmatch(r"\[hotpath\] Nothing was measured in modes::main \(\d+\.\d\dms\): no measured "
+                        r"function or block was called \(is any function tagged, did the plugin's "
+                        r"include= match nothing, or was the program built without the plugin\?\)\n",
+                        err), err
+    r = run([exe, "none"], env={"HOTPATH_OUTPUT_FORMAT": "table"})
+    assert "Nothing was measured in modes (process lifetime " in r.stderr.decode(), r.stderr
+    out = os.path.join(a.work, "none.json")
+    r = run([exe, "none"], env={"HOTPATH_OUTPUT_PATH": out, "HOTPATH_OUTPUT_FORMAT": "json"})
+    rep = json.load(open(out))
+    assert rep["functions"] == [] and rep["main"] is None, rep
+    r = run([exe, "none"], env={"HOTPATH_OUTPUT_FORMAT": "none"})
+    assert r.stderr == b"", r.stderr
+
+
+def report_of(a, exe, args, env):
+    out = os.path.join(a.work, "modes.json")
+    env = dict(env, HOTPATH_OUTPUT_FORMAT="json", HOTPATH_OUTPUT_PATH=out)
+    r = run([exe] + args, env=env)
+    assert r.returncode == 0, r.stderr
+    return json.load(open(out)), r
+
+
+@check
+def hotpath_sort_and_limit(a):
+    exe = modes(a)
+    names = lambda rep: [f["name"].split("::")[1] for f in rep["functions"]]
+    rep, _ = report_of(a, exe, ["rows"], {})
+    assert names(rep) == ["outer", "sleepy", "mid", "many"] and rep["sort"] == "total", names(rep)
+    rep, _ = report_of(a, exe, ["rows"], {"HOTPATH_SORT": "self"})
+    assert names(rep)[:2] == ["sleepy", "mid"] and rep["sort"] == "self", names(rep)
+    rep, _ = report_of(a, exe, ["rows"], {"HOTPATH_SORT": "calls"})
+    assert names(rep) == ["many", "mid", "sleepy", "outer"], names(rep)
+    rep, _ = report_of(a, exe, ["rows"], {"HOTPATH_SORT": "avg"})
+    assert names(rep) == ["outer", "sleepy", "mid", "many"], names(rep)
+    rep, _ = report_of(a, exe, ["rows"], {"HOTPATH_SORT": "calls", "HOTPATH_LIMIT": "1"})
+    assert names(rep) == ["many"] and rep["rows_over_limit"] == 3 and rep["limit"] == 1, rep
+    r = run([exe, "rows"], env={"HOTPATH_LIMIT": "3"})
+    lines = r.stderr.decode().splitlines()
+    assert lines[-1] == "\u2026 1 more row (HOTPATH_LIMIT=3)", lines
+    assert lines[-2].startswith("+-") and sum(l.startswith("| modes::") for l in lines) == 3, lines
+    r = run([exe, "rows"], env={"HOTPATH_LIMIT": "3", "HOTPATH_FOCUS": "s[ly]"})
+    assert "more row" not in r.stderr.decode(), r.stderr  # the focus left 2 rows: none cut
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cc", required=True)

@@ -65,7 +65,7 @@ static struct hp_report known(void) {
                                     .avg = 7, .total = 7, .self = 7, .percent_total = 0.0,
                                     .pct = {7, 7}};
     struct hp_report r = {.main_name = "basic::main", .program = "basic", .total_ns = 126860000,
-                          .clock = "tsc", .rows = known_rows, .nrows = 2, .measured = true,
+                          .clock = "tsc", .rows = known_rows, .nrows = 2, .nmeasured = 2, .measured = true,
                           .percentiles = {.n = 2, .p = {95, 99.9}}};
     return r;
 }
@@ -409,4 +409,79 @@ Test(report, numbers_ignore_the_programs_locale) {
     free(table);
     free(json);
     setlocale(LC_ALL, "C");
+}
+
+/* ---- sorting, the limit's last line, nothing measured ---- */
+
+static const char *order(struct hp_row *rows, size_t n, enum hp_sort sort, char *buf) {
+    hp_config.sort = sort;
+    size_t over;
+    size_t kept = hp_rows_select(rows, n, &over);
+    buf[0] = '\0';
+    for (size_t i = 0; i < kept; i++)
+        strcat(strcat(buf, rows[i].name), i + 1 < kept ? "," : "");
+    return buf;
+}
+
+Test(report, hotpath_sort_orders_the_rows_by_its_key) {
+    struct hp_row rows[4] = {
+        {.name = "a", .calls = 1, .total = 400, .self = 10, .avg = 400, .alloc_bytes = 0},
+        {.name = "b", .calls = 50, .total = 300, .self = 300, .avg = 6, .alloc_bytes = 7},
+        {.name = "c", .calls = 10, .total = 200, .self = 150, .avg = 20, .alloc_bytes = 900},
+        {.name = "d", .calls = 10, .total = 100, .self = 100, .avg = 10, .alloc_bytes = 0},
+    };
+    char buf[64];
+    cr_assert_str_eq(order(rows, 4, HP_SORT_TOTAL, buf), "a,b,c,d");
+    cr_assert_str_eq(order(rows, 4, HP_SORT_SELF, buf), "b,c,d,a");
+    cr_assert_str_eq(order(rows, 4, HP_SORT_CALLS, buf), "b,c,d,a", "ties by total");
+    cr_assert_str_eq(order(rows, 4, HP_SORT_AVG, buf), "a,c,d,b");
+    cr_assert_str_eq(order(rows, 4, HP_SORT_ALLOC, buf), "c,b,a,d", "no allocations: by total");
+    hp_config.limit = 3;
+    size_t over;
+    cr_assert_eq(hp_rows_select(rows, 4, &over), 3);
+    cr_assert_eq(over, 1);
+    hp_config.limit = 0;
+}
+
+Test(report, a_cut_table_ends_with_the_number_of_rows_left_out) {
+    struct hp_report r = known();
+    hp_config.limit = 2;
+    r.over_limit = 3;
+    char *text = render(&r, HP_FORMAT_TABLE);
+    cr_assert(strstr(text, "+\n\u2026 3 more rows (HOTPATH_LIMIT=2)\n"), "%s", text);
+    free(text);
+    r.over_limit = 1;
+    text = render(&r, HP_FORMAT_TABLE);
+    cr_assert(strstr(text, "\u2026 1 more row (HOTPATH_LIMIT=2)\n"), "%s", text);
+    free(text);
+    text = render(&r, HP_FORMAT_JSON);
+    cr_assert(strstr(text, "\"limit\":2,\"rows_over_limit\":1,"), "%s", text);
+    free(text);
+    r.over_limit = 0;
+    text = render(&r, HP_FORMAT_TABLE);
+    cr_assert_null(strstr(text, "more row"), "%s", text);
+    free(text);
+}
+
+Test(report, nothing_measured_is_one_line_with_the_likely_cause) {
+    struct hp_report r = {.main_name = "basic::main", .program = "basic", .total_ns = 1500000,
+                          .clock = "tsc", .measured = true};
+    char *text = render(&r, HP_FORMAT_TABLE);
+    cr_assert_str_eq(text, "[hotpath] Nothing was measured in basic::main (1.50ms): no measured "
+                           "function or block was called (is any function tagged, did the "
+                           "plugin's include= match nothing, or was the program built without the "
+                           "plugin?)\n");
+    free(text);
+    r.entered = true;
+    r.main_name = NULL;
+    text = render(&r, HP_FORMAT_TABLE);
+    cr_assert_str_eq(text, "[hotpath] Nothing was measured in basic (process lifetime 1.50ms): "
+                           "measured functions were entered but none returned before the report\n");
+    free(text);
+    text = render(&r, HP_FORMAT_JSON);
+    cJSON *j = cJSON_Parse(text);
+    cr_assert_not_null(j, "%s", text);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "functions")), 0);
+    cJSON_Delete(j);
+    free(text);
 }
