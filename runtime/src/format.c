@@ -29,12 +29,57 @@ const char *hp_format_duration(uint64_t ns, char *buf) {
     return buf;
 }
 
+size_t hp_utf8_len(const char *str) {
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned c = s[0];
+    size_t n;
+    unsigned lo = 0x80, hi = 0xBF; /* the range of the second byte */
+    if (c < 0x80)
+        return 1;
+    if (c < 0xC2)
+        return 0; /* continuation byte, or overlong two-byte form */
+    if (c < 0xE0)
+        n = 2;
+    else if (c < 0xF0) {
+        n = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80; /* overlong */
+        hi = c == 0xED ? 0x9F : 0xBF; /* surrogates */
+    } else if (c < 0xF5) {
+        n = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80; /* overlong */
+        hi = c == 0xF4 ? 0x8F : 0xBF; /* above U+10FFFF */
+    } else
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((s[i] & 0xC0u) != 0x80u)
+            return 0;
+    return n;
+}
+
 size_t hp_display_width(const char *s) {
     size_t w = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0u) != 0x80u)
-            w++;
+    while (*s) {
+        size_t n = hp_utf8_len(s);
+        s += n ? n : 1;
+        w++;
+    }
     return w;
+}
+
+void hp_put_utf8(FILE *out, const char *s) {
+    while (*s) {
+        size_t n = hp_utf8_len(s);
+        if (n) {
+            fwrite(s, 1, n, out);
+            s += n;
+        } else {
+            unsigned char c = (unsigned char)*s++;
+            fputc(0xC0 | (c >> 6), out);
+            fputc(0x80 | (c & 0x3F), out);
+        }
+    }
 }
 
 const char *hp_format_bytes(uint64_t b, char *buf) {

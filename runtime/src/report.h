@@ -99,7 +99,17 @@ const char *hp_format_bytes(uint64_t bytes, char *buf);
  * buf holds at least 32 bytes. */
 const char *hp_format_fixed(double v, int decimals, char *buf);
 
-/* Columns the string takes on a terminal (UTF-8 code points). */
+/* Columns the string takes on a terminal: one per UTF-8 code point, and one
+ * per byte that begins no valid sequence (shown as its Latin-1 reading). */
 size_t hp_display_width(const char *s);
+
+/* Length (1 to 4) of the valid UTF-8 sequence s begins with, or 0 when it
+ * begins none (a stray continuation byte, an overlong form, a surrogate,
+ * above U+10FFFF, a truncated sequence). s is not empty. */
+size_t hp_utf8_len(const char *s);
+
+/* Writes s to out with each byte that begins no valid UTF-8 sequence
+ * replaced by the UTF-8 of its Latin-1 reading (0xE9 "é" becomes C3 A9). */
+void hp_put_utf8(FILE *out, const char *s);
 
 #endif

@@ -210,6 +210,54 @@ def hotpath_sort_and_limit(a):
     assert "more row" not in r.stderr.decode(), r.stderr  # the focus left 2 rows: none cut
 
 
+@check
+def hundred_thousand_sites_reported_in_under_two_seconds(a):
+    """100,000 distinct sites each entered once: all in the report, which is
+    built and written (JSON, to a file) in under 2 s: linear in the sites."""
+    exe = build(a, "many_sites", os.path.join(HERE, "report", "many_sites.c"))
+    out = os.path.join(a.work, "many.json")
+    r = run([exe, "100000"], env={"HOTPATH_OUTPUT_FORMAT": "json", "HOTPATH_OUTPUT_PATH": out},
+            timeout=300)
+    assert r.returncode == 0, r.stderr
+    ms = float(re.search(rb"report_ms=([\d.]+)", r.stdout).group(1))
+    rep = json.load(open(out))
+    names = {f["name"] for f in rep["functions"]}
+    assert len(rep["functions"]) == 100000 and len(names) == 100000, len(names)
+    assert all(f["calls"] == 1 and f["histogram"][0][1] == 1 for f in rep["functions"])
+    assert ms < 2000, "the report took %.0f ms" % ms
+    print("     100,000 sites: report built and written in %.0f ms" % ms)
+
+
+@check
+def a_latin1_source_name_gives_valid_json_and_an_aligned_table(a):
+    """A source file named in ISO-8859-1 (caf\xe9.c) built with the GCC plugin:
+    the JSON is valid UTF-8 with the name's bytes read as Latin-1 (\\u00e9),
+    and the table keeps its alignment."""
+    if not a.plugin_flags:
+        raise Skip("no --plugin-flags given")
+    d = os.path.join(os.fsencode(a.work), b"r\xe9sum\xe9")
+    os.makedirs(d, exist_ok=True)
+    src = os.path.join(d, b"caf\xe9.c")
+    with open(src, "wb") as f:
+        f.write(b"__attribute__((annotate(\"hotpath\"))) int work(int x) { return x * 3; }\n"
+                b"int main(void) { int s = 0; for (int i = 0; i < 5; i++) s += work(i); return s == 30 ? 0 : 1; }\n")
+    exe = os.path.join(os.fsencode(a.work), b"latin1")
+    r = run(shlex.split(a.cc) + shlex.split(a.plugin_flags) + ["-O1", src, a.lib, "-lpthread", "-o", exe],
+            cwd=d)
+    assert r.returncode == 0, r.stderr.decode("utf-8", "replace")
+    out = os.path.join(a.work, "latin1.json")
+    r = run([exe], env={"HOTPATH_OUTPUT_FORMAT": "json", "HOTPATH_OUTPUT_PATH": out})
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(open(out, "rb").read().decode("utf-8"))  # strict: invalid UTF-8 raises
+    names = [f["name"] for f in rep["functions"]]
+    assert names == ["caf\u00e9::work"], names
+    assert "r\u00e9sum\u00e9" in rep["functions"][0]["file"], rep["functions"][0]["file"]
+    r = run([exe], env={"HOTPATH_OUTPUT_FORMAT": "table"})
+    lines = r.stderr.decode("utf-8").splitlines()[1:]  # strict again
+    assert len(lines) == 5 and "| caf\u00e9::work " in lines[3], lines
+    assert len({len(l) for l in lines}) == 1, "misaligned:\n" + "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cc", required=True)

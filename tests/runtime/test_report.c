@@ -485,3 +485,43 @@ Test(report, nothing_measured_is_one_line_with_the_likely_cause) {
     cJSON_Delete(j);
     free(text);
 }
+
+/* ---- names that are not UTF-8 ---- */
+
+Test(report, names_that_are_not_utf8_give_valid_json_and_an_aligned_table) {
+    cr_assert_eq(hp_utf8_len("\xc3\xa9"), 2);
+    cr_assert_eq(hp_utf8_len("\xe2\x80\xa6"), 3);
+    cr_assert_eq(hp_utf8_len("\xf0\x9f\x94\xa5"), 4);
+    cr_assert_eq(hp_utf8_len("\xe9t\xe9"), 0, "Latin-1");
+    cr_assert_eq(hp_utf8_len("\xc0\xaf"), 0, "overlong");
+    cr_assert_eq(hp_utf8_len("\xed\xa0\x80"), 0, "surrogate");
+    cr_assert_eq(hp_utf8_len("\xf4\x90\x80\x80"), 0, "above U+10FFFF");
+    cr_assert_eq(hp_utf8_len("\xe2\x80"), 0, "cut short");
+    cr_assert_eq(hp_utf8_len("\x80"), 0);
+    cr_assert_eq(hp_display_width("caf\xe9::f"), 7);
+    struct hp_report r = known();
+    known_rows[1].name = "caf\xe9::na\xefve";
+    known_rows[1].file = "/src/r\xe9sum\xe9/caf\xe9.c";
+    r.main_name = "caf\xe9::main";
+    char *json = render(&r, HP_FORMAT_JSON);
+    cr_assert(strstr(json, "\"name\":\"caf\\u00e9::na\\u00efve\""), "%s", json);
+    cr_assert(strstr(json, "\"file\":\"/src/r\\u00e9sum\\u00e9/caf\\u00e9.c\""), "%s", json);
+    for (const unsigned char *p = (const unsigned char *)json; *p; p++)
+        cr_assert(*p < 0x80 || hp_utf8_len((const char *)p) > 0, "raw byte 0x%02x in the JSON", *p);
+    cJSON *j = cJSON_Parse(json);
+    cr_assert_not_null(j);
+    cr_assert_str_eq(cJSON_GetObjectItem(j, "main")->valuestring, "caf\xc3\xa9::main");
+    cJSON_Delete(j);
+    char *table = render(&r, HP_FORMAT_TABLE);
+    cr_assert(strstr(table, "| caf\xc3\xa9::na\xc3\xafve "), "the Latin-1 reading, in UTF-8: %s", table);
+    cr_assert(strstr(table, "from caf\xc3\xa9::main (Total"), "%s", table);
+    char *save, *line = strtok_r(strchr(table, '\n') + 1, "\n", &save);
+    size_t width = hp_display_width(line);
+    for (; line; line = strtok_r(NULL, "\n", &save)) {
+        cr_assert_eq(hp_display_width(line), width, "misaligned: %s", line);
+        for (const char *p = line; *p; p++)
+            cr_assert(hp_utf8_len(p) > 0 || (*p & 0xC0) == 0x80, "invalid UTF-8 in %s", line);
+    }
+    free(json);
+    free(table);
+}
