@@ -1,7 +1,12 @@
 /* config.c — HOTPATH_* environment variables: parsing and validation. */
 #include "config.h"
 
+#include <hotpath/hotpath.h>
+
 #include <errno.h>
+#include <locale.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,34 +16,130 @@
 
 struct hp_config hp_config;
 
-bool hp_parse_percentiles(const char *s, struct hp_percentiles *out) {
+locale_t hp_c_locale(void) {
+    static _Atomic(locale_t) c;
+    locale_t l = atomic_load(&c);
+    if (!l) {
+        l = newlocale(LC_ALL_MASK, "C", (locale_t)0); /* glibc: its static C locale */
+        atomic_store(&c, l);
+    }
+    return l;
+}
+
+/* ---- percentiles: "50, 95,99.9" ---- */
+
+/*
+ * One number from 0 to 100 with at most HP_PERCENTILE_DECIMALS decimals,
+ * read without the locale: digits, optionally '.' and digits. Its value is
+ * the integer of its digits divided by a power of ten, both exact in a
+ * double, so the quotient is the correctly rounded value (what strtod gives
+ * in the C locale). label gets the number without leading or trailing zeros.
+ */
+static const char *parse_percentile(const char **pp, double *v, char *label, char *why,
+                                    size_t whysize) {
+    const char *p = *pp, *start = p;
+    uint64_t m = 0;
+    int ndigits = 0, decimals = 0;
+    for (; *p >= '0' && *p <= '9'; p++, ndigits++)
+        m = m < 1000000000000u ? m * 10 + (uint64_t)(*p - '0') : m;
+    if (ndigits == 0)
+        return "";
+    if (*p == '.') {
+        p++;
+        for (; *p >= '0' && *p <= '9'; p++, decimals++)
+            m = decimals < 12 ? m * 10 + (uint64_t)(*p - '0') : m;
+        if (decimals == 0)
+            return "";
+    }
+    int len = (int)(p - start);
+    if (decimals > HP_PERCENTILE_DECIMALS) {
+        snprintf(why, whysize, " (%.*s has more than %d decimals)", len, start,
+                 HP_PERCENTILE_DECIMALS);
+        return why;
+    }
+    uint64_t scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    if (m > 100 * scale) {
+        snprintf(why, whysize, " (%.*s is above 100)", len, start);
+        return why;
+    }
+    *v = (double)m / (double)scale;
+    uint64_t frac = m % scale;
+    int n = snprintf(label, HP_PERCENTILE_LABEL, "%llu", (unsigned long long)(m / scale));
+    if (frac) {
+        while (frac % 10 == 0) {
+            frac /= 10;
+            decimals--;
+        }
+        snprintf(label + n, (size_t)(HP_PERCENTILE_LABEL - n), ".%0*llu", decimals,
+                 (unsigned long long)frac);
+    }
+    *pp = p;
+    return NULL;
+}
+
+const char *hp_percentiles_parse(const char *s, struct hp_percentiles *out, char *note,
+                                 size_t notesize) {
+    static char why[96];
     struct hp_percentiles r = {.n = 0};
     const char *p = s;
+    int items = 0;
+    if (note && notesize)
+        note[0] = '\0';
     for (;;) {
         while (*p == ' ')
             p++;
-        char *end;
-        errno = 0;
-        double v = strtod(p, &end);
-        if (end == p || errno != 0 || !(v >= 0.0 && v <= 100.0) || r.n == HP_MAX_PERCENTILES)
-            return false;
-        r.p[r.n++] = v;
-        p = end;
+        double v;
+        char label[HP_PERCENTILE_LABEL];
+        const char *bad = parse_percentile(&p, &v, label, why, sizeof why);
+        if (bad)
+            return bad;
+        items++;
+        int dup = -1;
+        for (int i = 0; i < r.n; i++)
+            if (r.p[i] == v)
+                dup = i;
+        if (dup >= 0) {
+            if (note && notesize && !note[0])
+                snprintf(note, notesize, "lists %s more than once", r.label[dup]);
+        } else if (r.n < HP_MAX_PERCENTILES) {
+            r.p[r.n] = v;
+            memcpy(r.label[r.n++], label, sizeof label);
+        } else
+            r.n++; /* counted, to say how many there are */
         while (*p == ' ')
             p++;
         if (*p == '\0')
             break;
         if (*p++ != ',')
-            return false;
+            return "";
     }
+    if (r.n > HP_MAX_PERCENTILES) {
+        snprintf(why, sizeof why, " (%d different percentiles; at most %d)", r.n,
+                 HP_MAX_PERCENTILES);
+        return why;
+    }
+    (void)items;
     *out = r;
-    return true;
+    return NULL;
 }
+
+void hp_percentiles_text(const struct hp_percentiles *pc, char *buf, size_t size) {
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < pc->n && n < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? "," : "", pc->label[i]);
+}
+
+/* A parser may leave a remark on a value it accepted (e.g. a repeated
+ * percentile dropped); hp_config_load prints it. */
+static char parse_note[128];
 
 /* ---- one parser per option type; each returns NULL or a reason ---- */
 
 static const char *parse_percentiles(const char *v, struct hp_percentiles *out) {
-    return hp_parse_percentiles(v, out) ? NULL : "";
+    return hp_percentiles_parse(v, out, parse_note, sizeof parse_note);
 }
 
 static const char *parse_format(const char *v, enum hp_format *out) {
@@ -117,6 +218,21 @@ static const char *parse_clock(const char *v, char (*out)[16]) {
     return NULL;
 }
 
+static const char *const sort_names[] = {"total", "self", "calls", "avg", "alloc"};
+
+const char *hp_sort_name(enum hp_sort sort) {
+    return (unsigned)sort < 5 ? sort_names[sort] : "total";
+}
+
+static const char *parse_sort(const char *v, enum hp_sort *out) {
+    for (int i = 0; i < 5; i++)
+        if (strcmp(v, sort_names[i]) == 0) {
+            *out = (enum hp_sort)i;
+            return NULL;
+        }
+    return "";
+}
+
 static const char *parse_bool(const char *v, bool *out) {
     static const char *const yes[] = {"1", "true", "on", "yes"}, *const no[] = {"0", "false", "off", "no"};
     for (int i = 0; i < 4; i++) {
@@ -142,28 +258,161 @@ static const struct {
 #undef HP_OPTION
 };
 
-void hp_config_reject(FILE *err, enum hp_option_index opt, const char *value, const char *why) {
+void hp_config_reject_using(FILE *err, enum hp_option_index opt, const char *value, const char *why,
+                            const char *using) {
+    locale_t old = uselocale(hp_c_locale());
+    fprintf(err, "hotpath: %s=\"%s\" is not valid%s: expected %s; using %s\n", options[opt].var,
+            value, why, options[opt].accepted, using);
+    uselocale(old);
+}
+
+static const char *the_default(enum hp_option_index opt, char *buf, size_t size) {
     const char *def = options[opt].def;
-    fprintf(err, "hotpath: %s=\"%s\" is not valid%s: expected %s; using the default%s%s%s\n",
-            options[opt].var, value, why, options[opt].accepted, def[0] ? " \"" : " (none)", def,
-            def[0] ? "\"" : "");
+    if (def[0])
+        snprintf(buf, size, "the default \"%s\"", def);
+    else
+        snprintf(buf, size, "the default (none)");
+    return buf;
+}
+
+void hp_config_reject(FILE *err, enum hp_option_index opt, const char *value, const char *why) {
+    char using[640];
+    hp_config_reject_using(err, opt, value, why, the_default(opt, using, sizeof using));
+}
+
+/*
+ * Options whose fallback may come from hotpath::main (its percentiles, its
+ * "alloc" flags): a bad value's line waits until the source is known, at
+ * the main window's first entry or at the report, so that it names what is
+ * really used. Kept in static storage: settled once per load.
+ */
+static struct {
+    int n;
+    atomic_bool settled;
+    struct {
+        enum hp_option_index opt;
+        char value[200];
+        char why[160];
+    } item[3];
+} deferred;
+
+static bool defers(enum hp_option_index opt) {
+    return opt == HP_OPT_percentiles || opt == HP_OPT_alloc || opt == HP_OPT_alloc_cumulative;
+}
+
+static void defer(enum hp_option_index opt, const char *value, const char *why) {
+    if (deferred.n == 3)
+        return;
+    deferred.item[deferred.n].opt = opt;
+    size_t len = strlen(value);
+    snprintf(deferred.item[deferred.n].value, sizeof deferred.item[0].value, "%.*s%s",
+             len < 190 ? (int)len : 190, value, len < 190 ? "" : "...");
+    snprintf(deferred.item[deferred.n].why, sizeof deferred.item[0].why, "%s", why);
+    deferred.n++;
+}
+
+/* The percentiles the report uses when the environment gives none. */
+static void main_percentiles(FILE *err, const struct hp_main_request *m, bool say,
+                             struct hp_percentiles *out, char *using, size_t size) {
+    char note[128];
+    const char *why = m && m->percentiles
+                          ? hp_percentiles_parse(m->percentiles, out, note, sizeof note)
+                          : "";
+    if (!why) {
+        char text[HP_MAX_PERCENTILES * HP_PERCENTILE_LABEL];
+        hp_percentiles_text(out, text, sizeof text);
+        snprintf(using, size, "\"%s\" from hotpath::main (%s)", text, m->name ? m->name : "?");
+        if (say && note[0] && err)
+            fprintf(err, "hotpath: the percentiles \"%s\" of hotpath::main (%s) %s: using %s\n",
+                    m->percentiles, m->name ? m->name : "?", note, using + 0);
+        return;
+    }
+    *out = hp_config.percentiles; /* the default: the environment's was refused or unset */
+    the_default(HP_OPT_percentiles, using, size);
+    if (say && m && m->percentiles && err)
+        fprintf(err,
+                "hotpath: the percentiles \"%s\" of hotpath::main (%s) are not valid%s: expected "
+                "%s; using %s\n",
+                m->percentiles, m->name ? m->name : "?", why, options[HP_OPT_percentiles].accepted,
+                using);
+}
+
+bool hp_config_main_percentiles(const struct hp_main_request *m, struct hp_percentiles *out) {
+    char using[640];
+    if (hp_config.from_env & (1u << HP_OPT_percentiles)) {
+        *out = hp_config.percentiles;
+        return false;
+    }
+    main_percentiles(NULL, m, false, out, using, sizeof using);
+    return true;
+}
+
+void hp_config_settle(FILE *err, const struct hp_main_request *m) {
+    if (atomic_exchange(&deferred.settled, true))
+        return;
+    locale_t old = uselocale(hp_c_locale());
+    char using[640];
+    bool main_alloc = m && (m->flags & HOTPATH_FLAG_ALLOC);
+    for (int i = 0; i < deferred.n && err; i++) {
+        enum hp_option_index opt = deferred.item[i].opt;
+        if (opt == HP_OPT_percentiles) {
+            struct hp_percentiles p;
+            main_percentiles(NULL, m, false, &p, using, sizeof using);
+        } else if (main_alloc && opt == HP_OPT_alloc)
+            snprintf(using, sizeof using, "\"1\" from hotpath::main (%s)", m->name ? m->name : "?");
+        else if (main_alloc && opt == HP_OPT_alloc_cumulative)
+            snprintf(using, sizeof using, "\"%d\" from hotpath::main (%s)",
+                     (m->flags & HOTPATH_FLAG_ALLOC_CUMULATIVE) ? 1 : 0,
+                     m->name ? m->name : "?");
+        else
+            the_default(opt, using, sizeof using);
+        hp_config_reject_using(err, opt, deferred.item[i].value, deferred.item[i].why, using);
+    }
+    /* hotpath::main's own percentiles, when they are the ones that apply */
+    if (m && m->percentiles && !(hp_config.from_env & (1u << HP_OPT_percentiles))) {
+        struct hp_percentiles p;
+        main_percentiles(err, m, true, &p, using, sizeof using);
+    }
+    uselocale(old);
+}
+
+/* A value accepted with a remark: what the remark is and what is used. */
+static void note_accepted(FILE *err, enum hp_option_index opt, const char *value) {
+    char text[HP_MAX_PERCENTILES * HP_PERCENTILE_LABEL] = "";
+    if (opt == HP_OPT_percentiles)
+        hp_percentiles_text(&hp_config.percentiles, text, sizeof text);
+    fprintf(err, "hotpath: %s=\"%s\" %s: using \"%s\"\n", options[opt].var, value, parse_note,
+            text);
 }
 
 void hp_config_load(FILE *err) {
     hp_config_free();
     memset(&hp_config, 0, sizeof hp_config);
+    deferred.n = 0;
+    atomic_store(&deferred.settled, false);
+    locale_t old = uselocale(hp_c_locale());
 #define HP_OPTION(field, var, type, def, accepted, desc)                                           \
     do {                                                                                           \
         if (parse_##type(def, &hp_config.field) != NULL)                                           \
             abort(); /* a default that does not parse is a bug in options.def */                  \
         const char *v = getenv(var), *why = NULL;                                                  \
-        if (v && (why = parse_##type(v, &hp_config.field)) != NULL && err)                         \
-            hp_config_reject(err, HP_OPT_##field, v, why);                                         \
+        parse_note[0] = '\0';                                                                      \
+        if (v && (why = parse_##type(v, &hp_config.field)) != NULL && err) {                       \
+            if (defers(HP_OPT_##field))                                                            \
+                defer(HP_OPT_##field, v, why);                                                     \
+            else                                                                                   \
+                hp_config_reject(err, HP_OPT_##field, v, why);                                     \
+        }                                                                                          \
+        if (v)                                                                                     \
+            hp_config.in_env |= 1u << HP_OPT_##field;                                              \
         if (v && !why)                                                                             \
             hp_config.from_env |= 1u << HP_OPT_##field;                                            \
+        if (v && !why && parse_note[0] && err)                                                     \
+            note_accepted(err, HP_OPT_##field, v);                                                 \
     } while (0);
 #include "options.def"
 #undef HP_OPTION
+    uselocale(old);
 }
 
 void hp_config_free(void) {

@@ -2,17 +2,26 @@
 #ifndef HOTPATH_CONFIG_H
 #define HOTPATH_CONFIG_H
 
+#include <locale.h>
 #include <regex.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define HP_MAX_PERCENTILES 16
+#define HP_PERCENTILE_DECIMALS 6 /* more would not survive as a label */
+#define HP_PERCENTILE_LABEL 24 /* "100.000000" and its NUL; room for %.9g */
 
 enum hp_format { HP_FORMAT_TABLE, HP_FORMAT_JSON, HP_FORMAT_JSON_PRETTY, HP_FORMAT_NONE };
+enum hp_sort { HP_SORT_TOTAL, HP_SORT_SELF, HP_SORT_CALLS, HP_SORT_AVG, HP_SORT_ALLOC };
 
 struct hp_percentiles {
     int n;
     double p[HP_MAX_PERCENTILES];
+    /* each as given, without leading or trailing zeros ("99.9"): the column
+     * heads and JSON keys; empty in hand-made reports (then printed %.9g) */
+    char label[HP_MAX_PERCENTILES][HP_PERCENTILE_LABEL];
 };
 
 /* HP_OPT_<field>: an index per option, in options.def order. */
@@ -25,6 +34,7 @@ enum hp_option_index {
 
 struct hp_config {
     unsigned from_env; /* bit HP_OPT_<field>: set from a valid environment value */
+    unsigned in_env;   /* bit HP_OPT_<field>: the variable is set, valid or not */
     struct hp_percentiles percentiles;
     enum hp_format format;
     char output_path[4096];
@@ -33,7 +43,11 @@ struct hp_config {
     regex_t focus;
     char clock[16];
     bool alloc, alloc_cumulative;
+    enum hp_sort sort;
 };
+
+/* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */
+const char *hp_sort_name(enum hp_sort sort);
 
 extern struct hp_config hp_config;
 
@@ -41,13 +55,45 @@ extern struct hp_config hp_config;
  * bad value is reported on `err` in one line and replaced by its default. */
 void hp_config_load(FILE *err);
 
-/* Parses "50,95,99.9" into out. Returns false (out untouched) if any item is
- * not a number from 0 to 100, or there are none, or more than
- * HP_MAX_PERCENTILES. */
-bool hp_parse_percentiles(const char *s, struct hp_percentiles *out);
+/* The C locale, for printing and parsing numbers whatever the program set
+ * with setlocale (use with uselocale). */
+locale_t hp_c_locale(void);
 
-/* Prints the one line that says an option's value is refused and why. */
+/* Parses "50,95,99.9" into out, in the C locale whatever the program's.
+ * Returns NULL, or (out untouched) the reason it refuses s, for the message
+ * ("" or " (why)"): an item that is not a number from 0 to 100 with at most
+ * HP_PERCENTILE_DECIMALS decimals, none, or more than HP_MAX_PERCENTILES
+ * different ones. A repeated value is kept once and described in note (""
+ * when none); note may be NULL. */
+const char *hp_percentiles_parse(const char *s, struct hp_percentiles *out, char *note,
+                                 size_t notesize);
+
+/* "50,95,99.9": the labels of pc, comma-separated. */
+void hp_percentiles_text(const struct hp_percentiles *pc, char *buf, size_t size);
+
+/* What the program's hotpath::main asks for (NULL members: nothing). */
+struct hp_main_request {
+    const char *name;
+    const char *percentiles;
+    uint32_t flags; /* HOTPATH_FLAG_* */
+};
+
+/* Prints the lines of bad values whose fallback depends on hotpath::main
+ * (percentiles, allocation tracking), now that m says what it asks for (m
+ * NULL: no main window), naming what is really used; also the line for
+ * hotpath::main's own percentiles when they do not parse. Once per load;
+ * later calls do nothing. */
+void hp_config_settle(FILE *err, const struct hp_main_request *m);
+
+/* The percentiles a report shows: the environment's, else those of m, else
+ * the default. Returns whether they did not come from the environment. */
+bool hp_config_main_percentiles(const struct hp_main_request *m, struct hp_percentiles *out);
+
+/* Prints the one line that says an option's value is refused and why, and
+ * that the default is used instead (or `using`, e.g. "\"1\" from ..."). */
 void hp_config_reject(FILE *err, enum hp_option_index opt, const char *value, const char *why);
+void hp_config_reject_using(FILE *err, enum hp_option_index opt, const char *value, const char *why,
+                            const char *using);
 
 /* Frees what hp_config_load allocated (the compiled regex). */
 void hp_config_free(void);

@@ -34,6 +34,7 @@ struct hp_row {
     uint32_t kind;
     uint64_t calls, min, max, avg, total, self;
     uint64_t sum; /* of every call's duration: avg is sum / calls, rounded */
+    uint64_t alloc_bytes; /* bytes allocated (allocation tracking on), for HOTPATH_SORT=alloc */
     uint64_t pct[HP_MAX_PERCENTILES];
     double percent_total;
     struct hp_hist_ref hist; /* durations, in clock ticks */
@@ -58,14 +59,18 @@ struct hp_report {
     double ns_per_tick; /* the clock's: turns histogram bounds into nanoseconds */
     long pid;           /* the process that wrote the report */
     uint64_t dropped;
-    struct hp_row *rows; /* sorted by total, largest first; focus and limit applied */
+    struct hp_row *rows; /* sorted by HOTPATH_SORT, largest first; focus and limit applied */
     size_t nrows;
-    bool measured; /* any site was ever entered */
+    size_t nmeasured;  /* rows with calls, before focus and limit: 0 when nothing was measured */
+    size_t over_limit; /* rows HOTPATH_LIMIT left out (after focus) */
+    bool measured;     /* any site was ever entered (main windows included) */
+    bool entered;      /* a site other than a main window was entered */
     bool alloc;    /* allocation tracking was on: the allocation table follows */
     bool alloc_cumulative;
     uint64_t alloc_bytes; /* allocated by the whole process in the window */
     struct hp_alloc_row *arows; /* sorted by bytes total; focus and limit applied */
     size_t narows;
+    size_t aover_limit;
     struct hp_bucket *buckets; /* every row's non-empty histogram buckets */
     size_t nbuckets, capbuckets;
 };
@@ -78,18 +83,33 @@ void hp_report_free(struct hp_report *r);
 /* Writes r in the given format. Exposed for tests. */
 void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format);
 
-/* Sorts rows by total time (largest first, then by name) and applies focus
- * and limit from hp_config. Returns the new row count. */
-size_t hp_rows_select(struct hp_row *rows, size_t n);
-size_t hp_alloc_rows_select(struct hp_alloc_row *rows, size_t n);
+/* Sorts rows by hp_config.sort (largest first, then by name) and applies
+ * focus and limit from hp_config. Returns the new row count; *over_limit
+ * gets the number of rows the limit left out. */
+size_t hp_rows_select(struct hp_row *rows, size_t n, size_t *over_limit);
+size_t hp_alloc_rows_select(struct hp_alloc_row *rows, size_t n, size_t *over_limit);
 
-/* "250ns", "44.54µs", "2.09ms", "1.23s". buf holds at least 32 bytes. */
+/* "250ns", "44.54µs", "2.09ms", "1.23s" (in any locale). buf holds at least 32 bytes. */
 const char *hp_format_duration(uint64_t ns, char *buf);
 
 /* "512B", "1.50KiB", "2.00MiB", "1.00GiB". buf holds at least 32 bytes. */
 const char *hp_format_bytes(uint64_t bytes, char *buf);
 
-/* Columns the string takes on a terminal (UTF-8 code points). */
+/* v with `decimals` decimals after a '.', whatever the locale: "1.6500".
+ * buf holds at least 32 bytes. */
+const char *hp_format_fixed(double v, int decimals, char *buf);
+
+/* Columns the string takes on a terminal: one per UTF-8 code point, and one
+ * per byte that begins no valid sequence (shown as its Latin-1 reading). */
 size_t hp_display_width(const char *s);
+
+/* Length (1 to 4) of the valid UTF-8 sequence s begins with, or 0 when it
+ * begins none (a stray continuation byte, an overlong form, a surrogate,
+ * above U+10FFFF, a truncated sequence). s is not empty. */
+size_t hp_utf8_len(const char *s);
+
+/* Writes s to out with each byte that begins no valid UTF-8 sequence
+ * replaced by the UTF-8 of its Latin-1 reading (0xE9 "é" becomes C3 A9). */
+void hp_put_utf8(FILE *out, const char *s);
 
 #endif

@@ -12,7 +12,8 @@
 static void clear_env(void) {
     static const char *vars[] = {"HOTPATH_PERCENTILES", "HOTPATH_OUTPUT_FORMAT",
                                  "HOTPATH_OUTPUT_PATH", "HOTPATH_LIMIT",
-                                 "HOTPATH_FOCUS",       "HOTPATH_CLOCK"};
+                                 "HOTPATH_FOCUS",       "HOTPATH_CLOCK",
+                                 "HOTPATH_ALLOC",       "HOTPATH_ALLOC_CUMULATIVE"};
     for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
         unsetenv(vars[i]);
 }
@@ -26,6 +27,7 @@ static char *load_with(const char *var, const char *value) {
     size_t len = 0;
     FILE *err = open_memstream(&buf, &len);
     hp_config_load(err);
+    hp_config_settle(err, NULL); /* no hotpath::main: the defaults are used */
     fclose(err);
     return buf;
 }
@@ -150,4 +152,108 @@ Test(config, exit_status_is_unchanged_by_bad_values, .exit_code = 3) {
     static struct hotpath_site s = HOTPATH_SITE_INIT("cfg::g", HOTPATH_KIND_FUNCTION);
     hotpath_exit(&s, hotpath_enter(&s));
     exit(3);
+}
+
+/* ---- messages name what is used instead, from its real source ---- */
+
+/* Loads var=value, then settles with hotpath::main asking for m; returns
+ * everything printed. */
+static char *load_with_main(const char *var, const char *value, const struct hp_main_request *m) {
+    setenv(var, value, 1);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *err = open_memstream(&buf, &len);
+    hp_config_load(err);
+    hp_config_settle(err, m);
+    hp_config_settle(err, m); /* once: a second call prints nothing */
+    fclose(err);
+    return buf;
+}
+
+Test(config, refused_percentiles_name_those_of_hotpath_main) {
+    struct hp_main_request m = {"basic::main", "50,95,99", 0};
+    char *msg = load_with_main("HOTPATH_PERCENTILES", "101", &m);
+    cr_assert_str_eq(msg,
+                     "hotpath: HOTPATH_PERCENTILES=\"101\" is not valid (101 is above 100): expected "
+                     "at most 16 comma-separated numbers from 0 to 100 with at most 6 decimals, e.g. "
+                     "50,95,99.9; using \"50,95,99\" from hotpath::main (basic::main)\n");
+    struct hp_percentiles p;
+    cr_assert(hp_config_main_percentiles(&m, &p));
+    cr_assert_eq(p.n, 3, "the report shows what the line says");
+    cr_assert_eq(p.p[2], 99);
+    free(msg);
+    msg = load_with_main("HOTPATH_PERCENTILES", "101", NULL);
+    cr_assert(strstr(msg, "; using the default \"95\"\n"), "%s", msg);
+    free(msg);
+}
+
+Test(config, percentiles_keep_the_digits_given) {
+    char *msg = load_with("HOTPATH_PERCENTILES", "99.99999, 099.50,0.000001,100.0");
+    cr_assert_str_eq(msg, "");
+    cr_assert_eq(hp_config.percentiles.n, 4);
+    cr_assert_str_eq(hp_config.percentiles.label[0], "99.99999", "not P100");
+    cr_assert_str_eq(hp_config.percentiles.label[1], "99.5");
+    cr_assert_str_eq(hp_config.percentiles.label[2], "0.000001");
+    cr_assert_str_eq(hp_config.percentiles.label[3], "100");
+    cr_assert_eq(hp_config.percentiles.p[0], 99.99999);
+    free(msg);
+}
+
+Test(config, too_many_decimals_or_percentiles_are_refused_with_the_limit) {
+    char *msg = load_with("HOTPATH_PERCENTILES", "12.3456789");
+    cr_assert(strstr(msg, "HOTPATH_PERCENTILES=\"12.3456789\" is not valid (12.3456789 has more than "
+                          "6 decimals): expected at most 16 comma-separated numbers"),
+              "%s", msg);
+    cr_assert_eq(hp_config.percentiles.n, 1);
+    free(msg);
+    msg = load_with("HOTPATH_PERCENTILES", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17");
+    cr_assert(strstr(msg, "is not valid (17 different percentiles; at most 16): expected at most 16 "),
+              "%s", msg);
+    cr_assert(strstr(msg, "using the default \"95\""), "%s", msg);
+    free(msg);
+    msg = load_with("HOTPATH_PERCENTILES", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,16,16");
+    cr_assert(strstr(msg, "lists 16 more than once: using \"1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16\""),
+              "16 different ones are accepted: %s", msg);
+    free(msg);
+}
+
+Test(config, a_repeated_percentile_is_shown_once_with_a_line) {
+    char *msg = load_with("HOTPATH_PERCENTILES", "95,50,95.0");
+    cr_assert_str_eq(msg, "hotpath: HOTPATH_PERCENTILES=\"95,50,95.0\" lists 95 more than once: "
+                          "using \"95,50\"\n");
+    cr_assert_eq(hp_config.percentiles.n, 2);
+    cr_assert(hp_config.from_env & (1u << HP_OPT_percentiles));
+    free(msg);
+}
+
+Test(config, bad_percentiles_of_hotpath_main_say_so) {
+    unsetenv("HOTPATH_PERCENTILES");
+    struct hp_main_request m = {"big::main", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", 0};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *err = open_memstream(&buf, &len);
+    hp_config_load(err);
+    hp_config_settle(err, &m);
+    fclose(err);
+    cr_assert_str_eq(buf, "hotpath: the percentiles \"1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17\" of "
+                          "hotpath::main (big::main) are not valid (17 different percentiles; at "
+                          "most 16): expected at most 16 comma-separated numbers from 0 to 100 with "
+                          "at most 6 decimals, e.g. 50,95,99.9; using the default \"95\"\n");
+    free(buf);
+}
+
+Test(config, refused_alloc_values_name_what_hotpath_main_asks_for) {
+    struct hp_main_request m = {"a::main", NULL, HOTPATH_FLAG_ALLOC | HOTPATH_FLAG_ALLOC_CUMULATIVE};
+    char *msg = load_with_main("HOTPATH_ALLOC", "maybe", &m);
+    cr_assert_str_eq(msg, "hotpath: HOTPATH_ALLOC=\"maybe\" is not valid: expected 1, 0, true, false, "
+                          "on, off, yes or no; using \"1\" from hotpath::main (a::main)\n");
+    free(msg);
+    unsetenv("HOTPATH_ALLOC");
+    msg = load_with_main("HOTPATH_ALLOC_CUMULATIVE", "2", &m);
+    cr_assert(strstr(msg, "using \"1\" from hotpath::main (a::main)\n"), "%s", msg);
+    free(msg);
+    msg = load_with_main("HOTPATH_ALLOC_CUMULATIVE", "2", NULL);
+    cr_assert(strstr(msg, "using the default \"0\"\n"), "%s", msg);
+    free(msg);
+    unsetenv("HOTPATH_ALLOC_CUMULATIVE");
 }

@@ -1,6 +1,7 @@
 /* The report: units, the table's alignment, JSON read back. */
 #include <cJSON.h>
 #include <criterion/criterion.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,24 @@ Test(report, units_are_chosen_per_value) {
     cr_assert_str_eq(hp_format_duration(61500000000ull, b), "61.50s");
 }
 
+Test(report, bytes_and_fixed_point_without_printf_f) {
+    char b[32];
+    cr_assert_str_eq(hp_format_bytes(1023, b), "1023B");
+    cr_assert_str_eq(hp_format_bytes(1024, b), "1.00KiB");
+    cr_assert_str_eq(hp_format_bytes(1536, b), "1.50KiB");
+    cr_assert_str_eq(hp_format_bytes(1048570, b), "1023.99KiB");
+    cr_assert_str_eq(hp_format_bytes(1048571, b), "1.00MiB", "would be 1024.00KiB");
+    cr_assert_str_eq(hp_format_bytes(3ull << 30, b), "3.00GiB");
+    cr_assert_str_eq(hp_format_bytes(UINT64_MAX, b), "16777216.00TiB");
+    cr_assert_str_eq(hp_format_duration(1005, b), "1.01µs", "half up on the exact value");
+    cr_assert_str_eq(hp_format_duration(UINT64_MAX, b), "18446744073.71s");
+    cr_assert_str_eq(hp_format_fixed(1.65, 2, b), "1.65");
+    cr_assert_str_eq(hp_format_fixed(1.8114, 4, b), "1.8114");
+    cr_assert_str_eq(hp_format_fixed(2000, 2, b), "2000.00");
+    cr_assert_str_eq(hp_format_fixed(0, 4, b), "0.0000");
+    cr_assert_str_eq(hp_format_fixed(0.00005, 4, b), "0.0001");
+}
+
 Test(report, display_width_counts_code_points) {
     cr_assert_eq(hp_display_width("44.54µs"), 7);
     cr_assert_eq(hp_display_width(""), 0);
@@ -46,7 +65,7 @@ static struct hp_report known(void) {
                                     .avg = 7, .total = 7, .self = 7, .percent_total = 0.0,
                                     .pct = {7, 7}};
     struct hp_report r = {.main_name = "basic::main", .program = "basic", .total_ns = 126860000,
-                          .clock = "tsc", .rows = known_rows, .nrows = 2, .measured = true,
+                          .clock = "tsc", .rows = known_rows, .nrows = 2, .nmeasured = 2, .measured = true,
                           .percentiles = {.n = 2, .p = {95, 99.9}}};
     return r;
 }
@@ -357,4 +376,152 @@ Test(report, schema_2_carries_sums_and_histograms_that_add_up) {
     cr_assert_eq(seen, 1);
     cJSON_Delete(j);
     free(text);
+}
+
+/* ---- numbers in the C locale whatever the program set ---- */
+
+Test(report, numbers_ignore_the_programs_locale) {
+    if (!setlocale(LC_ALL, "de_DE.UTF-8"))
+        cr_skip_test("the de_DE.UTF-8 locale is not installed (Debian package locales-all)");
+    cr_assert_str_eq(localeconv()->decimal_point, ",");
+    char b[32];
+    cr_assert_str_eq(hp_format_duration(8460000, b), "8.46ms"); /* the table's caller sets C */
+    struct hp_report r = known();
+    char *table = render(&r, HP_FORMAT_TABLE);
+    cr_assert(strstr(table, "| 2.09ms ") && strstr(table, "| 44.54µs ") && strstr(table, "| 1.65% "),
+              "%s", table);
+    cr_assert(strstr(table, "| P99.9 "), "%s", table);
+    cr_assert_null(strstr(table, "2,09"), "%s", table);
+    char *json = render(&r, HP_FORMAT_JSON);
+    cJSON *j = cJSON_Parse(json); /* cJSON reads numbers with the locale's point: compare text */
+    cr_assert_not_null(j, "%s", json);
+    cr_assert(strstr(json, "\"percent_total\":1.6500,"), "%s", json);
+    cr_assert(strstr(json, "\"percentiles\":[95,99.9]"), "%s", json);
+    cr_assert(strstr(json, "\"99.9\":44000"), "%s", json);
+    cJSON_Delete(j);
+    struct hp_percentiles p;
+    cr_assert_null(hp_percentiles_parse("50,99.9", &p, NULL, 0));
+    cr_assert_eq(p.n, 2);
+    cr_assert_eq(p.p[1], 99.9);
+    cr_assert_str_eq(p.label[1], "99.9");
+    cr_assert_null(hp_percentiles_parse("50,99,9", &p, NULL, 0), "three numbers: 50, 99 and 9");
+    cr_assert_eq(p.n, 3);
+    free(table);
+    free(json);
+    setlocale(LC_ALL, "C");
+}
+
+/* ---- sorting, the limit's last line, nothing measured ---- */
+
+static const char *order(struct hp_row *rows, size_t n, enum hp_sort sort, char *buf) {
+    hp_config.sort = sort;
+    size_t over;
+    size_t kept = hp_rows_select(rows, n, &over);
+    buf[0] = '\0';
+    for (size_t i = 0; i < kept; i++)
+        strcat(strcat(buf, rows[i].name), i + 1 < kept ? "," : "");
+    return buf;
+}
+
+Test(report, hotpath_sort_orders_the_rows_by_its_key) {
+    struct hp_row rows[4] = {
+        {.name = "a", .calls = 1, .total = 400, .self = 10, .avg = 400, .alloc_bytes = 0},
+        {.name = "b", .calls = 50, .total = 300, .self = 300, .avg = 6, .alloc_bytes = 7},
+        {.name = "c", .calls = 10, .total = 200, .self = 150, .avg = 20, .alloc_bytes = 900},
+        {.name = "d", .calls = 10, .total = 100, .self = 100, .avg = 10, .alloc_bytes = 0},
+    };
+    char buf[64];
+    cr_assert_str_eq(order(rows, 4, HP_SORT_TOTAL, buf), "a,b,c,d");
+    cr_assert_str_eq(order(rows, 4, HP_SORT_SELF, buf), "b,c,d,a");
+    cr_assert_str_eq(order(rows, 4, HP_SORT_CALLS, buf), "b,c,d,a", "ties by total");
+    cr_assert_str_eq(order(rows, 4, HP_SORT_AVG, buf), "a,c,d,b");
+    cr_assert_str_eq(order(rows, 4, HP_SORT_ALLOC, buf), "c,b,a,d", "no allocations: by total");
+    hp_config.limit = 3;
+    size_t over;
+    cr_assert_eq(hp_rows_select(rows, 4, &over), 3);
+    cr_assert_eq(over, 1);
+    hp_config.limit = 0;
+}
+
+Test(report, a_cut_table_ends_with_the_number_of_rows_left_out) {
+    struct hp_report r = known();
+    hp_config.limit = 2;
+    r.over_limit = 3;
+    char *text = render(&r, HP_FORMAT_TABLE);
+    cr_assert(strstr(text, "+\n\u2026 3 more rows (HOTPATH_LIMIT=2)\n"), "%s", text);
+    free(text);
+    r.over_limit = 1;
+    text = render(&r, HP_FORMAT_TABLE);
+    cr_assert(strstr(text, "\u2026 1 more row (HOTPATH_LIMIT=2)\n"), "%s", text);
+    free(text);
+    text = render(&r, HP_FORMAT_JSON);
+    cr_assert(strstr(text, "\"limit\":2,\"rows_over_limit\":1,"), "%s", text);
+    free(text);
+    r.over_limit = 0;
+    text = render(&r, HP_FORMAT_TABLE);
+    cr_assert_null(strstr(text, "more row"), "%s", text);
+    free(text);
+}
+
+Test(report, nothing_measured_is_one_line_with_the_likely_cause) {
+    struct hp_report r = {.main_name = "basic::main", .program = "basic", .total_ns = 1500000,
+                          .clock = "tsc", .measured = true};
+    char *text = render(&r, HP_FORMAT_TABLE);
+    cr_assert_str_eq(text, "[hotpath] Nothing was measured in basic::main (1.50ms): no measured "
+                           "function or block was called (is any function tagged, did the "
+                           "plugin's include= match nothing, or was the program built without the "
+                           "plugin?)\n");
+    free(text);
+    r.entered = true;
+    r.main_name = NULL;
+    text = render(&r, HP_FORMAT_TABLE);
+    cr_assert_str_eq(text, "[hotpath] Nothing was measured in basic (process lifetime 1.50ms): "
+                           "measured functions were entered but none returned before the report\n");
+    free(text);
+    text = render(&r, HP_FORMAT_JSON);
+    cJSON *j = cJSON_Parse(text);
+    cr_assert_not_null(j, "%s", text);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "functions")), 0);
+    cJSON_Delete(j);
+    free(text);
+}
+
+/* ---- names that are not UTF-8 ---- */
+
+Test(report, names_that_are_not_utf8_give_valid_json_and_an_aligned_table) {
+    cr_assert_eq(hp_utf8_len("\xc3\xa9"), 2);
+    cr_assert_eq(hp_utf8_len("\xe2\x80\xa6"), 3);
+    cr_assert_eq(hp_utf8_len("\xf0\x9f\x94\xa5"), 4);
+    cr_assert_eq(hp_utf8_len("\xe9t\xe9"), 0, "Latin-1");
+    cr_assert_eq(hp_utf8_len("\xc0\xaf"), 0, "overlong");
+    cr_assert_eq(hp_utf8_len("\xed\xa0\x80"), 0, "surrogate");
+    cr_assert_eq(hp_utf8_len("\xf4\x90\x80\x80"), 0, "above U+10FFFF");
+    cr_assert_eq(hp_utf8_len("\xe2\x80"), 0, "cut short");
+    cr_assert_eq(hp_utf8_len("\x80"), 0);
+    cr_assert_eq(hp_display_width("caf\xe9::f"), 7);
+    struct hp_report r = known();
+    known_rows[1].name = "caf\xe9::na\xefve";
+    known_rows[1].file = "/src/r\xe9sum\xe9/caf\xe9.c";
+    r.main_name = "caf\xe9::main";
+    char *json = render(&r, HP_FORMAT_JSON);
+    cr_assert(strstr(json, "\"name\":\"caf\\u00e9::na\\u00efve\""), "%s", json);
+    cr_assert(strstr(json, "\"file\":\"/src/r\\u00e9sum\\u00e9/caf\\u00e9.c\""), "%s", json);
+    for (const unsigned char *p = (const unsigned char *)json; *p; p++)
+        cr_assert(*p < 0x80 || hp_utf8_len((const char *)p) > 0, "raw byte 0x%02x in the JSON", *p);
+    cJSON *j = cJSON_Parse(json);
+    cr_assert_not_null(j);
+    cr_assert_str_eq(cJSON_GetObjectItem(j, "main")->valuestring, "caf\xc3\xa9::main");
+    cJSON_Delete(j);
+    char *table = render(&r, HP_FORMAT_TABLE);
+    cr_assert(strstr(table, "| caf\xc3\xa9::na\xc3\xafve "), "the Latin-1 reading, in UTF-8: %s", table);
+    cr_assert(strstr(table, "from caf\xc3\xa9::main (Total"), "%s", table);
+    char *save, *line = strtok_r(strchr(table, '\n') + 1, "\n", &save);
+    size_t width = hp_display_width(line);
+    for (; line; line = strtok_r(NULL, "\n", &save)) {
+        cr_assert_eq(hp_display_width(line), width, "misaligned: %s", line);
+        for (const char *p = line; *p; p++)
+            cr_assert(hp_utf8_len(p) > 0 || (*p & 0xC0) == 0x80, "invalid UTF-8 in %s", line);
+    }
+    free(json);
+    free(table);
 }
