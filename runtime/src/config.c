@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,6 +11,7 @@
 #include "clock.h"
 
 struct hp_config hp_config;
+_Atomic unsigned hp_config_report_number = 1;
 
 bool hp_parse_percentiles(const char *s, struct hp_percentiles *out) {
     struct hp_percentiles r = {.n = 0};
@@ -55,8 +57,8 @@ static const char *parse_path(const char *v, char (*out)[4096]) {
     if (strlen(v) >= sizeof *out)
         return " (longer than 4095 bytes)";
     for (const char *s = v; *s; s++)
-        if (*s == '%' && *++s != 'p' && *s != '%')
-            return " (a % that begins neither %p nor %%)";
+        if (*s == '%' && *++s != 'p' && *s != 'n' && *s != '%')
+            return " (a % that begins none of %p, %n and %%)";
     strcpy(*out, v);
     return NULL;
 }
@@ -68,9 +70,12 @@ bool hp_config_expand_path(const char *pattern, char *out, size_t size) {
         const char *piece = s;
         size_t len = 1;
         if (*s == '%') {
-            s++; /* parse_path let only %p and %% through */
+            s++; /* parse_path let only %p, %n and %% through */
             if (*s == 'p') {
                 len = (size_t)snprintf(pid, sizeof pid, "%ld", (long)getpid());
+                piece = pid;
+            } else if (*s == 'n') {
+                len = (size_t)snprintf(pid, sizeof pid, "%u", hp_config_report_number);
                 piece = pid;
             }
         }
@@ -115,6 +120,25 @@ static const char *parse_clock(const char *v, char (*out)[16]) {
         return " (this CPU has no invariant TSC)";
     strcpy(*out, v);
     return NULL;
+}
+
+static const char *parse_signal(const char *v, int *out) {
+    static const struct {
+        const char *name;
+        int signo;
+    } names[] = {{"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"HUP", SIGHUP}, {"QUIT", SIGQUIT},
+                 {"WINCH", SIGWINCH}};
+    if (*v == '\0') {
+        *out = 0;
+        return NULL;
+    }
+    const char *name = strncasecmp(v, "SIG", 3) == 0 ? v + 3 : v;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcasecmp(name, names[i].name) == 0) {
+            *out = names[i].signo;
+            return NULL;
+        }
+    return "";
 }
 
 static const char *parse_bool(const char *v, bool *out) {

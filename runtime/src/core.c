@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "config.h"
 #include "report.h"
+#include "signals.h"
 
 __thread struct hp_tls hp_tls __attribute__((tls_model("initial-exec")));
 
@@ -48,6 +49,7 @@ static void fork_child(void) {
     /* Only the forking thread lives on in the child: the others' states
      * stay on the list (their figures up to the fork are the child's too). */
     pthread_mutex_init(&hp_lock, NULL);
+    hp_signals_fork_child(); /* signals.c */
 }
 
 static void runtime_init(void) {
@@ -61,6 +63,7 @@ static void runtime_init(void) {
     pthread_key_create(&thread_key, thread_exit);
     pthread_atfork(fork_prepare, fork_parent, fork_child);
     atexit(at_exit);
+    hp_signals_init(); /* signals.c */
     hp_busy_leave();
 }
 
@@ -202,6 +205,7 @@ static struct hp_thread *thread_init(void) {
     hp_tls.stack = t->stack;
     hp_tls.depth = 0;
     hp_busy_leave();
+    hp_signals_start(); /* signals.c: the reporter thread, once something is measured */
     return t;
 }
 

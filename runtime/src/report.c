@@ -538,12 +538,8 @@ void hp_report_free(struct hp_report *r) {
     r->nrows = 0;
 }
 
-bool hp_report_once(void) {
-    int expected = 0;
-    if (!atomic_compare_exchange_strong(&report_state, &expected, 1))
-        return false;
-    if (hp_config.format == HP_FORMAT_NONE)
-        return true;
+/* Collects and writes a report now, to the configured output. */
+static void write_report(void) {
     hp_busy_enter();
     struct hp_report r;
     hp_report_collect(&r);
@@ -555,5 +551,23 @@ bool hp_report_once(void) {
     }
     hp_report_free(&r);
     hp_busy_leave();
+}
+
+bool hp_report_once(void) {
+    int expected = 0;
+    if (!atomic_compare_exchange_strong(&report_state, &expected, 1))
+        return false;
+    if (hp_config.format != HP_FORMAT_NONE)
+        write_report();
+    return true;
+}
+
+/* ---- signals.c: the on-demand report (HOTPATH_SIGNAL) ---- */
+bool hp_report_snapshot(void) {
+    if (hp_report_done())
+        return false;
+    if (hp_config.format != HP_FORMAT_NONE)
+        write_report();
+    atomic_fetch_add(&hp_config_report_number, 1);
     return true;
 }
