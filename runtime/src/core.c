@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "config.h"
 #include "report.h"
+#include "fork.h"
 #include "signals.h"
 
 __thread struct hp_tls hp_tls __attribute__((tls_model("initial-exec")));
@@ -46,9 +47,8 @@ static void at_exit(void) { hp_report_once(); }
 static void fork_prepare(void) { pthread_mutex_lock(&hp_lock); }
 static void fork_parent(void) { pthread_mutex_unlock(&hp_lock); }
 static void fork_child(void) {
-    /* Only the forking thread lives on in the child: the others' states
-     * stay on the list (their figures up to the fork are the child's too). */
     pthread_mutex_init(&hp_lock, NULL);
+    hp_fork_child_reset(); /* fork.c: the child's figures start at the fork */
     hp_signals_fork_child(); /* signals.c */
 }
 
