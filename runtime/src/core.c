@@ -42,7 +42,10 @@ void hp_update_fast(void) { hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_all
 
 static void thread_exit(void *arg);
 
-static void at_exit(void) { hp_report_once(); }
+static void at_exit(void) {
+    hp_signals_exit(); /* signals.c */
+    hp_report_once();
+}
 
 static void fork_prepare(void) { pthread_mutex_lock(&hp_lock); }
 static void fork_parent(void) { pthread_mutex_unlock(&hp_lock); }

@@ -39,6 +39,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "config.h"
@@ -56,6 +57,7 @@ static struct {
     _Atomic unsigned demands;  /* on-demand reports asked for, not yet written */
     _Atomic bool up;           /* the reporter thread runs */
     _Atomic bool want;         /* some handler is installed: a reporter is needed */
+    _Atomic bool quit;         /* the process is exiting: the reporter ends */
     pthread_once_t start_once;
 } sig = {.start_once = PTHREAD_ONCE_INIT};
 
@@ -109,9 +111,14 @@ static void on_demand(int signo) {
 
 static void *reporter(void *arg) {
     (void)arg;
+    /* Named from inside: pthread_setname_np from outside writes to
+     * /proc/self/task/N/comm, which costs 2.5 ms of CPU on a VM here. */
+    prctl(PR_SET_NAME, "hotpath-report", 0, 0, 0);
     for (;;) {
         while (sem_wait(&sig.wake) != 0 && errno == EINTR) {
         }
+        if (atomic_load(&sig.quit) && !atomic_load(&sig.term_sig))
+            break;
         if (atomic_load(&sig.term_sig)) {
             hp_report_once();
             atomic_store(&sig.term_done, true);
@@ -135,10 +142,8 @@ static void start_reporter(void) {
     pthread_sigmask(SIG_SETMASK, &all, &old); /* inherited by the new thread */
     pthread_t t;
     hp_busy_enter(); /* its stack and TLS are not the program's allocations */
-    if (pthread_create(&t, &attr, reporter, NULL) == 0) {
-        pthread_setname_np(t, "hotpath-report");
+    if (pthread_create(&t, &attr, reporter, NULL) == 0)
         atomic_store(&sig.up, true);
-    }
     hp_busy_leave();
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
@@ -176,6 +181,18 @@ void hp_signals_start(void) {
         pthread_once(&sig.start_once, start_reporter);
 }
 
+/* At exit, before the final report: the reporter ends now, while the
+ * report is written, so that the process's exit need not wait for the
+ * kernel to stop it (a short process would pay for that in wall time). A
+ * terminating signal from here on ends the process at once. */
+void hp_signals_exit(void) {
+    if (!atomic_load(&sig.up))
+        return;
+    atomic_store(&sig.quit, true);
+    atomic_store(&sig.up, false);
+    sem_post(&sig.wake);
+}
+
 void hp_signals_fork_child(void) {
     /* The reporter did not come along: the child starts its own. */
     bool had = atomic_load(&sig.up);
@@ -183,6 +200,7 @@ void hp_signals_fork_child(void) {
     atomic_store(&sig.term_sig, 0);
     atomic_store(&sig.term_done, false);
     atomic_store(&sig.demands, 0);
+    atomic_store(&sig.quit, false);
     sig.start_once = (pthread_once_t)PTHREAD_ONCE_INIT;
     if (had)
         hp_signals_start();

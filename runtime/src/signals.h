@@ -11,6 +11,9 @@ void hp_signals_init(void);
  * handler. */
 void hp_signals_start(void);
 
+/* At exit, before the report: lets the reporter thread end. */
+void hp_signals_exit(void);
+
 /* In a forked child (pthread_atfork): forgets the parent's reporter and
  * starts the child's own if the parent had one. */
 void hp_signals_fork_child(void);
