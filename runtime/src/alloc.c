@@ -290,6 +290,20 @@ void hp_alloc_thread_exit(struct hp_thread *t) {
         munmap(t->alloc_stack, HP_MAX_DEPTH * sizeof(struct hp_alloc_frame));
 }
 
+/* fork.c: the child's counters start from zero; the forking thread's open
+ * allocation frames (depth below `depth`) are moved to the fork. Live and
+ * peak figures stay as they are: the blocks live at the fork are live in
+ * the child too. */
+void hp_alloc_fork_child(struct hp_thread *t, uint32_t depth) {
+    struct hp_alloc_thread *a = t->alloc;
+    HP_STORE(a->bytes, 0);
+    a->count = 0;
+    for (uint32_t d = 0; t->alloc_stack && d < depth; d++) {
+        t->alloc_stack[d].bytes0 = t->alloc_stack[d].count0 = 0;
+        t->alloc_stack[d].child_bytes = t->alloc_stack[d].child_count = 0;
+    }
+}
+
 void hp_alloc_frame_begin(uint32_t d) {
     struct hp_alloc_frame *f = frame_at(d);
     if (!f)

@@ -7,36 +7,74 @@
 #include <string.h>
 #ifdef HP_HAVE_RDTSC
 #include <cpuid.h>
+#if defined(__has_include)
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#endif
+#endif
+#if defined(CPU_FEATURE_PRESENT)
+#define HP_HAVE_GLIBC_CPU_FEATURES 1
+#else
+#define HP_HAVE_GLIBC_CPU_FEATURES 0
+#endif
 #endif
 
 int hp_clock_source = HP_CLOCK_MONOTONIC;
 
 uint64_t hp_monotonic_ns_cold(void) { return hp_monotonic_ns(); }
 
+/*
+ * Calibration: ticks per nanosecond from two (tsc, CLOCK_MONOTONIC) pairs,
+ * one taken at start-up, the other when a conversion is first needed and
+ * again whenever the process has run twice as long as the interval the
+ * calibration was taken over. No wait: a process that reports 1 ms after
+ * its start is calibrated over that 1 ms.
+ *
+ * Error bound: each pair is known to within e = half the narrowest
+ * tsc-clock-tsc sandwich (plus 1 ns of clock resolution), so ns_per_tick
+ * is off by at most (e0 + e1) / T relative, T the calibration interval.
+ * Every duration the report converts was measured inside the process's
+ * life so far, which is at most 2T: its absolute error is at most
+ * 2 (e0 + e1), a few tens of ns (hp_clock_error_bound_ns), whatever the
+ * process's length; its relative error shrinks as T grows.
+ */
 static struct {
-    uint64_t tsc0, ns0;
-    double ns_per_tick;
-    pthread_once_t once;
-} cal = {.once = PTHREAD_ONCE_INIT};
+    uint64_t tsc0, ns0, e0;
+    _Atomic uint64_t tsc1, ns1, e1; /* the latest second pair */
+    _Atomic double ns_per_tick;
+    pthread_mutex_t lock;
+} cal = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-#define HP_CALIBRATION_MIN_NS 20000000u
-
+/*
+ * CPUID traps to the hypervisor in a virtual machine (17-75 us per
+ * instruction measured on a bhyve guest): glibc's copy of the CPUID
+ * leaves, read once by the dynamic linker, is used where glibc has one
+ * (2.33 and later), so that start-up runs no CPUID at all.
+ */
 bool hp_cpu_has_invariant_tsc(void) {
-#ifdef HP_HAVE_RDTSC
-    unsigned a, b, c, d;
-    if (!__get_cpuid(0x80000000u, &a, &b, &c, &d) || a < 0x80000007u)
-        return false;
-    if (!__get_cpuid(0x80000007u, &a, &b, &c, &d))
-        return false;
-    return (d >> 8) & 1u;
+#if defined(HP_HAVE_RDTSC) && HP_HAVE_GLIBC_CPU_FEATURES
+    return CPU_FEATURE_PRESENT(INVARIANT_TSC);
+#elif defined(HP_HAVE_RDTSC)
+    static int cached = -1; /* a benign race: every thread computes the same */
+    if (cached < 0) {
+        unsigned a, b, c, d;
+        if (__get_cpuid_max(0x80000000u, NULL) < 0x80000007u)
+            cached = 0;
+        else {
+            __cpuid(0x80000007u, a, b, c, d);
+            cached = (d >> 8) & 1u;
+        }
+    }
+    return cached;
 #else
     return false;
 #endif
 }
 
 /* A (tsc, ns) pair read as close together as the machine allows: the
- * narrowest of a few tsc-clock-tsc sandwiches, the tsc taken at its middle. */
-static void read_pair(uint64_t *tsc, uint64_t *ns) {
+ * narrowest of a few tsc-clock-tsc sandwiches, the tsc taken at its middle;
+ * *width is that sandwich's width in ticks. */
+static void read_pair(uint64_t *tsc, uint64_t *ns, uint64_t *width) {
 #ifdef HP_HAVE_RDTSC
     uint64_t best = UINT64_MAX;
     for (int i = 0; i < 7; i++) {
@@ -49,8 +87,10 @@ static void read_pair(uint64_t *tsc, uint64_t *ns) {
             *ns = t;
         }
     }
+    *width = best;
 #else
     *tsc = *ns = hp_monotonic_ns();
+    *width = 0;
 #endif
 }
 
@@ -60,29 +100,49 @@ void hp_clock_init(const char *want) {
         tsc = false;
     hp_clock_source = tsc ? HP_CLOCK_TSC : HP_CLOCK_MONOTONIC;
     hp_update_fast();
-    read_pair(&cal.tsc0, &cal.ns0);
+    read_pair(&cal.tsc0, &cal.ns0, &cal.e0);
+    HP_STORE(cal.tsc1, 0);
+    HP_STORE(cal.ns_per_tick, 0.0);
 }
 
-static void finish_calibration(void) {
-    if (hp_clock_source != HP_CLOCK_TSC) {
-        cal.ns_per_tick = 1.0;
-        return;
-    }
-    uint64_t tsc1, ns1;
-    read_pair(&tsc1, &ns1);
-    if (ns1 - cal.ns0 < HP_CALIBRATION_MIN_NS) {
-        uint64_t left = HP_CALIBRATION_MIN_NS - (ns1 - cal.ns0);
-        struct timespec ts = {0, (long)left};
-        while (nanosleep(&ts, &ts) != 0) {
+/* Takes the second pair now, if the calibration is missing or the process
+ * has run twice as long as its interval. */
+static void calibrate(uint64_t now) {
+    pthread_mutex_lock(&cal.lock);
+    uint64_t t1 = HP_LOAD(cal.tsc1);
+    if (t1 == 0 || now - cal.tsc0 >= 2 * (t1 - cal.tsc0)) {
+        uint64_t tsc1, ns1, e1;
+        read_pair(&tsc1, &ns1, &e1);
+        if (tsc1 > cal.tsc0 && ns1 > cal.ns0) {
+            HP_STORE(cal.ns1, ns1);
+            HP_STORE(cal.e1, e1);
+            HP_STORE(cal.ns_per_tick, (double)(ns1 - cal.ns0) / (double)(tsc1 - cal.tsc0));
+            atomic_store_explicit(&cal.tsc1, tsc1, memory_order_release); /* after the rate */
         }
-        read_pair(&tsc1, &ns1);
     }
-    cal.ns_per_tick = (double)(ns1 - cal.ns0) / (double)(tsc1 - cal.tsc0);
+    pthread_mutex_unlock(&cal.lock);
 }
 
 double hp_ns_per_tick(void) {
-    pthread_once(&cal.once, finish_calibration);
-    return cal.ns_per_tick;
+    if (hp_clock_source != HP_CLOCK_TSC)
+        return 1.0;
+#ifdef HP_HAVE_RDTSC
+    uint64_t now = __rdtsc(), t1 = atomic_load_explicit(&cal.tsc1, memory_order_acquire);
+    if (t1 == 0 || now - cal.tsc0 >= 2 * (t1 - cal.tsc0))
+        calibrate(now);
+    double k = HP_LOAD(cal.ns_per_tick);
+    return k > 0 ? k : 1.0;
+#else
+    return 1.0;
+#endif
+}
+
+uint64_t hp_clock_error_bound_ns(void) {
+    if (hp_clock_source != HP_CLOCK_TSC)
+        return 0;
+    double k = hp_ns_per_tick();
+    /* half of each sandwich, 1 ns of clock resolution each, twice (2T) */
+    return (uint64_t)(2.0 * ((double)(cal.e0 + HP_LOAD(cal.e1)) * k / 2.0 + 2.0) + 0.999);
 }
 
 const char *hp_clock_name(void) {

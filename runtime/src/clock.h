@@ -44,8 +44,14 @@ bool hp_cpu_has_invariant_tsc(void);
 void hp_clock_init(const char *want);
 
 /* Nanoseconds per tick. With the TSC, calibrated against CLOCK_MONOTONIC
- * from start-up to the first call (stretched to at least 20 ms), then fixed. */
+ * from start-up to the first call, and again whenever the process has run
+ * twice as long as the last calibration interval (see clock.c). No wait.
+ * Thread-safe; not async-signal-safe. */
 double hp_ns_per_tick(void);
+
+/* The largest error, in ns, of a duration measured since start-up and
+ * converted now (0 with CLOCK_MONOTONIC). */
+uint64_t hp_clock_error_bound_ns(void);
 
 static inline uint64_t hp_ticks_to_ns(uint64_t ticks) {
     return (uint64_t)((double)ticks * hp_ns_per_tick() + 0.5);

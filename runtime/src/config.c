@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "clock.h"
 
 struct hp_config hp_config;
+_Atomic unsigned hp_config_report_number = 1;
 
 locale_t hp_c_locale(void) {
     static _Atomic(locale_t) c;
@@ -156,8 +158,8 @@ static const char *parse_path(const char *v, char (*out)[4096]) {
     if (strlen(v) >= sizeof *out)
         return " (longer than 4095 bytes)";
     for (const char *s = v; *s; s++)
-        if (*s == '%' && *++s != 'p' && *s != '%')
-            return " (a % that begins neither %p nor %%)";
+        if (*s == '%' && *++s != 'p' && *s != 'n' && *s != '%')
+            return " (a % that begins none of %p, %n and %%)";
     strcpy(*out, v);
     return NULL;
 }
@@ -169,9 +171,12 @@ bool hp_config_expand_path(const char *pattern, char *out, size_t size) {
         const char *piece = s;
         size_t len = 1;
         if (*s == '%') {
-            s++; /* parse_path let only %p and %% through */
+            s++; /* parse_path let only %p, %n and %% through */
             if (*s == 'p') {
                 len = (size_t)snprintf(pid, sizeof pid, "%ld", (long)getpid());
+                piece = pid;
+            } else if (*s == 'n') {
+                len = (size_t)snprintf(pid, sizeof pid, "%u", hp_config_report_number);
                 piece = pid;
             }
         }
@@ -228,6 +233,25 @@ static const char *parse_sort(const char *v, enum hp_sort *out) {
     for (int i = 0; i < 5; i++)
         if (strcmp(v, sort_names[i]) == 0) {
             *out = (enum hp_sort)i;
+            return NULL;
+        }
+    return "";
+}
+
+static const char *parse_signal(const char *v, int *out) {
+    static const struct {
+        const char *name;
+        int signo;
+    } names[] = {{"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"HUP", SIGHUP}, {"QUIT", SIGQUIT},
+                 {"WINCH", SIGWINCH}};
+    if (*v == '\0') {
+        *out = 0;
+        return NULL;
+    }
+    const char *name = strncasecmp(v, "SIG", 3) == 0 ? v + 3 : v;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcasecmp(name, names[i].name) == 0) {
+            *out = names[i].signo;
             return NULL;
         }
     return "";

@@ -44,6 +44,7 @@ struct hp_config {
     char clock[16];
     bool alloc, alloc_cumulative;
     enum hp_sort sort;
+    int signal; /* HOTPATH_SIGNAL: 0 for none */
 };
 
 /* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */
@@ -97,8 +98,13 @@ void hp_config_reject_using(FILE *err, enum hp_option_index opt, const char *val
 
 /* Frees what hp_config_load allocated (the compiled regex). */
 void hp_config_free(void);
-/* The output path with %p replaced by the process id and %% by %; false if
- * the result does not fit in `size` bytes. */
+/* The output path with %p replaced by the process id, %n by
+ * hp_config_report_number and %% by %; false if the result does not fit in
+ * `size` bytes. */
 bool hp_config_expand_path(const char *pattern, char *out, size_t size);
+
+/* The number %n stands for: that of the next report of this process (1
+ * first; signals.c counts the on-demand reports). */
+extern _Atomic unsigned hp_config_report_number;
 
 #endif

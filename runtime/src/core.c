@@ -25,6 +25,8 @@
 #include "clock.h"
 #include "config.h"
 #include "report.h"
+#include "fork.h"
+#include "signals.h"
 
 __thread struct hp_tls hp_tls __attribute__((tls_model("initial-exec")));
 
@@ -46,7 +48,10 @@ void hp_update_fast(void) { hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_all
 
 static void thread_exit(void *arg);
 
-static void at_exit(void) { hp_report_once(); }
+static void at_exit(void) {
+    hp_signals_exit(); /* signals.c */
+    hp_report_once();
+}
 
 void hp_lock_enter(void) {
     hp_busy_enter();
@@ -63,9 +68,9 @@ void hp_lock_leave(void) {
 static void fork_prepare(void) { hp_lock_enter(); }
 static void fork_parent(void) { hp_lock_leave(); }
 static void fork_child(void) {
-    /* Only the forking thread lives on in the child: the others' states
-     * stay on the list (their figures up to the fork are the child's too). */
     pthread_mutex_init(&hp_lock, NULL);
+    hp_fork_child_reset(); /* fork.c: the child's figures start at the fork */
+    hp_signals_fork_child(); /* signals.c */
     hp_busy_leave();
 }
 
@@ -83,6 +88,7 @@ static void runtime_init(void) {
     pthread_key_create(&thread_key, thread_exit);
     pthread_atfork(fork_prepare, fork_parent, fork_child);
     atexit(at_exit);
+    hp_signals_init(); /* signals.c */
     hp_busy_leave();
 }
 
@@ -407,6 +413,7 @@ static struct hp_thread *thread_init(void) {
     atomic_signal_fence(memory_order_seq_cst);
     hp_tls.thread = t;
     hp_busy_leave();
+    hp_signals_start(); /* signals.c: the reporter thread, once something is measured */
     return t;
 }
 

@@ -231,6 +231,7 @@ void hp_alloc_frame_begin(uint32_t d);
 void hp_alloc_frame_end(uint32_t d, struct hp_site_stats *st, bool outermost);
 void hp_alloc_frame_drop(uint32_t d);
 void hp_alloc_thread_exit(struct hp_thread *t);
+void hp_alloc_fork_child(struct hp_thread *t, uint32_t depth); /* fork.c */
 void hp_alloc_agg_add(struct hp_alloc_agg *agg, const struct hp_alloc_stats *s);
 void hp_alloc_agg_merge(struct hp_alloc_agg *agg, const struct hp_alloc_agg *m);
 

@@ -869,10 +869,9 @@ void hp_report_free(struct hp_report *r) {
     r->nrows = 0;
 }
 
-bool hp_report_once(void) {
-    int expected = 0;
-    if (!atomic_compare_exchange_strong(&report_state, &expected, 1))
-        return false;
+/* Collects and writes a report now, to the configured output (after the
+ * lines about bad HOTPATH_* values, settled against hotpath::main). */
+static void write_report(void) {
     hp_busy_enter();
     pthread_mutex_lock(&hp_lock);
     struct hp_main_request m = {hp_window.name, hp_window.percentiles, 0};
@@ -881,7 +880,7 @@ bool hp_report_once(void) {
     hp_config_settle(stderr, has_main ? &m : NULL);
     if (hp_config.format == HP_FORMAT_NONE) {
         hp_busy_leave();
-        return true;
+        return;
     }
     /* a program that measured nothing and asked for nothing stays silent
      * (configure's test programs, build tools linked through the wrapper) */
@@ -896,5 +895,21 @@ bool hp_report_once(void) {
     }
     hp_report_free(&r);
     hp_busy_leave();
+}
+
+bool hp_report_once(void) {
+    int expected = 0;
+    if (!atomic_compare_exchange_strong(&report_state, &expected, 1))
+        return false;
+    write_report();
+    return true;
+}
+
+/* ---- signals.c: the on-demand report (HOTPATH_SIGNAL) ---- */
+bool hp_report_snapshot(void) {
+    if (hp_report_done())
+        return false;
+    write_report();
+    atomic_fetch_add(&hp_config_report_number, 1);
     return true;
 }

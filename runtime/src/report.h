@@ -12,6 +12,10 @@
  * (or, with format none, would have). Thread-safe. */
 bool hp_report_once(void);
 bool hp_report_done(void);
+/* Writes the figures so far (an on-demand report, numbered by %n), unless
+ * the final report has begun. Not async-signal-safe: signals.c calls it
+ * from its reporter thread. */
+bool hp_report_snapshot(void);
 
 /* One non-empty histogram bucket (histogram.h's layout). */
 struct hp_bucket {

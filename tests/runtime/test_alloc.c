@@ -432,8 +432,9 @@ Test(alloc, fork_child_keeps_working_and_reports, .timeout = 20) {
             free(p);
         });
         struct hp_alloc_row r;
+        /* The parent's call before the fork is not the child's. */
         int ok = figures("alloc::in_child", &r) && r.bytes_total == 2008 &&
-                 figures("alloc::thousand", &r) && r.calls == 1;
+                 !figures("alloc::thousand", &r);
         _exit(ok ? 0 : 1);
     }
     int status;

@@ -2,6 +2,7 @@
  * default, and never change the program's own behaviour. */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,8 @@ static void clear_env(void) {
     static const char *vars[] = {"HOTPATH_PERCENTILES", "HOTPATH_OUTPUT_FORMAT",
                                  "HOTPATH_OUTPUT_PATH", "HOTPATH_LIMIT",
                                  "HOTPATH_FOCUS",       "HOTPATH_CLOCK",
-                                 "HOTPATH_ALLOC",       "HOTPATH_ALLOC_CUMULATIVE"};
+                                 "HOTPATH_ALLOC",       "HOTPATH_ALLOC_CUMULATIVE",
+                                 "HOTPATH_SORT",        "HOTPATH_SIGNAL"};
     for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
         unsetenv(vars[i]);
 }
@@ -142,6 +144,35 @@ Test(config, percent_p_in_the_output_path_is_the_process_id) {
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         expect_rejected("HOTPATH_OUTPUT_PATH", bad[i], "%p stands for the process id");
         cr_assert_str_eq(hp_config.output_path, "", "the default (stderr) for %s", bad[i]);
+    }
+}
+
+Test(config, percent_n_in_the_output_path_is_the_report_number) {
+    char *msg = load_with("HOTPATH_OUTPUT_PATH", "/tmp/r.%n.json");
+    cr_assert_str_eq(msg, "");
+    free(msg);
+    char out[64];
+    hp_config_report_number = 1;
+    cr_assert(hp_config_expand_path(hp_config.output_path, out, sizeof out));
+    cr_assert_str_eq(out, "/tmp/r.1.json");
+    hp_config_report_number = 12;
+    cr_assert(hp_config_expand_path(hp_config.output_path, out, sizeof out));
+    cr_assert_str_eq(out, "/tmp/r.12.json");
+}
+
+Test(config, signal_names_with_or_without_sig) {
+    const char *good[] = {"SIGUSR1", "usr1", "SIGUSR2", "HUP", "sigwinch", "QUIT"};
+    const int want[] = {SIGUSR1, SIGUSR1, SIGUSR2, SIGHUP, SIGWINCH, SIGQUIT};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        char *msg = load_with("HOTPATH_SIGNAL", good[i]);
+        cr_assert_str_eq(msg, "", "for %s", good[i]);
+        free(msg);
+        cr_assert_eq(hp_config.signal, want[i], "for %s", good[i]);
+    }
+    const char *bad[] = {"SIGKILL", "USR3", "10", "SIG"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        expect_rejected("HOTPATH_SIGNAL", bad[i], "SIGUSR1, SIGUSR2");
+        cr_assert_eq(hp_config.signal, 0, "the default (none) for %s", bad[i]);
     }
 }
 

@@ -1,0 +1,72 @@
+/*
+ * fork.c — the child's figures start at the fork.
+ *
+ * A forked child reports only what happened in it after the fork: the
+ * parent's report already holds everything before it, so the two reports
+ * add up without counting anything twice. In the child (the
+ * pthread_atfork child handler, single-threaded, hp_lock fresh):
+ *
+ *   - the merged figures of threads that had exited, and the states of
+ *     the threads that did not come along (all but the forking one), are
+ *     dropped;
+ *   - the forking thread's statistics are zeroed, but its open frames stay
+ *     open, so that the functions that return in the child still pair up
+ *     with their enter. Such a frame counts from the fork: its start is
+ *     moved to the fork and what its measured callees took before is
+ *     forgotten, so its Total and Self in the child are the child's time
+ *     only, and its call is counted in both processes (each saw it end);
+ *   - the report's window (process lifetime, or an open hotpath::main)
+ *     starts at the fork; the allocation counters start from zero.
+ */
+#include "fork.h"
+
+#include <string.h>
+
+#include "clock.h"
+#include "internal.h"
+
+static void zero_stats(struct hp_site_stats *s) {
+    HP_STORE(s->calls, 0);
+    HP_STORE(s->total, 0);
+    HP_STORE(s->sum, 0);
+    HP_STORE(s->self, 0);
+    HP_STORE(s->min, UINT64_MAX);
+    HP_STORE(s->max, 0);
+    HP_STORE(s->pending, HP_HIST_BUCKETS);
+    for (uint32_t i = 0; i < HP_HIST_BUCKETS + 1; i++)
+        HP_STORE(s->hist[i], 0);
+    struct hp_alloc_stats *a = HP_LOAD(s->alloc);
+    if (a) {
+        memset(a, 0, sizeof *a);
+        HP_STORE(a->min_bytes, UINT64_MAX);
+    }
+}
+
+void hp_fork_child_reset(void) {
+    struct hp_thread *self = hp_tls.thread;
+    for (uint32_t id = 1; id < hp_reg.count; id++)
+        if (hp_reg.agg && hp_reg.agg[id])
+            hp_agg_init(hp_reg.agg[id]);
+    hp_reg.dropped = 0;
+    hp_reg.alloc_bytes = 0;
+    /* The other threads' states: their threads are not in the child. Their
+     * memory stays allocated (a few KiB per thread), as freeing what
+     * another thread's TLS still points to would gain nothing. */
+    hp_reg.threads = self;
+    uint64_t now = hp_now();
+    if (self) {
+        self->prev = self->next = NULL;
+        self->dropped = 0;
+        for (struct hp_site_stats *s = HP_LOAD(self->stats); s; s = HP_LOAD(s->next))
+            zero_stats(s);
+        for (uint32_t d = 0; d < hp_tls.depth; d++) {
+            self->stack[d].start = now;
+            self->stack[d].child = 0;
+        }
+        hp_alloc_fork_child(self, hp_tls.depth);
+    }
+    hp_process_start = now;
+    if (hp_window.name && hp_window.end == 0)
+        hp_window.start = now;
+    hp_window.alloc_bytes0 = 0;
+}

@@ -1,0 +1,207 @@
+/*
+ * signals.c — the report of a process ended by SIGTERM, SIGINT or SIGHUP,
+ * and the on-demand report of HOTPATH_SIGNAL.
+ *
+ * A signal handler may run at any instruction of the program, inside
+ * malloc or stdio, or while the runtime holds hp_lock: building a report
+ * there could deadlock or corrupt the heap. So the handlers only do what
+ * is async-signal-safe (an atomic store, sem_post, nanosleep, sigaction,
+ * raise), and the report is written by a reporter thread they wake:
+ *
+ *   - on-demand (HOTPATH_SIGNAL): the handler counts the request, posts
+ *     the semaphore and returns; the reporter writes the figures so far
+ *     (completed calls) to HOTPATH_OUTPUT_PATH, %n numbering them.
+ *   - termination: the handler posts the semaphore and waits (nanosleep,
+ *     at most HP_TERM_WAIT_MS) until the reporter has written the final
+ *     report, then restores the default action, unblocks the signal and
+ *     raises it again: the process ends by that signal, as it would have,
+ *     so its parent sees WIFSIGNALED with the same WTERMSIG. If the report
+ *     cannot be written in time (the interrupted thread holds a lock the
+ *     report needs), the process ends all the same, without it.
+ *
+ * Only signals whose action is the default when the runtime starts get a
+ * handler; a program that installs its own handler later replaces ours
+ * (its handler then decides: if it calls exit(), the report is written
+ * at exit as usual). Ignored signals (nohup's SIGHUP) stay ignored.
+ *
+ * The reporter thread is started only when needed: when the first thread
+ * of the process starts measuring (nothing measured, nothing to report),
+ * with every signal blocked so that none is delivered to it. A forked
+ * child does not inherit it: the child starts its own at the fork when
+ * the parent had one.
+ */
+#define _GNU_SOURCE
+#include "signals.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+#include "config.h"
+#include "internal.h"
+#include "report.h"
+
+#define HP_TERM_WAIT_MS 5000 /* longest wait of a terminating handler for the report */
+
+static const int term_signals[] = {SIGTERM, SIGINT, SIGHUP};
+
+static struct {
+    sem_t wake;
+    _Atomic int term_sig;      /* the first terminating signal, 0 while none */
+    _Atomic bool term_done;    /* the reporter has written the final report */
+    _Atomic unsigned demands;  /* on-demand reports asked for, not yet written */
+    _Atomic bool up;           /* the reporter thread runs */
+    _Atomic bool want;         /* some handler is installed: a reporter is needed */
+    _Atomic bool quit;         /* the process is exiting: the reporter ends */
+    pthread_once_t start_once;
+} sig = {.start_once = PTHREAD_ONCE_INIT};
+
+/* ---- the handlers: async-signal-safe only ---- */
+
+static void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Ends the process by `signo`, with its default action. */
+static void die_by(int signo) {
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(signo, &dfl, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signo);
+    raise(signo); /* pending: blocked while its handler runs */
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+static void on_term(int signo) {
+    int saved = errno;
+    int none = 0;
+    bool first = atomic_compare_exchange_strong(&sig.term_sig, &none, signo);
+    /* A report already begun (at exit, or by a hotpath::main that returned)
+     * may be this very thread's: waiting for it would never end. */
+    if (atomic_load(&sig.up) && !(first && hp_report_done())) {
+        if (first)
+            sem_post(&sig.wake);
+        for (long waited = 0; !atomic_load(&sig.term_done) && waited < HP_TERM_WAIT_MS; waited++)
+            sleep_ms(1);
+    }
+    errno = saved;
+    die_by(signo);
+}
+
+static void on_demand(int signo) {
+    (void)signo;
+    int saved = errno;
+    atomic_fetch_add(&sig.demands, 1);
+    if (atomic_load(&sig.up))
+        sem_post(&sig.wake);
+    errno = saved;
+}
+
+/* ---- the reporter thread ---- */
+
+static void *reporter(void *arg) {
+    (void)arg;
+    /* Named from inside: pthread_setname_np from outside writes to
+     * /proc/self/task/N/comm, which costs 2.5 ms of CPU on a VM here. */
+    prctl(PR_SET_NAME, "hotpath-report", 0, 0, 0);
+    for (;;) {
+        while (sem_wait(&sig.wake) != 0 && errno == EINTR) {
+        }
+        if (atomic_load(&sig.quit) && !atomic_load(&sig.term_sig))
+            break;
+        if (atomic_load(&sig.term_sig)) {
+            hp_report_once();
+            atomic_store(&sig.term_done, true);
+            continue;
+        }
+        if (atomic_exchange(&sig.demands, 0) > 0)
+            hp_report_snapshot();
+    }
+    return NULL;
+}
+
+static void start_reporter(void) {
+    if (!atomic_load(&sig.want) || sem_init(&sig.wake, 0, 0) != 0)
+        return;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_sigmask(SIG_SETMASK, &all, &old); /* inherited by the new thread */
+    pthread_t t;
+    hp_busy_enter(); /* its stack and TLS are not the program's allocations */
+    if (pthread_create(&t, &attr, reporter, NULL) == 0)
+        atomic_store(&sig.up, true);
+    hp_busy_leave();
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+    /* Requests made before the thread ran: written now. */
+    if (atomic_load(&sig.demands) || atomic_load(&sig.term_sig))
+        sem_post(&sig.wake);
+}
+
+/* ---- set-up ---- */
+
+static bool install(int signo, void (*fn)(int), bool only_if_default) {
+    struct sigaction sa, old;
+    if (sigaction(signo, NULL, &old) != 0)
+        return false;
+    if (only_if_default && ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL))
+        return false; /* the program's handler, or ignored: left alone */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fn;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    return sigaction(signo, &sa, NULL) == 0;
+}
+
+void hp_signals_init(void) {
+    int demand = hp_config.signal;
+    if (demand && install(demand, on_demand, false))
+        atomic_store(&sig.want, true);
+    for (size_t i = 0; i < sizeof term_signals / sizeof *term_signals; i++)
+        if (term_signals[i] != demand && install(term_signals[i], on_term, true))
+            atomic_store(&sig.want, true);
+}
+
+void hp_signals_start(void) {
+    if (!atomic_load(&sig.up))
+        pthread_once(&sig.start_once, start_reporter);
+}
+
+/* At exit, before the final report: the reporter ends now, while the
+ * report is written, so that the process's exit need not wait for the
+ * kernel to stop it (a short process would pay for that in wall time). A
+ * terminating signal from here on ends the process at once. */
+void hp_signals_exit(void) {
+    if (!atomic_load(&sig.up))
+        return;
+    atomic_store(&sig.quit, true);
+    atomic_store(&sig.up, false);
+    sem_post(&sig.wake);
+}
+
+void hp_signals_fork_child(void) {
+    /* The reporter did not come along: the child starts its own. */
+    bool had = atomic_load(&sig.up);
+    atomic_store(&sig.up, false);
+    atomic_store(&sig.term_sig, 0);
+    atomic_store(&sig.term_done, false);
+    atomic_store(&sig.demands, 0);
+    atomic_store(&sig.quit, false);
+    sig.start_once = (pthread_once_t)PTHREAD_ONCE_INIT;
+    if (had)
+        hp_signals_start();
+}

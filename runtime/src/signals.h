@@ -1,0 +1,21 @@
+/* signals.h — reports on SIGTERM/SIGINT/SIGHUP and on HOTPATH_SIGNAL (private). */
+#ifndef HOTPATH_SIGNALS_H
+#define HOTPATH_SIGNALS_H
+
+/* Installs the handlers (the terminating signals whose action is the
+ * default, and hp_config.signal). Once, from runtime_init. */
+void hp_signals_init(void);
+
+/* Starts the reporter thread if a handler was installed and it is not
+ * running yet. Called when a thread starts measuring; not from a signal
+ * handler. */
+void hp_signals_start(void);
+
+/* At exit, before the report: lets the reporter thread end. */
+void hp_signals_exit(void);
+
+/* In a forked child (pthread_atfork): forgets the parent's reporter and
+ * starts the child's own if the parent had one. */
+void hp_signals_fork_child(void);
+
+#endif

@@ -1,0 +1,61 @@
+/* fork: the child's report holds only what happened in the child after
+ * the fork, the parent's everything of its own. tick is called 11 times
+ * before the fork (only in the parent's report) and 3 times in the child.
+ * around_fork is open across the fork: in the child it counts from the
+ * fork (its 30 ms before it are the parent's), in the parent from its
+ * start to its end. */
+// EXPECT children 1
+// EXPECT row c_fork_timing::tick calls=11
+// EXPECT row c_fork_timing::around_fork calls=1 total_ns>=30000000
+// EXPECT row c_fork_timing::nap calls=1
+// EXPECT norow c_fork_timing::in_child
+// EXPECT child row c_fork_timing::tick calls=3
+// EXPECT child row c_fork_timing::in_child calls=1
+// EXPECT child row c_fork_timing::around_fork calls=1 total_ns>=5000000 total_ns<25000000
+// EXPECT child row c_fork_timing::around_fork total_ns<=$window self_ns<=c_fork_timing::around_fork.total_ns
+// EXPECT child norow c_fork_timing::nap
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile int sink;
+
+static void sleep_ms(long ms) {
+    struct timespec ts = {0, ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+__attribute__((annotate("hotpath"))) static void tick(void) { sink++; }
+
+__attribute__((annotate("hotpath"))) static void nap(long ms) { sleep_ms(ms); }
+
+__attribute__((annotate("hotpath"))) static void in_child(void) {
+    for (int i = 0; i < 3; i++)
+        tick();
+    sleep_ms(5);
+}
+
+__attribute__((annotate("hotpath"))) static pid_t around_fork(void) {
+    nap(30); /* before the fork: the parent's time only */
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0)
+        in_child();
+    return pid;
+}
+
+int main(void) {
+    for (int i = 0; i < 11; i++)
+        tick();
+    pid_t pid = around_fork();
+    if (pid < 0)
+        return 1;
+    if (pid == 0)
+        exit(0); /* a normal exit: the child's report */
+    int status;
+    waitpid(pid, &status, 0);
+    printf("child exited %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    return 0;
+}

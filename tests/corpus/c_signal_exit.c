@@ -1,0 +1,83 @@
+/* A process ended by SIGTERM, by SIGINT, and by `timeout -s TERM` while it
+ * loops forever: each writes its report, then ends by the signal as it
+ * would have (its parent sees WIFSIGNALED with the same signal).
+ *
+ * The parent runs itself again (exec, so that every child starts with the
+ * default actions whatever the test runner ignores) in three ways; each
+ * child makes 7 measured calls and then is ended by its signal. The
+ * parent's saw_signal counts the children whose status was right. */
+// EXPECT children 3
+// EXPECT child row c_signal_exit::work calls=7
+// EXPECT row c_signal_exit::saw_signal calls=3
+// EXPECT norow c_signal_exit::work
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static volatile unsigned long sink;
+
+__attribute__((annotate("hotpath"))) static void work(void) { sink++; }
+
+__attribute__((annotate("hotpath"))) static void spin(void) {
+    for (int i = 0; i < 1000; i++)
+        sink++;
+}
+
+__attribute__((annotate("hotpath"))) static void saw_signal(void) { sink++; }
+
+static int child(const char *how) {
+    for (int i = 0; i < 7; i++)
+        work();
+    if (strcmp(how, "TERM") == 0)
+        raise(SIGTERM);
+    else if (strcmp(how, "INT") == 0)
+        raise(SIGINT);
+    for (;;) /* "loop": until timeout's SIGTERM */
+        spin();
+}
+
+/* Runs argv (this program again, or timeout(1) running it) and returns
+ * its wait status. */
+static int run(char *const argv[]) {
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+static void expect_signal(const char *what, int status, int sig) {
+    if (WIFSIGNALED(status) && WTERMSIG(status) == sig)
+        saw_signal();
+    printf("%s: %s %d\n", what, WIFSIGNALED(status) ? "signal" : "exit",
+           WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+
+int main(int argc, char **argv) {
+    if (argc == 2)
+        return child(argv[1]);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return 1;
+    self[n] = '\0';
+    expect_signal("TERM", run((char *[]){self, "TERM", NULL}), SIGTERM);
+    expect_signal("INT", run((char *[]){self, "INT", NULL}), SIGINT);
+    /* timeout(1) returns 124 when it had to send the signal; with
+     * --preserve-status, 128 + the signal: the child died of it. */
+    int st = run((char *[]){"/usr/bin/timeout", "--preserve-status", "-s", "TERM", "0.3", self,
+                            "loop", NULL});
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGTERM)
+        saw_signal();
+    printf("timeout: exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    return 0;
+}

@@ -1,0 +1,49 @@
+# Process-level behaviour of the runtime (included by tests/CMakeLists.txt):
+# HOTPATH_SIGNAL's on-demand reports and the report at SIGTERM, through each
+# plugin; the wall time added to a suite of short processes. The reports of processes ended
+# by SIGTERM, SIGINT and timeout(1) are checked by tests/corpus/c_signal_exit.c.
+set(_hotpath_signal_script ${CMAKE_CURRENT_SOURCE_DIR}/e2e/signal_reports.py)
+
+function(hotpath_signal_test name cc flags)
+  add_test(NAME ${name}
+    COMMAND ${Python3_EXECUTABLE} ${_hotpath_signal_script}
+      --cc ${cc} "--plugin-flags=${flags}"
+      --include ${HOTPATH_RUNTIME_INCLUDE}
+      --lib $<TARGET_FILE:hotpath_static>
+      --work ${CMAKE_CURRENT_BINARY_DIR}/${name})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 120)
+endfunction()
+
+if(TARGET hotpath_gcc_plugin)
+  hotpath_signal_test(gcc_signal_reports ${CMAKE_C_COMPILER}
+    -fplugin=${CMAKE_BINARY_DIR}/plugin-gcc/hotpath.so)
+  # 200 processes of under 1 ms, with and without hotpath: the ratio of the
+  # suites' wall times in one run (docs/benchmarks.md#short-processes). The
+  # bound guards against a wait at exit coming back (the 20 ms calibration
+  # wait measured 2.86); the 5% target is not met yet (measured 1.41-1.51).
+  add_test(NAME gcc_short_processes
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/short_processes.py
+      --cc ${CMAKE_C_COMPILER}
+      --plugin-flags=-fplugin=${CMAKE_BINARY_DIR}/plugin-gcc/hotpath.so
+      --include ${HOTPATH_RUNTIME_INCLUDE}
+      --lib $<TARGET_FILE:hotpath_static>
+      --work ${CMAKE_CURRENT_BINARY_DIR}/short-processes
+      --max-ratio 2.0)
+  set_tests_properties(gcc_short_processes PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
+endif()
+
+get_property(_plugins GLOBAL PROPERTY HOTPATH_CLANG_PLUGINS)
+foreach(entry ${_plugins})
+  string(REPLACE "|" ";" entry "${entry}")
+  list(GET entry 0 n)
+  list(GET entry 1 target)
+  if(NOT HOTPATH_CLANG_${n})
+    continue()
+  endif()
+  if(target STREQUAL "hotpath_clang_plugin")
+    set(tag clang)
+  else()
+    set(tag clang${n})
+  endif()
+  hotpath_signal_test(${tag}_signal_reports ${HOTPATH_CLANG_${n}} -fplugin=$<TARGET_FILE:${target}>)
+endforeach()

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""The wall time hotpath adds to a suite of short processes (issue 18.3).
+
+Builds one small program twice: instrumented (the GCC or Clang plugin, the
+static runtime, a JSON report written to a file by every process) and plain
+(no plugin, no runtime). Runs a suite of N processes of each, as a shell
+loop (`sh -c 'while ...; do ./prog; done'`), alternating the two for
+several rounds, and compares the medians: the added wall time per process
+against the plain suite's time, a ratio measured in this one run (no
+absolute time is asserted). Every instrumented process must have written
+its report. Prints the figures and "N passed, N failed"; exits 1 when the
+ratio is above --max-ratio.
+"""
+import argparse
+import json
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+PROGRAM = r"""
+static volatile unsigned sink;
+__attribute__((annotate("hotpath"))) static void step(unsigned i) { sink += i; }
+__attribute__((annotate("hotpath"))) static void run(void) {
+    for (unsigned i = 0; i < 100; i++)
+        step(i);
+}
+int main(void) {
+    run();
+    return 0;
+}
+"""
+
+
+def suite(exe, n, env):
+    loop = 'i=0; while [ $i -lt %d ]; do "%s" || exit 1; i=$((i+1)); done' % (n, exe)
+    t = time.perf_counter()
+    subprocess.run(["sh", "-c", loop], env=env, check=True)
+    return time.perf_counter() - t
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cc", required=True)
+    ap.add_argument("--plugin-flags", required=True)
+    ap.add_argument("--include", required=True)
+    ap.add_argument("--lib", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--processes", type=int, default=200)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--max-ratio", type=float, default=1.05)
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    src = os.path.join(a.work, "short.c")
+    with open(src, "w") as f:
+        f.write(PROGRAM)
+    instr, plain = os.path.join(a.work, "short.instr"), os.path.join(a.work, "short.plain")
+    cc = shlex.split(a.cc)
+    subprocess.run(cc + ["-O2"] + shlex.split(a.plugin_flags) + ["-I", a.include, src, a.lib,
+                   "-lpthread", "-lm", "-o", instr], check=True)
+    subprocess.run(cc + ["-O2", "-Wno-attributes", src, "-o", plain], check=True)
+    reports = os.path.join(a.work, "reports")
+    os.makedirs(reports, exist_ok=True)
+    env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json",
+               HOTPATH_OUTPUT_PATH=os.path.join(reports, "r.%p.json"))
+    times = {"plain": [], "instr": []}
+    errors = []
+    for _ in range(a.rounds):
+        for name, exe in (("plain", plain), ("instr", instr)):
+            for f in os.listdir(reports):
+                os.remove(os.path.join(reports, f))
+            times[name].append(suite(exe, a.processes, env))
+            if name == "instr":
+                files = os.listdir(reports)
+                good = 0
+                for f in files:
+                    with open(os.path.join(reports, f)) as fh:
+                        r = json.load(fh)
+                    good += any(x["name"] == "short::step" and x["calls"] == 100
+                                for x in r["functions"])
+                if good != a.processes:
+                    errors.append("%d of %d processes wrote a report with short::step"
+                                  % (good, a.processes))
+    p, i = statistics.median(times["plain"]), statistics.median(times["instr"])
+    added_us = (i - p) / a.processes * 1e6
+    ratio = i / p
+    print("suite of %d processes, median of %d rounds: plain %.3f s (%.0f us per process), "
+          "instrumented %.3f s; added %.0f us per process, %.1f%% of the plain time"
+          % (a.processes, a.rounds, p, p / a.processes * 1e6, i, added_us, (ratio - 1) * 100))
+    print("rounds: plain %s; instrumented %s" % (["%.3f" % x for x in times["plain"]],
+                                                 ["%.3f" % x for x in times["instr"]]))
+    if ratio > a.max_ratio:
+        errors.append("instrumented/plain %.3f, above %.2f" % (ratio, a.max_ratio))
+    for e in errors:
+        print("FAIL", e)
+    print("%d passed, %d failed" % (0 if errors else 1, 1 if errors else 0))
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
