@@ -161,6 +161,8 @@ static bool get_percentiles(struct ctx *c, const cJSON *obj, const char *key, in
     cJSON_ArrayForEach(e, o) {
         char *end;
         double q = strtod(e->string, &end);
+        if (cJSON_IsNull(e) && !*end && q >= 0 && q <= 100)
+            continue; /* unknown: a merge of schema-1 reports written by hotpath report */
         if (*end || !(q >= 0 && q <= 100) || !cJSON_IsNumber(e) || !(e->valuedouble >= 0) ||
             e->valuedouble >= MAX_EXACT) {
             say(c->why, "%s\"%s\" holds \"%s\": expected a percentile (0 to 100) as key and a "
@@ -322,6 +324,11 @@ static bool read_top(struct ctx *c, const cJSON *root, struct cli_report *r) {
         return false;
     }
     r->schema = (int)schema;
+    uint64_t merged; /* written by `hotpath report --format json`: how many reports it holds */
+    if (!get_u64(c, root, "merged_reports", false, &merged))
+        return false;
+    if (merged > 1)
+        r->nfiles = (size_t)merged;
     if (!get_str(c, root, "program", false, &r->program) ||
         !get_str(c, root, "main", false, &r->main_name) ||
         !get_str(c, root, "clock", false, &r->clock) ||
@@ -343,17 +350,13 @@ static bool read_top(struct ctx *c, const cJSON *root, struct cli_report *r) {
     }
     r->ns_per_tick = 1.0;
     if (r->schema >= 2) {
-        uint64_t pid, merged;
+        uint64_t pid;
         const cJSON *k = cJSON_GetObjectItemCaseSensitive(root, "ns_per_tick");
-        /* a merge written by `hotpath report --format json` has no pid, and
-         * says how many reports it holds */
-        if (!get_u64(c, root, "pid", false, &pid) ||
-            !get_u64(c, root, "merged_reports", false, &merged))
+        /* a merge written by `hotpath report --format json` has no pid */
+        if (!get_u64(c, root, "pid", false, &pid))
             return false;
         r->has_pid = cJSON_GetObjectItemCaseSensitive(root, "pid") != NULL;
         r->pid = (int64_t)pid;
-        if (merged > 1)
-            r->nfiles = (size_t)merged;
         if (!cJSON_IsNumber(k) || !(k->valuedouble > 0 && k->valuedouble < 1e6)) {
             say(c->why, "\"ns_per_tick\" is %s", k ? "not a positive number below 1e6" : "missing");
             return false;

@@ -88,6 +88,13 @@ def main():
     good2 = put("good2.json", s2)
     expect(H, ["report", good2], "", code=0, what="a schema-2 report is read")
 
+    # a merge written as JSON reads back (schema 1: percentiles unknown, null)
+    for name, src in (("merge1.json", good1), ("merge2.json", good2)):
+        p = subprocess.run([H, "report", "--format", "json", src, src], capture_output=True,
+                           text=True, timeout=30)
+        back = put(name, p.stdout)
+        expect(H, ["report", back], "", code=0, what=f"hotpath report reads its own JSON merge ({name})")
+
     missing = os.path.join(w, "missing.json")
     expect(H, ["report", missing], f"hotpath report: {missing}: cannot open it: No such file or directory")
     expect(H, ["compare", missing, good], f"hotpath compare: {missing}: cannot open it")
