@@ -206,6 +206,8 @@ static void classify_arg(int argc, char **argv, int *i, struct state *st, int de
         st->out->is_static = 1;
     else if (strcmp(a, "-r") == 0)
         st->out->is_relocatable = 1;
+    else if (starts(a, "-fplugin=") && strstr(a, "hotpath"))
+        st->out->has_plugin = 1;
     else if (is_query(a))
         st->any_query = 1;
     else if (takes_value(a))
@@ -259,7 +261,7 @@ char **hp_cc_rewrite(char *const *cmd, int ncmd, int argc, char **argv,
     int n = 0, nown = 0, failed = 0;
     for (int i = 0; i < ncmd; i++)
         v[n++] = cmd[i];
-    if (c.kind != HP_CC_PASS && c.has_source) {
+    if (c.kind != HP_CC_PASS && c.has_source && !c.has_plugin) {
         if (setup->plugin)
             failed |= !(v[n++] = own[nown++] = concat("-fplugin=", setup->plugin));
         /* Function selection only where code is generated: the

@@ -18,7 +18,8 @@
  *
  * The plugin is only added when an input is C or C++ (by extension or -x),
  * so assembling and linking of objects see no plugin flag and give no
- * "argument unused" warning. Response files (@file) are read to classify,
+ * "argument unused" warning; nor when the command line loads a hotpath
+ * plugin itself (no second copy of it). Response files (@file) are read to classify,
  * and passed on unchanged.
  */
 #ifndef HOTPATH_CC_CLASSIFY_H
@@ -47,6 +48,8 @@ struct hp_cc_class {
     int is_static;      /* -static or -static-pie */
     int is_relocatable; /* -r: a partial link gets no runtime */
     int lang_at_end;    /* a -x other than "none" is still in effect */
+    int has_plugin;     /* a hotpath plugin is given already (-fplugin=...hotpath...):
+                           no second one, no include folder added */
 };
 void hp_cc_classify(int argc, char **argv, struct hp_cc_class *out);
 

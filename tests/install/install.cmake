@@ -46,7 +46,7 @@ foreach(entry ${_compilers})
   list(GET entry 2 cxx)
   hotpath_install_test(install_wrapper_${tag} wrapper --cc ${cc} --cxx ${cxx})
   hotpath_install_test(install_make_${tag} make --cc ${cc})
-  hotpath_install_test(install_cmake_${tag} cmake_consumer --cc ${cc})
+  hotpath_install_test(install_cmake_${tag} cmake_consumer --cc ${cc} --cxx ${cxx})
 endforeach()
 # The rest with the default compiler (cc): the wrapper is what is tested.
 hotpath_install_test(install_autotools autotools)

@@ -418,11 +418,18 @@ def cmake_build(args, project, configure, what, env_extra=None):
 
 
 def scenario_cmake_consumer(args):
-    """find_package(hotpath) + hotpath_instrument(), with --cc's compiler."""
-    cc = args.cc or "cc"
-    cmake_build(args, "cmake-consumer", ["-DCMAKE_C_COMPILER=" + cc,
-                                         "-DCMAKE_PREFIX_PATH=" + args.prefix],
-                "hotpath_instrument with %s" % cc)
+    """find_package(hotpath) + hotpath_instrument(), with --cc's and --cxx's
+    compilers: C targets (a shared library and a program) and a C++ one."""
+    cc, cxx = args.cc or "cc", args.cxx or "c++"
+    build = cmake_build(args, "cmake-consumer", ["-DCMAKE_C_COMPILER=" + cc,
+                                                 "-DCMAKE_CXX_COMPILER=" + cxx,
+                                                 "-DCMAKE_PREFIX_PATH=" + args.prefix],
+                        "hotpath_instrument with %s" % cc)
+    out = os.path.join(args.work, "reports")
+    env = report_env(args, out)
+    run([os.path.join(build, "area")], env=env)
+    expect_calls(one_report(out, "C++ target"), {"area::geo::Square::area": 4},
+                 "hotpath_instrument on a C++ target with %s" % cxx)
 
 
 def scenario_cmake_unsupported(args):

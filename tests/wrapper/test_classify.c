@@ -152,3 +152,11 @@ Test(classify, missing_response_file_is_an_input) {
     char out[2048];
     cr_assert_eq(rewrite("@/nonexistent/rsp", out, sizeof out), HP_CC_LINK);
 }
+
+Test(classify, a_hotpath_plugin_given_by_hand_is_not_added_twice) {
+    char out[2048];
+    cr_assert_eq(rewrite("-fplugin=/x/hotpath.so -c a.c", out, sizeof out), HP_CC_COMPILE);
+    cr_assert_str_eq(out, "cc -fplugin=/x/hotpath.so -c a.c");
+    cr_assert_eq(rewrite("-fplugin=/x/other.so -c a.c", out, sizeof out), HP_CC_COMPILE);
+    cr_assert_str_eq(out, "cc " COMPILE " -fplugin=/x/other.so -c a.c");
+}
