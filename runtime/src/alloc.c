@@ -13,8 +13,13 @@
  * forward.
  *
  * Counting is per thread (struct hp_alloc_thread): no lock and no shared
- * counter. Sizes are malloc_usable_size(), read at allocation and again at
- * free, so the two always agree. The runtime's own allocations (hp_calloc)
+ * counter. Sizes are what the program asked for (malloc(4096) is 4096,
+ * calloc(n, s) n * s, realloc the new size). With tracking on, each block
+ * is asked of glibc one byte larger and carries, in its last usable bytes,
+ * how far its usable size is above the request (the "tag", see below):
+ * free reads the usable size from the chunk header and the tag from the
+ * block's end, so it lowers live bytes by exactly what the block was
+ * counted at, without a lock or a map. The runtime's own allocations (hp_calloc)
  * go straight to glibc, and what libc allocates on the runtime's behalf is
  * not counted (hp_tls.busy).
  */
@@ -91,6 +96,42 @@ void hp_alloc_init(void) {
 #endif
 }
 
+/*
+ * The tag: usable size minus requested size, d >= 1 because every request
+ * is made one byte larger. d < 255 is stored in the block's last usable
+ * byte; larger ones (aligned and mapped blocks) store 255 there and d in
+ * the 8 bytes before it (there is room: d >= 255). The program owns only
+ * the bytes it asked for, so the tag is never its data. A block allocated
+ * while tracking was off carries no tag: its free reads whatever the last
+ * byte holds, clamped to the usable size (the same kind of error as a
+ * block freed by a thread that did not allocate it: live figures are only
+ * as exact as the program's frees are of blocks allocated while tracking).
+ */
+#define TAG_WIDE 255u
+
+static inline void tag_block(void *p, size_t usable, size_t requested) {
+    unsigned char *end = (unsigned char *)p + usable;
+    size_t d = usable - requested;
+    if (HP_LIKELY(d < TAG_WIDE)) {
+        end[-1] = (unsigned char)d;
+        return;
+    }
+    end[-1] = TAG_WIDE;
+    memcpy(end - 1 - sizeof d, &d, sizeof d);
+}
+
+static inline size_t requested_size(const void *p, size_t usable) {
+    const unsigned char *end = (const unsigned char *)p + usable;
+    size_t d = end[-1];
+    if (HP_UNLIKELY(d == TAG_WIDE) && usable > sizeof d)
+        memcpy(&d, end - 1 - sizeof d, sizeof d);
+    return d <= usable ? usable - d : 0;
+}
+
+/* The size asked of glibc for a request of n: one byte more, for the
+ * tag; SIZE_MAX (which glibc refuses) when n + 1 overflows. */
+static inline size_t with_tag(size_t n) { return n + 1 ? n + 1 : SIZE_MAX; }
+
 /* The calling thread's counters, or NULL when this allocation is not the
  * program's (the runtime at work). A thread's first allocation with
  * tracking on creates its state, so that its bytes are in the report. */
@@ -122,30 +163,33 @@ static inline void uncount_in(struct hp_alloc_thread *a, size_t sz) {
 
 /* The hooks' common case inline, on the thread's TLS directly and the
  * chunk header read in place; the rest (a thread's first allocation, the
- * runtime at work, an unexpected header layout) out of line, so that the
- * common case needs no stack frame of its own. */
-static __attribute__((noinline)) void *counted_slow(void *p) {
+ * runtime at work, a mapped block, an unexpected header layout) out of
+ * line, so that the common case needs no stack frame of its own. Every
+ * block allocated with tracking on is tagged, counted or not. */
+static __attribute__((noinline)) void *counted_slow(void *p, size_t n) {
+    tag_block(p, usable_size(p), n);
     struct hp_alloc_thread *a = counters_slow();
     if (a)
-        count_in(a, usable_size(p));
+        count_in(a, n);
     return p;
 }
 
-static inline void *counted(void *p) {
+static inline void *counted(void *p, size_t n) {
     if (HP_LIKELY(p && hp_tls.counting)) {
         size_t word = CHUNK_WORD(p);
         if (HP_LIKELY(!CHUNK_IS_MMAPPED(word))) {
-            count_in(&hp_tls.alloc, CHUNK_USABLE(word));
+            tag_block(p, CHUNK_USABLE(word), n);
+            count_in(&hp_tls.alloc, n);
             return p;
         }
     }
-    return p ? counted_slow(p) : p;
+    return p ? counted_slow(p, n) : p;
 }
 
 static __attribute__((noinline, unused)) void uncount_slow(void *p) {
     struct hp_alloc_thread *a = counters_slow();
     if (a)
-        uncount_in(a, usable_size(p));
+        uncount_in(a, requested_size(p, usable_size(p)));
 }
 
 /* ======================================================================== */
@@ -164,16 +208,27 @@ static __attribute__((noinline, unused)) void uncount_slow(void *p) {
             return call;                                                                           \
     } while (0)
 
-HP_API void *malloc(size_t n) {
-    FORWARD_IF_OFF(__libc_malloc(n));
-    return counted(__libc_malloc(n));
+/* Out of line, so that the switch-off path of malloc saves no register
+ * for the request size (the compiler would push it on both paths). */
+static __attribute__((noinline)) void *malloc_on(size_t n) {
+    return counted(__libc_malloc(with_tag(n)), n);
 }
 
-/* glibc's calloc checks n * size for overflow and returns NULL: nothing
- * is counted then. */
+HP_API void *malloc(size_t n) {
+    FORWARD_IF_OFF(__libc_malloc(n));
+    return malloc_on(n);
+}
+
+/* n * size overflowing is refused as glibc refuses it: NULL, ENOMEM,
+ * nothing counted. */
 HP_API void *calloc(size_t n, size_t size) {
     FORWARD_IF_OFF(__libc_calloc(n, size));
-    return counted(__libc_calloc(n, size));
+    size_t total;
+    if (__builtin_mul_overflow(n, size, &total)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return counted(__libc_calloc(1, with_tag(total)), total);
 }
 
 /* The common case ends in a tail call of its own, so that it takes no
@@ -186,7 +241,7 @@ HP_API void free(void *p) {
     if (HP_LIKELY(p && hp_tls.counting)) {
         size_t word = CHUNK_WORD(p);
         if (HP_LIKELY(!CHUNK_IS_MMAPPED(word))) {
-            uncount_in(&hp_tls.alloc, CHUNK_USABLE(word));
+            uncount_in(&hp_tls.alloc, requested_size(p, CHUNK_USABLE(word)));
             __libc_free(p);
             return;
         }
@@ -196,15 +251,17 @@ HP_API void free(void *p) {
     __libc_free(p);
 }
 
-/* Counted as freeing the old block and allocating the new one. */
+/* Counted as freeing the old block (at what it was counted) and
+ * allocating the new one (at the new requested size). realloc(p, 0)
+ * keeps glibc's meaning: p is freed and NULL returned. */
 HP_API void *realloc(void *p, size_t n) {
     FORWARD_IF_OFF(__libc_realloc(p, n));
     struct hp_alloc_thread *a = !p ? NULL : hp_tls.counting ? &hp_tls.alloc : counters_slow();
-    size_t old = a ? usable_size(p) : 0;
-    void *q = __libc_realloc(p, n);
+    size_t old = p ? requested_size(p, usable_size(p)) : 0;
+    void *q = __libc_realloc(p, n || !p ? with_tag(n) : 0);
     if (a && (q || n == 0)) /* realloc(p, 0) frees p */
         uncount_in(a, old);
-    return counted(q);
+    return counted(q, n);
 }
 
 HP_API void *reallocarray(void *p, size_t n, size_t size) {
@@ -218,7 +275,7 @@ HP_API void *reallocarray(void *p, size_t n, size_t size) {
 
 HP_API void *memalign(size_t align, size_t n) {
     FORWARD_IF_OFF(__libc_memalign(align, n));
-    return counted(__libc_memalign(align, n));
+    return counted(__libc_memalign(align, with_tag(n)), n);
 }
 
 HP_API void *aligned_alloc(size_t align, size_t n) {
@@ -227,26 +284,27 @@ HP_API void *aligned_alloc(size_t align, size_t n) {
         return NULL;
     }
     FORWARD_IF_OFF(__libc_memalign(align, n));
-    return counted(__libc_memalign(align, n));
+    return counted(__libc_memalign(align, with_tag(n)), n);
 }
 
 HP_API int posix_memalign(void **out, size_t align, size_t n) {
     if (align % sizeof(void *) != 0 || (align & (align - 1)) != 0 || align == 0)
         return EINVAL;
-    void *p = __libc_memalign(align, n);
+    bool on = hp_alloc_on;
+    void *p = __libc_memalign(align, on ? with_tag(n) : n);
     if (!p)
         return ENOMEM;
-    *out = hp_alloc_on ? counted(p) : p;
+    *out = on ? counted(p, n) : p;
     return 0;
 }
 
 HP_API void *valloc(size_t n) {
     FORWARD_IF_OFF(__libc_valloc(n));
-    return counted(__libc_valloc(n));
+    return counted(__libc_valloc(with_tag(n)), n);
 }
 HP_API void *pvalloc(size_t n) {
     FORWARD_IF_OFF(__libc_pvalloc(n));
-    return counted(__libc_pvalloc(n));
+    return counted(__libc_pvalloc(with_tag(n)), n);
 }
 #endif /* HOTPATH_NO_ALLOC_HOOKS */
 
