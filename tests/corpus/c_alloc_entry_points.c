@@ -39,7 +39,7 @@ __attribute__((annotate("hotpath"))) static void aligned(void) {
     void *c = memalign(128, 500);
     void *d = valloc(100);
     void *e = pvalloc(100);
-    void *all[5] = {a, b, c, d, e};
+    void *volatile all[5] = {a, b, c, d, e}; /* used: not optimised away */
     size_t align[5] = {64, 256, 128, 4096, 4096};
     int ok = rc == 0;
     for (int i = 0; i < 5; i++)
