@@ -25,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,14 @@ extern void *__libc_valloc(size_t);
 extern void *__libc_pvalloc(size_t);
 
 bool hp_alloc_on, hp_alloc_cumulative;
+
+#ifndef HOTPATH_NO_ALLOC_HOOKS
+/* Which allocator the hooks forward to; read first by each of them (see
+ * "Sanitizers" below). */
+enum { MODE_GLIBC, MODE_TRACK, MODE_UNKNOWN, MODE_SANITIZER };
+static unsigned char hook_mode = MODE_UNKNOWN;
+static unsigned char resolve_mode(void);
+#endif
 
 #ifndef HOTPATH_NO_ALLOC_HOOKS
 void *hp_calloc(size_t n, size_t size) { return __libc_calloc(n, size); }
@@ -83,6 +92,8 @@ static inline size_t usable_size(void *p) {
  * raise that threshold for the whole program, tracking on or off. */
 void hp_alloc_init(void) {
 #ifndef HOTPATH_NO_ALLOC_HOOKS /* else a sanitizer's allocator: nothing counted */
+    if (resolve_mode() == MODE_SANITIZER)
+        return; /* its malloc_usable_size refuses glibc's blocks; nothing is counted */
     static const size_t sizes[] = {1, 24, 25, 1000, 4088, 40000};
     bool ok = true;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
@@ -193,19 +204,104 @@ static __attribute__((noinline, unused)) void uncount_slow(void *p) {
 }
 
 /* ======================================================================== */
+/* Sanitizers                                                               */
+/* ======================================================================== */
+
+/*
+ * A program built with -fsanitize=address (thread, memory) links a
+ * sanitizer runtime that brings its own allocator, as weak malloc, free...
+ * (GCC: libasan.so; Clang: the static libclang_rt). Ours are strong and
+ * take precedence, so they must forward to the sanitizer's, not glibc's:
+ * its real entry points stay reachable under their strong names
+ * (__interceptor_malloc; ___interceptor_malloc in newer LLVMs). Weak
+ * references find them, resolved when the program is loaded, so the
+ * choice is made at the first allocation of the process, before any
+ * constructor, without dlsym (which allocates). Tracking is then off (one
+ * line if it was asked for); timing is not affected.
+ */
+#ifndef HOTPATH_NO_ALLOC_HOOKS
+#define SAN_WEAK(ret, name, args)                                                                  \
+    extern ret __interceptor_##name args __attribute__((weak));                                    \
+    extern ret ___interceptor_##name args __attribute__((weak));
+SAN_WEAK(void *, malloc, (size_t))
+SAN_WEAK(void *, calloc, (size_t, size_t))
+SAN_WEAK(void *, realloc, (void *, size_t))
+SAN_WEAK(void, free, (void *))
+SAN_WEAK(void *, memalign, (size_t, size_t))
+SAN_WEAK(void *, aligned_alloc, (size_t, size_t))
+SAN_WEAK(int, posix_memalign, (void **, size_t, size_t))
+SAN_WEAK(void *, valloc, (size_t))
+SAN_WEAK(void *, pvalloc, (size_t))
+extern void __asan_init(void) __attribute__((weak));
+extern void __tsan_init(void) __attribute__((weak));
+extern void __msan_init(void) __attribute__((weak));
+extern void __hwasan_init(void) __attribute__((weak));
+
+#define SAN_PICK(name) (__interceptor_##name ? __interceptor_##name : ___interceptor_##name)
+static struct {
+    void *(*malloc)(size_t);
+    void *(*calloc)(size_t, size_t);
+    void *(*realloc)(void *, size_t);
+    void (*free)(void *);
+    void *(*memalign)(size_t, size_t);
+    void *(*aligned_alloc)(size_t, size_t);
+    int (*posix_memalign)(void **, size_t, size_t);
+    void *(*valloc)(size_t);
+    void *(*pvalloc)(size_t);
+    const char *name; /* NULL: no sanitizer's allocator */
+} san;
+
+static const char *sanitizer_name(void) {
+    return __asan_init ? "AddressSanitizer" : __tsan_init ? "ThreadSanitizer"
+         : __msan_init ? "MemorySanitizer" : __hwasan_init ? "HWAddressSanitizer" : NULL;
+}
+
+/* Once, at the first allocation (any thread may race here: all compute
+ * the same). */
+static __attribute__((noinline, cold)) unsigned char resolve_mode(void) {
+    if (hook_mode == MODE_UNKNOWN) {
+        const char *name = sanitizer_name();
+        if (name && SAN_PICK(malloc) && SAN_PICK(free)) {
+            san.malloc = SAN_PICK(malloc);
+            san.calloc = SAN_PICK(calloc);
+            san.realloc = SAN_PICK(realloc);
+            san.free = SAN_PICK(free);
+            san.memalign = SAN_PICK(memalign);
+            san.aligned_alloc = SAN_PICK(aligned_alloc);
+            san.posix_memalign = SAN_PICK(posix_memalign);
+            san.valloc = SAN_PICK(valloc);
+            san.pvalloc = SAN_PICK(pvalloc);
+            san.name = name;
+            hook_mode = MODE_SANITIZER;
+        } else
+            hook_mode = hp_alloc_on ? MODE_TRACK : MODE_GLIBC;
+    }
+    return hook_mode;
+}
+#endif /* HOTPATH_NO_ALLOC_HOOKS */
+
+/* ======================================================================== */
 /* The interposed allocator                                                 */
 /* ======================================================================== */
 
-/* Builds under a sanitizer, which brings its own malloc, leave them out
- * (-DHOTPATH_NO_ALLOC_HOOKS); allocation tracking then sees nothing. */
+/* -DHOTPATH_NO_ALLOC_HOOKS leaves them out altogether (the runtime's own
+ * sanitizer tests build it so); a normal build steps aside by itself when
+ * a sanitizer's allocator is present (see Sanitizers above). */
 #ifndef HOTPATH_NO_ALLOC_HOOKS
 
-/* Each entry point tests the switch first, so that with tracking off it
- * is one load and a tail call to glibc. */
-#define FORWARD_IF_OFF(call)                                                                       \
+/* Each entry point tests the mode first, so that with tracking off it is
+ * one load and a tail call to glibc; the sanitizer's allocator (or glibc's
+ * again, if one is missing) otherwise, unless tracking is on. */
+#define FORWARD_IF_OFF2(call, san_fn, san_args)                                                    \
     do {                                                                                           \
-        if (HP_LIKELY(!hp_alloc_on))                                                               \
+        if (HP_LIKELY(hook_mode == MODE_GLIBC))                                                    \
             return call;                                                                           \
+        if (HP_UNLIKELY(hook_mode != MODE_TRACK)) {                                                \
+            if (resolve_mode() == MODE_SANITIZER && san.san_fn)                                    \
+                return san.san_fn san_args;                                                        \
+            if (hook_mode != MODE_TRACK)                                                           \
+                return call;                                                                       \
+        }                                                                                          \
     } while (0)
 
 /* Out of line, so that the switch-off path of malloc saves no register
@@ -215,14 +311,14 @@ static __attribute__((noinline)) void *malloc_on(size_t n) {
 }
 
 HP_API void *malloc(size_t n) {
-    FORWARD_IF_OFF(__libc_malloc(n));
+    FORWARD_IF_OFF2(__libc_malloc(n), malloc, (n));
     return malloc_on(n);
 }
 
 /* n * size overflowing is refused as glibc refuses it: NULL, ENOMEM,
  * nothing counted. */
 HP_API void *calloc(size_t n, size_t size) {
-    FORWARD_IF_OFF(__libc_calloc(n, size));
+    FORWARD_IF_OFF2(__libc_calloc(n, size), calloc, (n, size));
     size_t total;
     if (__builtin_mul_overflow(n, size, &total)) {
         errno = ENOMEM;
@@ -233,9 +329,24 @@ HP_API void *calloc(size_t n, size_t size) {
 
 /* The common case ends in a tail call of its own, so that it takes no
  * other jump. */
-HP_API void free(void *p) {
-    if (HP_LIKELY(!hp_alloc_on)) {
+/* free before the first allocation has chosen the mode, or under a
+ * sanitizer. */
+static __attribute__((noinline, cold)) void free_other(void *p) {
+    if (resolve_mode() == MODE_SANITIZER)
+        san.free(p);
+    else if (hook_mode == MODE_TRACK)
+        free(p);
+    else
         __libc_free(p);
+}
+
+HP_API void free(void *p) {
+    if (HP_LIKELY(hook_mode == MODE_GLIBC)) {
+        __libc_free(p);
+        return;
+    }
+    if (HP_UNLIKELY(hook_mode != MODE_TRACK)) {
+        free_other(p);
         return;
     }
     if (HP_LIKELY(p && hp_tls.counting)) {
@@ -255,7 +366,7 @@ HP_API void free(void *p) {
  * allocating the new one (at the new requested size). realloc(p, 0)
  * keeps glibc's meaning: p is freed and NULL returned. */
 HP_API void *realloc(void *p, size_t n) {
-    FORWARD_IF_OFF(__libc_realloc(p, n));
+    FORWARD_IF_OFF2(__libc_realloc(p, n), realloc, (p, n));
     struct hp_alloc_thread *a = !p ? NULL : hp_tls.counting ? &hp_tls.alloc : counters_slow();
     size_t old = p ? requested_size(p, usable_size(p)) : 0;
     void *q = __libc_realloc(p, n || !p ? with_tag(n) : 0);
@@ -274,7 +385,7 @@ HP_API void *reallocarray(void *p, size_t n, size_t size) {
 }
 
 HP_API void *memalign(size_t align, size_t n) {
-    FORWARD_IF_OFF(__libc_memalign(align, n));
+    FORWARD_IF_OFF2(__libc_memalign(align, n), memalign, (align, n));
     return counted(__libc_memalign(align, with_tag(n)), n);
 }
 
@@ -283,14 +394,17 @@ HP_API void *aligned_alloc(size_t align, size_t n) {
         errno = EINVAL;
         return NULL;
     }
-    FORWARD_IF_OFF(__libc_memalign(align, n));
+    FORWARD_IF_OFF2(__libc_memalign(align, n), aligned_alloc, (align, n));
     return counted(__libc_memalign(align, with_tag(n)), n);
 }
 
 HP_API int posix_memalign(void **out, size_t align, size_t n) {
     if (align % sizeof(void *) != 0 || (align & (align - 1)) != 0 || align == 0)
         return EINVAL;
-    bool on = hp_alloc_on;
+    if (HP_UNLIKELY(hook_mode >= MODE_UNKNOWN) && resolve_mode() == MODE_SANITIZER &&
+        san.posix_memalign)
+        return san.posix_memalign(out, align, n);
+    bool on = hook_mode == MODE_TRACK;
     void *p = __libc_memalign(align, on ? with_tag(n) : n);
     if (!p)
         return ENOMEM;
@@ -299,11 +413,11 @@ HP_API int posix_memalign(void **out, size_t align, size_t n) {
 }
 
 HP_API void *valloc(size_t n) {
-    FORWARD_IF_OFF(__libc_valloc(n));
+    FORWARD_IF_OFF2(__libc_valloc(n), valloc, (n));
     return counted(__libc_valloc(with_tag(n)), n);
 }
 HP_API void *pvalloc(size_t n) {
-    FORWARD_IF_OFF(__libc_pvalloc(n));
+    FORWARD_IF_OFF2(__libc_pvalloc(n), pvalloc, (n));
     return counted(__libc_pvalloc(with_tag(n)), n);
 }
 #endif /* HOTPATH_NO_ALLOC_HOOKS */
@@ -317,9 +431,25 @@ HP_API void *pvalloc(size_t n) {
 static _Atomic uint32_t generation = 1;
 
 void hp_alloc_enable(bool on) {
+#ifndef HOTPATH_NO_ALLOC_HOOKS
+    if (resolve_mode() == MODE_SANITIZER) {
+        static atomic_bool told;
+        if (on && !atomic_exchange(&told, true))
+            fprintf(stderr,
+                    "hotpath: allocation tracking is off: the program runs under %s, whose "
+                    "allocator the runtime leaves alone (timing is measured as usual)\n",
+                    san.name);
+        hp_alloc_on = false;
+        hp_update_fast();
+        return;
+    }
+#endif
     if (on && !hp_alloc_on)
         atomic_fetch_add(&generation, 1);
     hp_alloc_on = on;
+#ifndef HOTPATH_NO_ALLOC_HOOKS
+    hook_mode = on ? MODE_TRACK : MODE_GLIBC;
+#endif
     hp_update_fast();
 }
 
