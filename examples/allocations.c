@@ -218,8 +218,8 @@ HOTPATH_MAIN() int main(void) {
 }
 
 /* What the report shows (checked by tests/e2e/check_example.py). Allocation
- * counts follow from the code above; byte counts depend on glibc's rounding
- * (malloc_usable_size), so only their relations are checked.
+ * counts follow from the code above; byte counts are the sizes asked for,
+ * which depend on the text's growth, so only their relations are checked.
  */
 // ENV: HOTPATH_ALLOC=1
 // RUN exclusive:

@@ -13,13 +13,19 @@
  * forward.
  *
  * Counting is per thread (struct hp_alloc_thread): no lock and no shared
- * counter. Sizes are malloc_usable_size(), read at allocation and again at
- * free, so the two always agree. The runtime's own allocations (hp_calloc)
+ * counter. Sizes are what the program asked for (malloc(4096) is 4096,
+ * calloc(n, s) n * s, realloc the new size). With tracking on, each block
+ * is asked of glibc one byte larger and carries, in its last usable bytes,
+ * how far its usable size is above the request (the "tag", see below):
+ * free reads the usable size from the chunk header and the tag from the
+ * block's end, so it lowers live bytes by exactly what the block was
+ * counted at, without a lock or a map. The runtime's own allocations (hp_calloc)
  * go straight to glibc, and what libc allocates on the runtime's behalf is
  * not counted (hp_tls.busy).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +42,14 @@ extern void *__libc_valloc(size_t);
 extern void *__libc_pvalloc(size_t);
 
 bool hp_alloc_on, hp_alloc_cumulative;
+
+#ifndef HOTPATH_NO_ALLOC_HOOKS
+/* Which allocator the hooks forward to; read first by each of them (see
+ * "Sanitizers" below). */
+enum { MODE_GLIBC, MODE_TRACK, MODE_UNKNOWN, MODE_SANITIZER };
+static unsigned char hook_mode = MODE_UNKNOWN;
+static unsigned char resolve_mode(void);
+#endif
 
 #ifndef HOTPATH_NO_ALLOC_HOOKS
 void *hp_calloc(size_t n, size_t size) { return __libc_calloc(n, size); }
@@ -78,6 +92,8 @@ static inline size_t usable_size(void *p) {
  * raise that threshold for the whole program, tracking on or off. */
 void hp_alloc_init(void) {
 #ifndef HOTPATH_NO_ALLOC_HOOKS /* else a sanitizer's allocator: nothing counted */
+    if (resolve_mode() == MODE_SANITIZER)
+        return; /* its malloc_usable_size refuses glibc's blocks; nothing is counted */
     static const size_t sizes[] = {1, 24, 25, 1000, 4088, 40000};
     bool ok = true;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
@@ -90,6 +106,42 @@ void hp_alloc_init(void) {
     hp_alloc_header_ok = ok;
 #endif
 }
+
+/*
+ * The tag: usable size minus requested size, d >= 1 because every request
+ * is made one byte larger. d < 255 is stored in the block's last usable
+ * byte; larger ones (aligned and mapped blocks) store 255 there and d in
+ * the 8 bytes before it (there is room: d >= 255). The program owns only
+ * the bytes it asked for, so the tag is never its data. A block allocated
+ * while tracking was off carries no tag: its free reads whatever the last
+ * byte holds, clamped to the usable size (the same kind of error as a
+ * block freed by a thread that did not allocate it: live figures are only
+ * as exact as the program's frees are of blocks allocated while tracking).
+ */
+#define TAG_WIDE 255u
+
+static inline void tag_block(void *p, size_t usable, size_t requested) {
+    unsigned char *end = (unsigned char *)p + usable;
+    size_t d = usable - requested;
+    if (HP_LIKELY(d < TAG_WIDE)) {
+        end[-1] = (unsigned char)d;
+        return;
+    }
+    end[-1] = TAG_WIDE;
+    memcpy(end - 1 - sizeof d, &d, sizeof d);
+}
+
+static inline size_t requested_size(const void *p, size_t usable) {
+    const unsigned char *end = (const unsigned char *)p + usable;
+    size_t d = end[-1];
+    if (HP_UNLIKELY(d == TAG_WIDE) && usable > sizeof d)
+        memcpy(&d, end - 1 - sizeof d, sizeof d);
+    return d <= usable ? usable - d : 0;
+}
+
+/* The size asked of glibc for a request of n: one byte more, for the
+ * tag; SIZE_MAX (which glibc refuses) when n + 1 overflows. */
+static inline size_t with_tag(size_t n) { return n + 1 ? n + 1 : SIZE_MAX; }
 
 /* The calling thread's counters, or NULL when this allocation is not the
  * program's (the runtime at work). A thread's first allocation with
@@ -122,71 +174,185 @@ static inline void uncount_in(struct hp_alloc_thread *a, size_t sz) {
 
 /* The hooks' common case inline, on the thread's TLS directly and the
  * chunk header read in place; the rest (a thread's first allocation, the
- * runtime at work, an unexpected header layout) out of line, so that the
- * common case needs no stack frame of its own. */
-static __attribute__((noinline)) void *counted_slow(void *p) {
+ * runtime at work, a mapped block, an unexpected header layout) out of
+ * line, so that the common case needs no stack frame of its own. Every
+ * block allocated with tracking on is tagged, counted or not. */
+static __attribute__((noinline)) void *counted_slow(void *p, size_t n) {
+    tag_block(p, usable_size(p), n);
     struct hp_alloc_thread *a = counters_slow();
     if (a)
-        count_in(a, usable_size(p));
+        count_in(a, n);
     return p;
 }
 
-static inline void *counted(void *p) {
+static inline void *counted(void *p, size_t n) {
     if (HP_LIKELY(p && hp_tls.counting)) {
         size_t word = CHUNK_WORD(p);
         if (HP_LIKELY(!CHUNK_IS_MMAPPED(word))) {
-            count_in(&hp_tls.alloc, CHUNK_USABLE(word));
+            tag_block(p, CHUNK_USABLE(word), n);
+            count_in(&hp_tls.alloc, n);
             return p;
         }
     }
-    return p ? counted_slow(p) : p;
+    return p ? counted_slow(p, n) : p;
 }
 
 static __attribute__((noinline, unused)) void uncount_slow(void *p) {
     struct hp_alloc_thread *a = counters_slow();
     if (a)
-        uncount_in(a, usable_size(p));
+        uncount_in(a, requested_size(p, usable_size(p)));
 }
+
+/* ======================================================================== */
+/* Sanitizers                                                               */
+/* ======================================================================== */
+
+/*
+ * A program built with -fsanitize=address (thread, memory) links a
+ * sanitizer runtime that brings its own allocator, as weak malloc, free...
+ * (GCC: libasan.so; Clang: the static libclang_rt). Ours are strong and
+ * take precedence, so they must forward to the sanitizer's, not glibc's:
+ * its real entry points stay reachable under their strong names
+ * (__interceptor_malloc; ___interceptor_malloc in newer LLVMs). Weak
+ * references find them, resolved when the program is loaded, so the
+ * choice is made at the first allocation of the process, before any
+ * constructor, without dlsym (which allocates). Tracking is then off (one
+ * line if it was asked for); timing is not affected.
+ */
+#ifndef HOTPATH_NO_ALLOC_HOOKS
+#define SAN_WEAK(ret, name, args)                                                                  \
+    extern ret __interceptor_##name args __attribute__((weak));                                    \
+    extern ret ___interceptor_##name args __attribute__((weak));
+SAN_WEAK(void *, malloc, (size_t))
+SAN_WEAK(void *, calloc, (size_t, size_t))
+SAN_WEAK(void *, realloc, (void *, size_t))
+SAN_WEAK(void, free, (void *))
+SAN_WEAK(void *, memalign, (size_t, size_t))
+SAN_WEAK(void *, aligned_alloc, (size_t, size_t))
+SAN_WEAK(int, posix_memalign, (void **, size_t, size_t))
+SAN_WEAK(void *, valloc, (size_t))
+SAN_WEAK(void *, pvalloc, (size_t))
+extern void __asan_init(void) __attribute__((weak));
+extern void __tsan_init(void) __attribute__((weak));
+extern void __msan_init(void) __attribute__((weak));
+extern void __hwasan_init(void) __attribute__((weak));
+
+#define SAN_PICK(name) (__interceptor_##name ? __interceptor_##name : ___interceptor_##name)
+static struct {
+    void *(*malloc)(size_t);
+    void *(*calloc)(size_t, size_t);
+    void *(*realloc)(void *, size_t);
+    void (*free)(void *);
+    void *(*memalign)(size_t, size_t);
+    void *(*aligned_alloc)(size_t, size_t);
+    int (*posix_memalign)(void **, size_t, size_t);
+    void *(*valloc)(size_t);
+    void *(*pvalloc)(size_t);
+    const char *name; /* NULL: no sanitizer's allocator */
+} san;
+
+static const char *sanitizer_name(void) {
+    return __asan_init ? "AddressSanitizer" : __tsan_init ? "ThreadSanitizer"
+         : __msan_init ? "MemorySanitizer" : __hwasan_init ? "HWAddressSanitizer" : NULL;
+}
+
+/* Once, at the first allocation (any thread may race here: all compute
+ * the same). */
+static __attribute__((noinline, cold)) unsigned char resolve_mode(void) {
+    if (hook_mode == MODE_UNKNOWN) {
+        const char *name = sanitizer_name();
+        if (name && SAN_PICK(malloc) && SAN_PICK(free)) {
+            san.malloc = SAN_PICK(malloc);
+            san.calloc = SAN_PICK(calloc);
+            san.realloc = SAN_PICK(realloc);
+            san.free = SAN_PICK(free);
+            san.memalign = SAN_PICK(memalign);
+            san.aligned_alloc = SAN_PICK(aligned_alloc);
+            san.posix_memalign = SAN_PICK(posix_memalign);
+            san.valloc = SAN_PICK(valloc);
+            san.pvalloc = SAN_PICK(pvalloc);
+            san.name = name;
+            hook_mode = MODE_SANITIZER;
+        } else
+            hook_mode = hp_alloc_on ? MODE_TRACK : MODE_GLIBC;
+    }
+    return hook_mode;
+}
+#endif /* HOTPATH_NO_ALLOC_HOOKS */
 
 /* ======================================================================== */
 /* The interposed allocator                                                 */
 /* ======================================================================== */
 
-/* Builds under a sanitizer, which brings its own malloc, leave them out
- * (-DHOTPATH_NO_ALLOC_HOOKS); allocation tracking then sees nothing. */
+/* -DHOTPATH_NO_ALLOC_HOOKS leaves them out altogether (the runtime's own
+ * sanitizer tests build it so); a normal build steps aside by itself when
+ * a sanitizer's allocator is present (see Sanitizers above). */
 #ifndef HOTPATH_NO_ALLOC_HOOKS
 
-/* Each entry point tests the switch first, so that with tracking off it
- * is one load and a tail call to glibc. */
-#define FORWARD_IF_OFF(call)                                                                       \
+/* Each entry point tests the mode first, so that with tracking off it is
+ * one load and a tail call to glibc; the sanitizer's allocator (or glibc's
+ * again, if one is missing) otherwise, unless tracking is on. */
+#define FORWARD_IF_OFF2(call, san_fn, san_args)                                                    \
     do {                                                                                           \
-        if (HP_LIKELY(!hp_alloc_on))                                                               \
+        if (HP_LIKELY(hook_mode == MODE_GLIBC))                                                    \
             return call;                                                                           \
+        if (HP_UNLIKELY(hook_mode != MODE_TRACK)) {                                                \
+            if (resolve_mode() == MODE_SANITIZER && san.san_fn)                                    \
+                return san.san_fn san_args;                                                        \
+            if (hook_mode != MODE_TRACK)                                                           \
+                return call;                                                                       \
+        }                                                                                          \
     } while (0)
 
-HP_API void *malloc(size_t n) {
-    FORWARD_IF_OFF(__libc_malloc(n));
-    return counted(__libc_malloc(n));
+/* Out of line, so that the switch-off path of malloc saves no register
+ * for the request size (the compiler would push it on both paths). */
+static __attribute__((noinline)) void *malloc_on(size_t n) {
+    return counted(__libc_malloc(with_tag(n)), n);
 }
 
-/* glibc's calloc checks n * size for overflow and returns NULL: nothing
- * is counted then. */
+HP_API void *malloc(size_t n) {
+    FORWARD_IF_OFF2(__libc_malloc(n), malloc, (n));
+    return malloc_on(n);
+}
+
+/* n * size overflowing is refused as glibc refuses it: NULL, ENOMEM,
+ * nothing counted. */
 HP_API void *calloc(size_t n, size_t size) {
-    FORWARD_IF_OFF(__libc_calloc(n, size));
-    return counted(__libc_calloc(n, size));
+    FORWARD_IF_OFF2(__libc_calloc(n, size), calloc, (n, size));
+    size_t total;
+    if (__builtin_mul_overflow(n, size, &total)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return counted(__libc_calloc(1, with_tag(total)), total);
 }
 
 /* The common case ends in a tail call of its own, so that it takes no
  * other jump. */
-HP_API void free(void *p) {
-    if (HP_LIKELY(!hp_alloc_on)) {
+/* free before the first allocation has chosen the mode, or under a
+ * sanitizer. */
+static __attribute__((noinline, cold)) void free_other(void *p) {
+    if (resolve_mode() == MODE_SANITIZER)
+        san.free(p);
+    else if (hook_mode == MODE_TRACK)
+        free(p);
+    else
         __libc_free(p);
+}
+
+HP_API void free(void *p) {
+    if (HP_LIKELY(hook_mode == MODE_GLIBC)) {
+        __libc_free(p);
+        return;
+    }
+    if (HP_UNLIKELY(hook_mode != MODE_TRACK)) {
+        free_other(p);
         return;
     }
     if (HP_LIKELY(p && hp_tls.counting)) {
         size_t word = CHUNK_WORD(p);
         if (HP_LIKELY(!CHUNK_IS_MMAPPED(word))) {
-            uncount_in(&hp_tls.alloc, CHUNK_USABLE(word));
+            uncount_in(&hp_tls.alloc, requested_size(p, CHUNK_USABLE(word)));
             __libc_free(p);
             return;
         }
@@ -196,15 +362,17 @@ HP_API void free(void *p) {
     __libc_free(p);
 }
 
-/* Counted as freeing the old block and allocating the new one. */
+/* Counted as freeing the old block (at what it was counted) and
+ * allocating the new one (at the new requested size). realloc(p, 0)
+ * keeps glibc's meaning: p is freed and NULL returned. */
 HP_API void *realloc(void *p, size_t n) {
-    FORWARD_IF_OFF(__libc_realloc(p, n));
+    FORWARD_IF_OFF2(__libc_realloc(p, n), realloc, (p, n));
     struct hp_alloc_thread *a = !p ? NULL : hp_tls.counting ? &hp_tls.alloc : counters_slow();
-    size_t old = a ? usable_size(p) : 0;
-    void *q = __libc_realloc(p, n);
+    size_t old = p ? requested_size(p, usable_size(p)) : 0;
+    void *q = __libc_realloc(p, n || !p ? with_tag(n) : 0);
     if (a && (q || n == 0)) /* realloc(p, 0) frees p */
         uncount_in(a, old);
-    return counted(q);
+    return counted(q, n);
 }
 
 HP_API void *reallocarray(void *p, size_t n, size_t size) {
@@ -217,8 +385,8 @@ HP_API void *reallocarray(void *p, size_t n, size_t size) {
 }
 
 HP_API void *memalign(size_t align, size_t n) {
-    FORWARD_IF_OFF(__libc_memalign(align, n));
-    return counted(__libc_memalign(align, n));
+    FORWARD_IF_OFF2(__libc_memalign(align, n), memalign, (align, n));
+    return counted(__libc_memalign(align, with_tag(n)), n);
 }
 
 HP_API void *aligned_alloc(size_t align, size_t n) {
@@ -226,27 +394,31 @@ HP_API void *aligned_alloc(size_t align, size_t n) {
         errno = EINVAL;
         return NULL;
     }
-    FORWARD_IF_OFF(__libc_memalign(align, n));
-    return counted(__libc_memalign(align, n));
+    FORWARD_IF_OFF2(__libc_memalign(align, n), aligned_alloc, (align, n));
+    return counted(__libc_memalign(align, with_tag(n)), n);
 }
 
 HP_API int posix_memalign(void **out, size_t align, size_t n) {
     if (align % sizeof(void *) != 0 || (align & (align - 1)) != 0 || align == 0)
         return EINVAL;
-    void *p = __libc_memalign(align, n);
+    if (HP_UNLIKELY(hook_mode >= MODE_UNKNOWN) && resolve_mode() == MODE_SANITIZER &&
+        san.posix_memalign)
+        return san.posix_memalign(out, align, n);
+    bool on = hook_mode == MODE_TRACK;
+    void *p = __libc_memalign(align, on ? with_tag(n) : n);
     if (!p)
         return ENOMEM;
-    *out = hp_alloc_on ? counted(p) : p;
+    *out = on ? counted(p, n) : p;
     return 0;
 }
 
 HP_API void *valloc(size_t n) {
-    FORWARD_IF_OFF(__libc_valloc(n));
-    return counted(__libc_valloc(n));
+    FORWARD_IF_OFF2(__libc_valloc(n), valloc, (n));
+    return counted(__libc_valloc(with_tag(n)), n);
 }
 HP_API void *pvalloc(size_t n) {
-    FORWARD_IF_OFF(__libc_pvalloc(n));
-    return counted(__libc_pvalloc(n));
+    FORWARD_IF_OFF2(__libc_pvalloc(n), pvalloc, (n));
+    return counted(__libc_pvalloc(with_tag(n)), n);
 }
 #endif /* HOTPATH_NO_ALLOC_HOOKS */
 
@@ -259,9 +431,25 @@ HP_API void *pvalloc(size_t n) {
 static _Atomic uint32_t generation = 1;
 
 void hp_alloc_enable(bool on) {
+#ifndef HOTPATH_NO_ALLOC_HOOKS
+    if (resolve_mode() == MODE_SANITIZER) {
+        static atomic_bool told;
+        if (on && !atomic_exchange(&told, true))
+            fprintf(stderr,
+                    "hotpath: allocation tracking is off: the program runs under %s, whose "
+                    "allocator the runtime leaves alone (timing is measured as usual)\n",
+                    san.name);
+        hp_alloc_on = false;
+        hp_update_fast();
+        return;
+    }
+#endif
     if (on && !hp_alloc_on)
         atomic_fetch_add(&generation, 1);
     hp_alloc_on = on;
+#ifndef HOTPATH_NO_ALLOC_HOOKS
+    hook_mode = on ? MODE_TRACK : MODE_GLIBC;
+#endif
     hp_update_fast();
 }
 

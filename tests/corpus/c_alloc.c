@@ -1,5 +1,5 @@
 /* Allocation tracking through the plugin (HOTPATH_ALLOC=1): known patterns.
- * Sizes are ones glibc serves exactly (malloc_usable_size == request). */
+ * Bytes are the sizes asked for (malloc(4096) is 4096, not glibc's 4104). */
 // ENV: HOTPATH_ALLOC=1
 // EXPECT alloc c_alloc::thousand calls=10 bytes_total=10000 bytes_avg=1000 peak_live_bytes=1000 allocs=10 peak_allocs=1
 // EXPECT alloc c_alloc::outer calls=1 bytes_total=1000 allocs=1 peak_live_bytes=1000
@@ -8,7 +8,8 @@
 // EXPECT alloc c_alloc::grow bytes_total>=5112
 // EXPECT alloc c_alloc::frees_early bytes_total=0 peak_live_bytes=0 allocs=0
 // EXPECT alloc c_alloc::recurse calls=5 bytes_total=200 bytes_avg=40
-// EXPECT alloc c_alloc::string_copy allocs=1 bytes_total=40
+// EXPECT alloc c_alloc::string_copy allocs=1 bytes_total=33
+// EXPECT alloc c_alloc::two_pages calls=7 bytes_total=57344 allocs=14 peak_live_bytes=8192 peak_allocs=2
 // EXPECT row c_alloc::thousand calls=10
 #include <hotpath/hotpath.h>
 #include <stdio.h>
@@ -58,6 +59,12 @@ HOTPATH_MEASURE static void recurse(int n) {
     free(p);
 }
 
+HOTPATH_MEASURE static void two_pages(void) {
+    void *volatile a = malloc(4096), *volatile b = malloc(4096);
+    free(a);
+    free(b);
+}
+
 HOTPATH_MEASURE static size_t string_copy(const char *s) {
     char *d = strdup(s); /* glibc's strdup calls the interposed malloc */
     size_t n = strlen(d);
@@ -74,5 +81,7 @@ int main(void) {
     frees_early();
     recurse(4);
     printf("%zu\n", string_copy("thirty-two bytes of text here..."));
+    for (int i = 0; i < 7; i++)
+        two_pages();
     return 0;
 }

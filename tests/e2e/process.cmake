@@ -1,5 +1,6 @@
 # Process-level behaviour of the runtime (included by tests/CMakeLists.txt):
 # HOTPATH_SIGNAL's on-demand reports and the report at SIGTERM, through each
+# plugin; sanitized programs linked with the normal runtime, through each
 # plugin; the wall time added to a suite of short processes. The reports of processes ended
 # by SIGTERM, SIGINT and timeout(1) are checked by tests/corpus/c_signal_exit.c.
 set(_hotpath_signal_script ${CMAKE_CURRENT_SOURCE_DIR}/e2e/signal_reports.py)
@@ -12,6 +13,16 @@ function(hotpath_signal_test name cc flags)
       --lib $<TARGET_FILE:hotpath_static>
       --work ${CMAKE_CURRENT_BINARY_DIR}/${name})
   set_tests_properties(${name} PROPERTIES TIMEOUT 120)
+  # A program built with -fsanitize=address,undefined and =thread, linked
+  # with the normal runtime: clean, timing exact, tracking stepping aside.
+  string(REPLACE "_signal_reports" "_sanitizers" san_name ${name})
+  add_test(NAME ${san_name}
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/sanitizers.py
+      --cc ${cc} "--plugin-flags=${flags}"
+      --include ${HOTPATH_RUNTIME_INCLUDE}
+      --lib $<TARGET_FILE:hotpath_static>
+      --work ${CMAKE_CURRENT_BINARY_DIR}/${san_name})
+  set_tests_properties(${san_name} PROPERTIES TIMEOUT 300)
 endfunction()
 
 if(TARGET hotpath_gcc_plugin)

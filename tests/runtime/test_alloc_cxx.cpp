@@ -1,7 +1,6 @@
 // Allocation tracking through C++ operator new/new[]/delete/delete[].
 #include <criterion/criterion.h>
 #include <hotpath/hotpath.h>
-#include <malloc.h>
 
 #include "figures.h"
 
@@ -15,12 +14,9 @@ struct Widget {
 };
 
 Test(alloc_cxx, new_array_and_delete_array_are_counted) {
-    size_t expected = 0;
     uint64_t t = hotpath_enter(&s_arrays);
     int *volatile numbers = new int[250]; // 1000 bytes
-    expected += malloc_usable_size(numbers);
-    Widget *volatile w = new Widget;
-    expected += malloc_usable_size(w);
+    Widget *volatile w = new Widget;      // 1000 bytes
     delete w;
     delete[] numbers;
     hotpath_exit(&s_arrays, t);
@@ -28,7 +24,6 @@ Test(alloc_cxx, new_array_and_delete_array_are_counted) {
     struct test_alloc_figures f;
     cr_assert(test_alloc_figures("alloc_cxx::arrays", &f));
     cr_assert_eq(f.allocs, 2u);
-    cr_assert_eq(f.bytes_total, expected);
     cr_assert_eq(f.bytes_total, 2000u);
     cr_assert_eq(f.peak_bytes, 2000u);
     cr_assert_eq(f.peak_allocs, 2u);
