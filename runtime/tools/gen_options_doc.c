@@ -44,10 +44,25 @@ static void table(FILE *out) {
 #undef HP_OPTION
 }
 
+/* A UTF-8 sequence at s as groff's \[uXXXX] (troff reads its input as
+ * Latin-1 bytes otherwise); returns the bytes it took, 0 if not UTF-8. */
+static int roff_utf8(FILE *out, const unsigned char *s) {
+    int n = (*s & 0xE0) == 0xC0 ? 2 : (*s & 0xF0) == 0xE0 ? 3 : (*s & 0xF8) == 0xF0 ? 4 : 0;
+    unsigned cp = n ? *s & (0x7Fu >> n) : 0;
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    }
+    if (n)
+        fprintf(out, "\\[u%04X]", cp);
+    return n;
+}
+
 /* Markdown-ish text as roff: `code` in bold, backslashes escaped, no line
- * starting with a control character. */
+ * starting with a control character, characters past ASCII by name. */
 static void roff_text(FILE *out, const char *s) {
-    int bold = 0;
+    int bold = 0, n;
     if (*s == '.' || *s == '\'')
         fputs("\\&", out);
     for (; *s; s++) {
@@ -58,6 +73,8 @@ static void roff_text(FILE *out, const char *s) {
             fputs("\\e", out);
         } else if (*s == '-') {
             fputs("\\-", out);
+        } else if ((unsigned char)*s >= 0x80 && (n = roff_utf8(out, (const unsigned char *)s)) > 0) {
+            s += n - 1;
         } else {
             fputc(*s, out);
         }
