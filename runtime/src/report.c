@@ -31,7 +31,8 @@ struct hist_range {
 
 /* The buckets of min..max when they hold all n counts (else all buckets: a
  * thread was recording while the report read its figures). */
-static struct hist_range used_range(const uint64_t *counts, uint64_t n, uint64_t min, uint64_t max) {
+static struct hist_range used_range(const uint64_t *counts, uint64_t n, uint64_t min,
+                                    uint64_t max) {
     struct hist_range all = {0, HP_HIST_BUCKETS - 1};
     if (n == 0 || min > max)
         return all;
