@@ -292,7 +292,9 @@ void hp_config_reject_using(FILE *err, enum hp_option_index opt, const char *val
 
 static const char *the_default(enum hp_option_index opt, char *buf, size_t size) {
     const char *def = options[opt].def;
-    if (def[0])
+    if (opt == HP_OPT_output_path)
+        snprintf(buf, size, "the default (stderr)");
+    else if (def[0])
         snprintf(buf, size, "the default \"%s\"", def);
     else
         snprintf(buf, size, "the default (none)");
@@ -414,6 +416,10 @@ void hp_config_load(FILE *err) {
     memset(&hp_config, 0, sizeof hp_config);
     deferred.n = 0;
     atomic_store(&deferred.settled, false);
+    /* a relative HOTPATH_OUTPUT_PATH is taken from here, even if the program
+     * changes directory before the report */
+    if (!getcwd(hp_config.start_dir, sizeof hp_config.start_dir))
+        hp_config.start_dir[0] = '\0';
     locale_t old = uselocale(hp_c_locale());
 #define HP_OPTION(field, var, type, def, accepted, desc)                                           \
     do {                                                                                           \

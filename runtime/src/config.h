@@ -37,7 +37,8 @@ struct hp_config {
     unsigned in_env;   /* bit HP_OPT_<field>: the variable is set, valid or not */
     struct hp_percentiles percentiles;
     enum hp_format format;
-    char output_path[4096];
+    char output_path[4096]; /* as given */
+    char start_dir[4096];   /* the working directory at start-up, for a relative output path */
     long limit;
     bool has_focus;
     regex_t focus;

@@ -217,7 +217,8 @@ void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st) {
         agg->max = mx;
     /* only the buckets of min..max can hold counts: the report reads 100,000
      * sites' blocks in milliseconds, not one 10 KiB scan each */
-    for (uint32_t i = mn <= mx ? hp_hist_index(mn) : 1, e = mn <= mx ? hp_hist_index(mx) : 0; i <= e; i++)
+    uint32_t lo = mn <= mx ? hp_hist_index(mn) : 1, hi = mn <= mx ? hp_hist_index(mx) : 0;
+    for (uint32_t i = lo; i <= hi; i++)
         agg->hist[i] += HP_LOAD(s->hist[i]);
     uint32_t p = HP_LOAD(s->pending);
     if (p < HP_HIST_BUCKETS)

@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -30,7 +31,8 @@ struct hist_range {
 
 /* The buckets of min..max when they hold all n counts (else all buckets: a
  * thread was recording while the report read its figures). */
-static struct hist_range used_range(const uint64_t *counts, uint64_t n, uint64_t min, uint64_t max) {
+static struct hist_range used_range(const uint64_t *counts, uint64_t n, uint64_t min,
+                                    uint64_t max) {
     struct hist_range all = {0, HP_HIST_BUCKETS - 1};
     if (n == 0 || min > max)
         return all;
@@ -807,25 +809,68 @@ void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format
 /* Once per process                                                         */
 /* ======================================================================== */
 
-static FILE *open_output(void) {
-    if (hp_config.output_path[0] == '\0')
-        return stderr;
-    char path[sizeof hp_config.output_path + 64];
-    bool fits = hp_config_expand_path(hp_config.output_path, path, sizeof path);
-    FILE *f = fits ? fopen(path, "w") : NULL;
-    if (!f) {
-        char why[160 + sizeof path];
-        if (!fits)
-            snprintf(why, sizeof why, " (longer than %zu bytes with %%p replaced)",
-                     sizeof path - 1);
-        else if (strcmp(path, hp_config.output_path) == 0)
-            snprintf(why, sizeof why, " (cannot open it: %s)", strerror(errno));
-        else
-            snprintf(why, sizeof why, " (cannot open %s: %s)", path, strerror(errno));
+/*
+ * The report file. Written to a temporary file in the same directory, then
+ * renamed over the path, so that a process killed while writing never
+ * leaves a partly written report there (a regular file or a new one; a
+ * device, pipe, symbolic link or other non-regular file is written in
+ * place). A relative
+ * path is taken from the directory the program started in. Every write,
+ * flush and close is checked: on an error, one line on stderr and the
+ * report goes to stderr.
+ */
+static bool output_path(char *path, size_t size) {
+    char rel[sizeof hp_config.output_path + 64];
+    if (!hp_config_expand_path(hp_config.output_path, rel, sizeof rel))
+        return false;
+    if (rel[0] == '/' || !hp_config.start_dir[0])
+        return (size_t)snprintf(path, size, "%s", rel) < size;
+    return (size_t)snprintf(path, size, "%s/%s", hp_config.start_dir, rel) < size;
+}
+
+static void report_to_stderr(const struct hp_report *r) {
+    hp_report_write(stderr, r, hp_config.format);
+}
+
+static void report_to_file(const struct hp_report *r) {
+    char path[2 * sizeof hp_config.output_path + 64], tmp[sizeof path + 48], why[160 + sizeof path];
+    if (!output_path(path, sizeof path)) {
+        snprintf(why, sizeof why, " (longer than %zu bytes with %%p replaced)", sizeof path - 1);
         hp_config_reject(stderr, HP_OPT_output_path, hp_config.output_path, why);
-        return stderr;
+        report_to_stderr(r);
+        return;
     }
-    return f;
+    struct stat st; /* a device, pipe or symbolic link is written in place */
+    bool in_place = (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) ||
+                    (size_t)snprintf(tmp, sizeof tmp, "%s.hotpath-%ld.tmp", path, (long)getpid()) >=
+                        sizeof tmp;
+    FILE *f = in_place ? NULL : fopen(tmp, "w");
+    if (!f) { /* a device, or a directory we may not create files in */
+        in_place = true;
+        f = fopen(path, "w");
+    }
+    if (!f) {
+        snprintf(why, sizeof why, " (cannot open %s: %s)", path, strerror(errno));
+        if (strcmp(path, hp_config.output_path) == 0)
+            snprintf(why, sizeof why, " (cannot open it: %s)", strerror(errno));
+        hp_config_reject(stderr, HP_OPT_output_path, hp_config.output_path, why);
+        report_to_stderr(r);
+        return;
+    }
+    errno = 0;
+    hp_report_write(f, r, hp_config.format); /* ends with fflush */
+    int err = ferror(f) ? (errno ? errno : EIO) : 0;
+    if (fclose(f) != 0 && !err)
+        err = errno ? errno : EIO;
+    if (!err && !in_place && rename(tmp, path) != 0)
+        err = errno;
+    if (!err)
+        return;
+    if (!in_place)
+        unlink(tmp);
+    fprintf(stderr, "hotpath: cannot write the report to %s (%s): writing it to stderr instead\n",
+            path, strerror(err));
+    report_to_stderr(r);
 }
 
 void hp_report_collect(struct hp_report *r) {
@@ -887,12 +932,10 @@ static void write_report(void) {
     bool asked = has_main || (hp_config.in_env & (1u << HP_OPT_format | 1u << HP_OPT_output_path));
     struct hp_report r;
     hp_report_collect(&r);
-    if (r.nmeasured > 0 || asked) {
-        FILE *out = open_output();
-        hp_report_write(out, &r, hp_config.format);
-        if (out != stderr)
-            fclose(out);
-    }
+    if ((r.nmeasured > 0 || asked) && hp_config.output_path[0])
+        report_to_file(&r);
+    else if (r.nmeasured > 0 || asked)
+        report_to_stderr(&r);
     hp_report_free(&r);
     hp_busy_leave();
 }

@@ -31,6 +31,8 @@ int main(int argc, char **argv) {
     }
     for (long i = 0; i < n; i++)
         hotpath_exit(&sites[i], hotpath_enter(&sites[i]));
+    printf("reporting\n"); /* the kill test waits for this line */
+    fflush(stdout);
     double t0 = now_ms(CLOCK_MONOTONIC), c0 = now_ms(CLOCK_PROCESS_CPUTIME_ID);
     int rc = hotpath_report();
     double t1 = now_ms(CLOCK_MONOTONIC), c1 = now_ms(CLOCK_PROCESS_CPUTIME_ID);
