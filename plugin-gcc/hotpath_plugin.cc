@@ -20,9 +20,13 @@
  * which turns on the macros of <hotpath/hotpath.h>.
  *
  * Arguments (-fplugin-arg-hotpath-NAME[=VALUE]):
- *   include=REGEX  also measure every function whose report name matches
+ *   include=REGEX  also measure every function whose report name matches,
+ *                  but leaf functions without loops below min-size
  *   exclude=REGEX  never measure a function whose report name matches
- *   verbose        list each measured function (a note at its file:line)
+ *   min-size=N     the size, in statements, below which include= passes
+ *                  over a loop-free leaf (default 40; 0: none)
+ *   verbose[=yes|no]  list each measured function (a note at its file:line)
+ *                  and each one include= passed over
  *
  * The rewrite happens on GENERIC, before the front end hands the body to the
  * gimplifier (PLUGIN_PRE_GENERICIZE), so that the try/finally below gives
