@@ -13,7 +13,7 @@
 // annotation (a zero-argument AnnotateAttr, which Clang emits into
 // @llvm.global.annotations) whose string encodes the whole site:
 //
-//   "hotpath.site" US kind US line US flags US percentiles US file US name
+//   "hotpath.site" US kind US line US flags US min-size US percentiles US file US name
 //
 // (US = '\x1f'). The IR therefore carries everything the pass needs, also
 // when the frontend and the backend run in different processes (-save-temps).
@@ -47,6 +47,10 @@ struct Site {
   unsigned Kind = KindFunction;
   unsigned Line = 0;
   unsigned Flags = 0;      // SiteFlags, asked for by the options of hotpath::main
+  // Selected by include= (not tagged): the IR pass leaves the function
+  // alone if it is a leaf without loops of fewer IR instructions than this
+  // (min-size=N, see instrument.cpp); 0 for a tagged function.
+  unsigned MinSize = 0;
   std::string Percentiles; // "50,95,99.9"; empty: the runtime's default
   std::string File;
   std::string Name;
@@ -117,6 +121,11 @@ std::vector<RememberedSite> takeRememberedSites();
 // the IR pass then runs just before the first pass that does run on the
 // module, the writer of the bitcode (instrument.cpp).
 void instrumentWithoutPipeline(bool On);
+
+// Under verbose, what the IR pass decided about a function include=
+// selected: a remark at the function's line (frontend.cpp, which knows the
+// line; nothing when the frontend ran in another process).
+void remarkSize(const Site &S, bool Measured, unsigned Size);
 
 // "not to 'x'" / "not to types": what a misplaced attribute was put on.
 std::string whatItIs(const clang::Decl *D);

@@ -128,6 +128,44 @@ bool instrumentFunction(Function &F, Runtime &R, const hotpath::Site &S) {
   return true;
 }
 
+// The size of a function as the pass sees it (at the start of the
+// pipeline, before any inlining, at every -O level): its IR instructions
+// but allocas and debug and lifetime intrinsics, which the frontend emits
+// for every local and the optimizer drops; and whether it loops (a back
+// edge in its CFG) or calls a function that is not an intrinsic.
+struct Size {
+  unsigned Instructions = 0;
+  bool Loop = false, Call = false;
+};
+
+Size functionSize(const Function &F) {
+  Size S;
+  for (const BasicBlock &BB : F)
+    for (const Instruction &I : BB) {
+      if (isa<AllocaInst>(I) || isa<DbgInfoIntrinsic>(I) || I.isLifetimeStartOrEnd())
+        continue;
+      ++S.Instructions;
+      if (const auto *CB = dyn_cast<CallBase>(&I))
+        if (!isa<IntrinsicInst>(CB) && !CB->isInlineAsm())
+          S.Call = true;
+    }
+  SmallVector<std::pair<const BasicBlock *, const BasicBlock *>, 4> BackEdges;
+  FindFunctionBackedges(F, BackEdges);
+  S.Loop = !BackEdges.empty();
+  return S;
+}
+
+// A function include= selected that is too small to measure meaningfully:
+// a leaf without loops under its site's min-size (said under verbose).
+bool tooSmall(const Function &F, const hotpath::Site &S) {
+  if (!S.MinSize || F.isDeclaration())
+    return false;
+  Size Sz = functionSize(F);
+  bool Small = !Sz.Loop && !Sz.Call && Sz.Instructions < S.MinSize;
+  hotpath::remarkSize(S, !Small, Sz.Instructions);
+  return Small;
+}
+
 // The string of an annotation entry's second field.
 StringRef annotationString(Value *V) {
   auto *GV = dyn_cast<GlobalVariable>(V->stripPointerCasts());
@@ -199,7 +237,7 @@ bool instrumentModule(Module &M) {
   if (!Sites.empty()) {
     Runtime R = declareRuntime(M);
     for (auto &FS : Sites)
-      if (!Skip.count(FS.first))
+      if (!Skip.count(FS.first) && !tooSmall(*FS.first, FS.second))
         Changed |= instrumentFunction(*FS.first, R, FS.second);
   }
   return Changed;

@@ -25,8 +25,9 @@ namespace hotpath {
 
 std::string encodeSite(const Site &S) {
   std::string Out = SiteTag.str();
-  for (const std::string &F : {std::to_string(S.Kind), std::to_string(S.Line),
-                               std::to_string(S.Flags), S.Percentiles, S.File, S.Name}) {
+  for (const std::string &F :
+       {std::to_string(S.Kind), std::to_string(S.Line), std::to_string(S.Flags),
+        std::to_string(S.MinSize), S.Percentiles, S.File, S.Name}) {
     Out += FieldSep;
     Out += F;
   }
@@ -34,16 +35,16 @@ std::string encodeSite(const Site &S) {
 }
 
 bool decodeSite(llvm::StringRef A, Site &S) {
-  llvm::SmallVector<llvm::StringRef, 7> F;
-  A.split(F, FieldSep, /*MaxSplit=*/6);
-  if (F.size() != 7 || F[0] != SiteTag)
+  llvm::SmallVector<llvm::StringRef, 8> F;
+  A.split(F, FieldSep, /*MaxSplit=*/7);
+  if (F.size() != 8 || F[0] != SiteTag)
     return false;
   if (F[1].getAsInteger(10, S.Kind) || F[2].getAsInteger(10, S.Line) ||
-      F[3].getAsInteger(10, S.Flags))
+      F[3].getAsInteger(10, S.Flags) || F[4].getAsInteger(10, S.MinSize))
     return false;
-  S.Percentiles = F[4].str();
-  S.File = F[5].str();
-  S.Name = F[6].str();
+  S.Percentiles = F[5].str();
+  S.File = F[6].str();
+  S.Name = F[7].str();
   return true;
 }
 

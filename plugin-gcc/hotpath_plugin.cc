@@ -20,9 +20,13 @@
  * which turns on the macros of <hotpath/hotpath.h>.
  *
  * Arguments (-fplugin-arg-hotpath-NAME[=VALUE]):
- *   include=REGEX  also measure every function whose report name matches
+ *   include=REGEX  also measure every function whose report name matches,
+ *                  but leaf functions without loops below min-size
  *   exclude=REGEX  never measure a function whose report name matches
- *   verbose        list each measured function (a note at its file:line)
+ *   min-size=N     the size, in statements, below which include= passes
+ *                  over a loop-free leaf (default 40; 0: none)
+ *   verbose[=yes|no]  list each measured function (a note at its file:line)
+ *                  and each one include= passed over
  *
  * The rewrite happens on GENERIC, before the front end hands the body to the
  * gimplifier (PLUGIN_PRE_GENERICIZE), so that the try/finally below gives
@@ -54,6 +58,8 @@ static struct plugin_info hotpath_plugin_info = {
             "[[hotpath::main]] with the hotpath runtime.\n"
             "  -fplugin-arg-hotpath-include=REGEX  measure every function whose name matches\n"
             "  -fplugin-arg-hotpath-exclude=REGEX  never measure a function whose name matches\n"
+            "  -fplugin-arg-hotpath-min-size=N     include= skips loop-free leaf functions of\n"
+            "                                      fewer than N statements (default 40; 0: none)\n"
             "  -fplugin-arg-hotpath-verbose[=yes|no]  list the functions measured\n",
 };
 
@@ -63,9 +69,13 @@ static struct plugin_info hotpath_plugin_info = {
 
 static const char *plugin_name = "hotpath";
 /* What an unknown argument's message lists. */
-#define ACCEPTED_ARGS "include=REGEX, exclude=REGEX, verbose[=yes|no]"
+#define ACCEPTED_ARGS "include=REGEX, exclude=REGEX, min-size=N, verbose[=yes|no]"
 static bool verbose;
 static bool has_include, has_exclude;
+/* include= skips leaf functions without loops smaller than this (in
+ * statements, see body_size); 0 measures every function it matches. */
+#define HP_DEFAULT_MIN_SIZE 40
+static unsigned long min_size = HP_DEFAULT_MIN_SIZE;
 static regex_t include_re, exclude_re;
 
 /* The runtime's ABI (runtime/include/hotpath/hotpath.h). */
@@ -737,6 +747,95 @@ static bool selectable(tree fndecl, const char *name) {
            regexec(&include_re, name, 0, NULL, 0) == 0;
 }
 
+/* What body_size finds. */
+struct hp_size {
+    unsigned long statements;
+    bool loop, call;
+};
+
+static tree count_statements(tree *tp, int *walk_subtrees, void *data) {
+    struct hp_size *size = (struct hp_size *)data;
+    tree t = *tp;
+    if (TYPE_P(t) || DECL_P(t) || CONSTANT_CLASS_P(t)) {
+        *walk_subtrees = 0;
+        return NULL_TREE;
+    }
+    switch (TREE_CODE(t)) {
+    case FOR_STMT:
+    case WHILE_STMT:
+    case DO_STMT:
+    case LOOP_EXPR:
+    case GOTO_EXPR: /* may jump back */
+        size->loop = true;
+        break;
+    case CALL_EXPR: {
+        /* __builtin_expect and its kind are no calls (LLVM's intrinsics);
+         * a library function GCC knows as a built-in (strcmp) is one */
+        tree callee = get_callee_fndecl(t);
+        const char *id = callee && DECL_NAME(callee) ? IDENTIFIER_POINTER(DECL_NAME(callee)) : "";
+        if (!callee || !fndecl_built_in_p(callee) ||
+            (strncmp(id, "__builtin_", 10) && strncmp(id, "__atomic_", 9) &&
+             strncmp(id, "__sync_", 7)))
+            size->call = true;
+        size->statements++;
+        return NULL_TREE;
+    }
+    /* no statement of their own in GIMPLE */
+    case BIND_EXPR:
+    case STATEMENT_LIST:
+    case DECL_EXPR:
+    case NOP_EXPR:
+    case CONVERT_EXPR:
+    case NON_LVALUE_EXPR:
+    case VIEW_CONVERT_EXPR:
+    case SAVE_EXPR:
+    case ADDR_EXPR:
+    case COMPONENT_REF:
+    case ARRAY_REF:
+    case INDIRECT_REF:
+    case MEM_REF:
+    case CLEANUP_POINT_EXPR:
+    case TARGET_EXPR:
+        return NULL_TREE;
+    default:
+        break;
+    }
+    if (TREE_CODE_CLASS(TREE_CODE(t)) == tcc_vl_exp) /* C++'s AGGR_INIT_EXPR */
+        size->call = true;
+    if (EXPR_P(t) && !location_wrapper_p(t))
+        size->statements++;
+    return NULL_TREE;
+}
+
+/*
+ * The size of a body in GENERIC, as the plugin sees it: the operations the
+ * gimplifier makes statements of (assignments, arithmetic, comparisons,
+ * calls, returns, branches; not conversions, references or scopes), and
+ * whether it has a loop (or a goto) or calls a function that is not a
+ * built-in. docs/gcc-plugin.md compares the count with -fdump-tree-gimple.
+ */
+static struct hp_size body_size(tree fndecl) {
+    struct hp_size size = {0, false, false};
+    walk_tree_without_duplicates(&DECL_SAVED_TREE(fndecl), count_statements, &size);
+    return size;
+}
+
+/* Whether include= should pass over fndecl as too small to measure:
+ * a leaf without loops under min-size statements (said under verbose). */
+static bool too_small(tree fndecl, const char *name) {
+    if (!min_size)
+        return false;
+    struct hp_size size = body_size(fndecl);
+    if (size.loop || size.call || size.statements >= min_size)
+        return false;
+    if (verbose)
+        inform(DECL_SOURCE_LOCATION(fndecl),
+               "hotpath: not measuring %qs: a leaf function without loops of %lu "
+               "statements, below %<min-size=%lu%>",
+               name, size.statements, min_size);
+    return true;
+}
+
 static void maybe_instrument(tree fndecl) {
     tree body = DECL_SAVED_TREE(fndecl);
     if (!body || body == error_mark_node)
@@ -755,11 +854,13 @@ static void maybe_instrument(tree fndecl) {
     if (seen_error())
         return;
     char *name = report_name(fndecl);
-    if (tag.kind == HP_NONE && selectable(fndecl, name))
+    bool by_include = tag.kind == HP_NONE && selectable(fndecl, name);
+    if (by_include)
         tag.kind = HP_KIND_FUNCTION;
     if (tag.kind == HP_NONE || is_runtime_function(fndecl, name) ||
         (has_exclude && regexec(&exclude_re, name, 0, NULL, 0) == 0) ||
-        lookup_attribute("naked", DECL_ATTRIBUTES(fndecl))) {
+        lookup_attribute("naked", DECL_ATTRIBUTES(fndecl)) ||
+        (by_include && too_small(fndecl, name))) {
         XDELETEVEC(name);
         return;
     }
@@ -912,6 +1013,21 @@ static bool parse_bool(const char *key, const char *value, bool *out) {
     return false;
 }
 
+/* A number of statements: decimal digits, at most 1000000000. */
+static bool parse_count(const char *key, const char *value, unsigned long *out) {
+    char *end = NULL;
+    errno = 0;
+    unsigned long n = value && ISDIGIT(*value) ? strtoul(value, &end, 10) : 0;
+    if (!value || !ISDIGIT(*value) || *end || errno || n > 1000000000ul) {
+        error(G_("invalid value %qs for %<-fplugin-arg-%s-%s%> (accepted: a number of statements "
+                 "from 0 to 1000000000; 0 measures every function %<include%> matches)"),
+              value ? value : "", plugin_name, key);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
 int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *version) {
     plugin_name = info->base_name;
     if (!plugin_default_version_check(version, &gcc_version)) {
@@ -929,6 +1045,8 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
         const char *key = info->argv[i].key, *value = info->argv[i].value;
         if (!strcmp(key, "verbose")) {
             ok &= parse_bool(key, value, &verbose);
+        } else if (!strcmp(key, "min-size")) {
+            ok &= parse_count(key, value, &min_size);
         } else if (!strcmp(key, "include") || !strcmp(key, "exclude")) {
             bool inc = key[0] == 'i';
             if (!value || !*value) {

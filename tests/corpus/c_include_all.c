@@ -1,6 +1,7 @@
-/* include=.* measures every function written in the program, never the
+/* include=.* measures every function written in the program (min-size=0:
+ * even the tiny leaves, which include= otherwise skips), never the
  * runtime's own (hotpath.h's block helpers) nor libc's. */
-// PLUGIN-ARGS: include=.*
+// PLUGIN-ARGS: include=.* min-size=0
 // EXPECT row c_include_all::main calls=1
 // EXPECT row c_include_all::square calls=4
 // EXPECT row c_include_all::cmp calls>=1

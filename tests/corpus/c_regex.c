@@ -1,6 +1,6 @@
 /* -fplugin-arg-hotpath-include/exclude: functions measured with no source
  * edits; no_instrument_function opts out; runtime functions never. */
-// PLUGIN-ARGS: include=^c_regex::(alpha|beta|third|opted_out|tagged) exclude=third
+// PLUGIN-ARGS: include=^c_regex::(alpha|beta|third|opted_out|tagged) exclude=third min-size=0
 // EXPECT row c_regex::alpha calls=3
 // EXPECT row c_regex::beta calls=2
 // EXPECT norow c_regex::third

@@ -1,7 +1,7 @@
 // include=.* measures every function written in the program, and never the
 // runtime's own (hotpath.h's block guard), the C++ library's (system
 // headers) or compiler-made ones (lambdas, implicit members).
-// PLUGIN-ARGS: include=.*
+// PLUGIN-ARGS: include=.* min-size=0
 // EXPECT row cpp_include_all::main calls=1
 // EXPECT row cpp_include_all::Counter::bump calls=5
 // EXPECT row cpp_include_all::Counter::Counter calls=1

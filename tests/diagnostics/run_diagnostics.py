@@ -14,6 +14,9 @@ in the snippet (a subset of clang -verify's notation):
     int f(void); // expected-warning {{REGEX}}   a warning, the same way
     // STDERR-HAS: REGEX                    the compiler's stderr must match REGEX
     // STDERR-LACKS: REGEX                  ... must not match REGEX
+    // COMPILE                              compile to an object (-c, thrown
+                                            away) instead of -fsyntax-only, for
+                                            what only code generation says
 
 A snippet that expects an error must fail to compile, one that expects only
 warnings must compile. Every expected diagnostic must be reported at its
@@ -37,6 +40,8 @@ DIAG = re.compile(r"^(?:(?P<file>[^:\s]+):(?P<line>\d+):(?:\d+:)?\s|(?:[\w+.-]+:
 def expectations(path):
     want, args, plugin_args, output = [], [], [], []
     for n, text in enumerate(open(path, encoding="utf-8"), 1):
+        if re.search(r"//\s*COMPILE\s*$", text):
+            args += ["-c", "-o", os.devnull]
         m = re.search(r"//\s*STDERR-(HAS|LACKS):\s?(.*)$", text)
         if m:
             output.append((m.group(1) == "HAS", m.group(2).strip()))
@@ -64,7 +69,8 @@ def check(src, cc, plugin, arg_format, include):
     want, args, plugin_args, output = expectations(src)
     extra = [w for a in plugin_args for w in shlex.split(arg_format.replace("{}", shlex.quote(a)))]
     style = "clang" if "clang" in os.path.basename(cc) else "gcc"
-    cmd = [cc, "-fsyntax-only"] + PLAIN_OUTPUT[style] + ["-I", include] + args + plugin + extra + \
+    mode = [] if "-c" in args else ["-fsyntax-only"]
+    cmd = [cc] + mode + PLAIN_OUTPUT[style] + ["-I", include] + args + plugin + extra + \
         [os.path.basename(src)]
     p = subprocess.run(cmd, capture_output=True, text=True, cwd=os.path.dirname(src), timeout=120)
     got = []
