@@ -27,7 +27,11 @@ HOTPATH_MEASURE __attribute__((noinline)) static void blocks(void) {
         pause(); /* a cancellation point */
 }
 
-HOTPATH_MEASURE __attribute__((noinline)) static void later(int i) { sink += i; }
+/* atomic: four threads add at once, and the sum printed must not depend
+ * on their interleaving (stdout is compared with the plain build's) */
+HOTPATH_MEASURE __attribute__((noinline)) static void later(int i) {
+    __atomic_fetch_add(&sink, i, __ATOMIC_RELAXED);
+}
 
 static void *exiting(void *arg) {
     (void)arg;
