@@ -15,16 +15,9 @@ endif()
 
 get_property(_multi_plugins GLOBAL PROPERTY HOTPATH_CLANG_PLUGINS)
 foreach(entry ${_multi_plugins})
-  string(REPLACE "|" ";" entry "${entry}")
-  list(GET entry 0 n)
-  list(GET entry 1 target)
+  hotpath_clang_plugin_entry(${entry})
   if(NOT HOTPATH_CLANG_${n})
     continue()
-  endif()
-  if(target STREQUAL "hotpath_clang_plugin")
-    set(tag clang)
-  else()
-    set(tag clang${n})
   endif()
   add_test(NAME multi_${tag}
     COMMAND ${Python3_EXECUTABLE} ${_multi} --cc ${HOTPATH_CLANG_${n}}
