@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,94 @@
 static atomic_int report_state; /* 0 not yet, 1 printing or printed */
 
 bool hp_report_done(void) { return atomic_load(&report_state) != 0; }
+
+/* ======================================================================== */
+/* Memory of the report                                                     */
+/* ======================================================================== */
+
+/*
+ * The report is gathered under hp_lock, which a signal handler's first
+ * call of a site also takes (hp_lock_enter). glibc's malloc must not be
+ * called there: a handler interrupting malloc on another thread would wait
+ * for hp_lock while this thread waited for malloc's arena lock. So the
+ * report's memory comes from mmap (a header keeps the mapping's size), and
+ * the sort done under the lock is an in-place heap sort (glibc's qsort
+ * mallocs its buffer).
+ */
+#define REP_HEADER 64
+
+static void *rep_calloc(size_t n, size_t size) {
+    if (size && n > (SIZE_MAX - REP_HEADER) / size)
+        return NULL;
+    size_t bytes = n * size + REP_HEADER;
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    *(size_t *)p = bytes;
+    return (char *)p + REP_HEADER;
+}
+
+static void rep_free(void *p) {
+    if (p) {
+        char *b = (char *)p - REP_HEADER;
+        munmap(b, *(size_t *)b);
+    }
+}
+
+static void *rep_realloc(void *p, size_t size) {
+    if (!p)
+        return rep_calloc(1, size);
+    char *b = (char *)p - REP_HEADER;
+    size_t old = *(size_t *)b - REP_HEADER;
+    void *q = rep_calloc(1, size);
+    if (q) {
+        memcpy(q, p, old < size ? old : size);
+        rep_free(p);
+    }
+    return q;
+}
+
+/* Sorts n elements of `size` bytes in place (heap sort: no memory). */
+static void swap_bytes(char *a, char *b, size_t size) {
+    if (size == sizeof(void *)) { /* the one use under the lock: pointers */
+        void *t;
+        memcpy(&t, a, sizeof t);
+        memcpy(a, b, sizeof t);
+        memcpy(b, &t, sizeof t);
+        return;
+    }
+    for (size_t i = 0; i < size; i++) {
+        char t = a[i];
+        a[i] = b[i];
+        b[i] = t;
+    }
+}
+
+static void sift_down(char *base, size_t root, size_t n, size_t size,
+                      int (*cmp)(const void *, const void *)) {
+    for (size_t child; (child = 2 * root + 1) < n; root = child) {
+        if (child + 1 < n && cmp(base + child * size, base + (child + 1) * size) < 0)
+            child++;
+        if (cmp(base + root * size, base + child * size) >= 0)
+            return;
+        swap_bytes(base + root * size, base + child * size, size);
+    }
+}
+
+static void heap_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+    char *base = v;
+    size_t k = 1; /* sites usually register in name order: nothing to do */
+    while (k < n && cmp(base + (k - 1) * size, base + k * size) <= 0)
+        k++;
+    if (k >= n)
+        return;
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(base, i, n, size, cmp);
+    for (size_t end = n; end-- > 1;) {
+        swap_bytes(base, base + end * size, size);
+        sift_down(base, 0, end, size, cmp);
+    }
+}
 
 /* ======================================================================== */
 /* Gathering                                                                */
@@ -54,7 +143,7 @@ static struct hp_hist_ref keep_histogram(struct hp_report *r, const uint64_t *co
             continue;
         if (r->nbuckets == r->capbuckets) {
             size_t cap = r->capbuckets ? 2 * r->capbuckets : 1024;
-            struct hp_bucket *b = hp_realloc(r->buckets, cap * sizeof *b);
+            struct hp_bucket *b = rep_realloc(r->buckets, cap * sizeof *b);
             if (!b) {
                 r->nbuckets = ref.first;
                 return (struct hp_hist_ref){ref.first, 0};
@@ -186,10 +275,10 @@ static uint32_t stats_id(const struct hp_site_stats *s) { return s->site->id; }
 static bool index_add(struct stats_index *x, struct hp_site_stats *s) {
     if (x->n == x->cap) {
         uint32_t cap = x->cap ? 2 * x->cap : 1024;
-        struct hp_site_stats **b = hp_realloc(x->block, cap * sizeof *b);
+        struct hp_site_stats **b = rep_realloc(x->block, cap * sizeof *b);
         if (b)
             x->block = b;
-        uint32_t *nx = hp_realloc(x->next, cap * sizeof *nx);
+        uint32_t *nx = rep_realloc(x->next, cap * sizeof *nx);
         if (nx)
             x->next = nx;
         if (!b || !nx)
@@ -208,7 +297,7 @@ static bool index_add(struct stats_index *x, struct hp_site_stats *s) {
 /* One walk over every live thread's list. Caller holds hp_lock. */
 static bool index_build(struct stats_index *x) {
     memset(x, 0, sizeof *x);
-    x->head = hp_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *x->head);
+    x->head = rep_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *x->head);
     if (!x->head)
         return false;
     for (uint32_t id = 0; id < hp_reg.count; id++)
@@ -222,9 +311,9 @@ static bool index_build(struct stats_index *x) {
 }
 
 static void index_free(struct stats_index *x) {
-    hp_free(x->head);
-    hp_free(x->next);
-    hp_free(x->block);
+    rep_free(x->head);
+    rep_free(x->next);
+    rep_free(x->block);
 }
 
 /* Adds everything recorded for site `id`, merged and live, into a. */
@@ -248,8 +337,8 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
     for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
         *dropped += t->dropped;
     uint32_t nsites = 0;
-    struct hotpath_site **sites = hp_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *sites);
-    struct row_agg *g = hp_calloc(1, sizeof *g);
+    struct hotpath_site **sites = rep_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *sites);
+    struct row_agg *g = rep_calloc(1, sizeof *g);
     struct stats_index x;
     bool indexed = index_build(&x);
     size_t n = 0;
@@ -259,7 +348,7 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
         if (hp_reg.sites[id]->kind != HOTPATH_KIND_MAIN)
             sites[nsites++] = hp_reg.sites[id];
     r->entered = nsites > 0;
-    qsort(sites, nsites, sizeof *sites, site_name_cmp);
+    heap_sort(sites, nsites, sizeof *sites, site_name_cmp);
     struct hp_site_agg *a = &g->a;
     row_agg_init(g);
     for (uint32_t i = 0; i < nsites;) {
@@ -278,8 +367,8 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
     }
 out:
     index_free(&x);
-    hp_free(g);
-    hp_free(sites);
+    rep_free(g);
+    rep_free(sites);
     return n;
 }
 
@@ -311,7 +400,7 @@ static int row_cmp(const void *x, const void *y) {
 }
 
 size_t hp_rows_select(struct hp_row *rows, size_t n, size_t *over_limit) {
-    qsort(rows, n, sizeof *rows, row_cmp);
+    qsort(rows, n, sizeof *rows, row_cmp); /* not under hp_lock */
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         if (hp_config.has_focus && regexec(&hp_config.focus, rows[i].name, 0, NULL, 0) != 0)
@@ -348,7 +437,7 @@ static int alloc_row_cmp(const void *x, const void *y) {
 }
 
 size_t hp_alloc_rows_select(struct hp_alloc_row *rows, size_t n, size_t *over_limit) {
-    qsort(rows, n, sizeof *rows, alloc_row_cmp);
+    qsort(rows, n, sizeof *rows, alloc_row_cmp); /* not under hp_lock */
     size_t kept = 0;
     for (size_t i = 0; i < n; i++)
         if (!hp_config.has_focus || regexec(&hp_config.focus, rows[i].name, 0, NULL, 0) == 0)
@@ -397,8 +486,8 @@ struct grid {
 static bool grid_init(struct grid *g, size_t nrows) {
     memset(g, 0, sizeof *g);
     g->nrows = nrows;
-    g->names = hp_calloc(nrows ? nrows : 1, sizeof *g->names);
-    g->cells = hp_calloc(nrows ? nrows : 1, sizeof *g->cells);
+    g->names = rep_calloc(nrows ? nrows : 1, sizeof *g->names);
+    g->cells = rep_calloc(nrows ? nrows : 1, sizeof *g->cells);
     return g->names && g->cells;
 }
 
@@ -453,8 +542,8 @@ static void grid_write(FILE *out, struct grid *g) {
 }
 
 static void grid_free(struct grid *g) {
-    hp_free(g->names);
-    hp_free(g->cells);
+    rep_free(g->names);
+    rep_free(g->cells);
 }
 
 /* The last line of a table that HOTPATH_LIMIT cut. */
@@ -891,8 +980,8 @@ void hp_report_collect(struct hp_report *r) {
     r->alloc = hp_alloc_on;
     r->alloc_cumulative = hp_alloc_cumulative;
     r->alloc_bytes = hp_alloc_bytes_locked() - (has_main ? hp_window.alloc_bytes0 : 0);
-    r->rows = hp_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *r->rows);
-    r->arows = r->alloc ? hp_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *r->arows) : NULL;
+    r->rows = rep_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *r->rows);
+    r->arows = r->alloc ? rep_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *r->arows) : NULL;
     size_t n = r->rows ? gather(r, end - start) : 0;
     r->measured = hp_reg.count > 1;
     pthread_mutex_unlock(&hp_lock);
@@ -904,12 +993,12 @@ void hp_report_collect(struct hp_report *r) {
 }
 
 void hp_report_free(struct hp_report *r) {
-    hp_free(r->buckets);
+    rep_free(r->buckets);
     r->buckets = NULL;
     r->nbuckets = r->capbuckets = 0;
-    hp_free(r->arows);
+    rep_free(r->arows);
     r->arows = NULL;
-    hp_free(r->rows);
+    rep_free(r->rows);
     r->rows = NULL;
     r->nrows = 0;
 }
