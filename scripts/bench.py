@@ -385,6 +385,7 @@ def workload(ts, work, runner, quick):
     wall = {t.key: [] for t in live}
     errs = {t.key: {f: [] for f in FUNCS} for t in live}
     truths, plain_step, plain_wall = [], [], []
+    logs_written = {}
     for r in range(rounds):
         order = live[1:]
         k = r % len(order) if order else 0
@@ -404,11 +405,14 @@ def workload(ts, work, runner, quick):
                 per_step[t.key].append(value(out, "work_ns") / n / plain_step[-1])
                 wall[t.key].append(w / n / plain_wall[-1])
                 got = None
+                if t.family.startswith("xray") and t.key != "xray-unpatched":
+                    wrote = any(f.startswith("xray-log.") for f in os.listdir(tracedir))
+                    logs_written.setdefault(t.key, []).append(wrote)
                 if t.report == "hotpath":
                     got = totals_hotpath(err)
                 elif t.report == "uftrace":
                     got = totals_uftrace(tracedir)
-                elif t.report == "xray":
+                elif t.report == "xray" and logs_written[t.key][-1]:
                     got = totals_xray(tracedir, exes[t.key])
                 if got is not None:
                     for f in FUNCS:
@@ -437,6 +441,8 @@ def workload(ts, work, runner, quick):
         if t.skip or t.key not in per_step:
             row["skip"] = t.skip or "not run"
         elif t.key != "plain":
+            if t.key in logs_written:
+                row["log_written"] = all(logs_written[t.key])
             row["slowdown"] = summary(per_step[t.key])
             row["slowdown_process"] = summary(wall[t.key])
             row["runs"] = len(per_step[t.key])
@@ -608,10 +614,19 @@ def zlib_source(work, quick):
         return None, "dpkg-dev not installed (scripts/deb-src.sh)"
     src = os.path.join(work, "src")
     os.makedirs(src, exist_ok=True)
-    r = run(["apt-get", "source", "-q", "zlib"], cwd=src, check=False, timeout=600)
-    dirs = [d for d in os.listdir(src) if d.startswith("zlib-") and os.path.isdir(os.path.join(src, d))]
+    # each version apt knows, newest first: a mirror may have dropped one
+    shown = run(["apt-cache", "showsrc", "zlib"], check=False).stdout
+    versions = [l.split(":", 1)[1].strip() for l in shown.splitlines() if l.startswith("Version:")]
+    err = "apt-cache showsrc zlib: no version (deb-src entry missing? scripts/deb-src.sh)"
+    dirs = []
+    for v in versions:
+        r = run(["apt-get", "source", "-q", "zlib=" + v], cwd=src, check=False, timeout=600)
+        dirs = [d for d in os.listdir(src) if d.startswith("zlib-") and os.path.isdir(os.path.join(src, d))]
+        if r.returncode == 0 and dirs:
+            break
+        err = "apt-get source zlib=%s failed: %s" % (v, r.stderr.strip()[-200:])
     if not dirs:
-        return None, "apt-get source zlib failed: " + r.stderr.strip()[-200:]
+        return None, err
     tree = os.path.join(src, sorted(dirs)[-1])
     run(["./configure", "--static"], cwd=tree, env={"CC": "gcc", "CFLAGS": "-O2 -g"})
     run(["make", "clean"], cwd=tree)
@@ -630,7 +645,7 @@ def compile_time(build, work, quick):
         with open(logf, "w") as f:
             for s in ("cyg_hooks.c",):
                 f.write("gcc -O2 -g -I%s -c %s -o %s.o\n" % (INCLUDE, s, s[:-2]))
-        name = "bench/*.c (quick)"
+        name = "bench/cyg_hooks.c" + (" (quick mode)" if quick else " (zlib not available)")
     else:
         tree, logf = got
         name = os.path.basename(tree)

@@ -97,7 +97,9 @@ def t_workload(r):
             out.append("| %s | not measured: %s | | | | | |" % (t["label"], t["skip"]))
             continue
         e = t.get("total_err")
-        if e is None:
+        if t.get("log_written") is False:
+            cells = ["wrote no log file"] + [""] * 3
+        elif e is None:
             cells = ["no per-function totals"] + [""] * 3
         else:
             cells = [pct(e.get("workload_step")), pct(e.get("workload_short")),
@@ -114,12 +116,18 @@ def t_scaling(r):
     out = ["%s calls per thread after one warm-up pass over every site, %d rounds; hotpath's "
            "GCC plugin against the same program built plain." % (format(s["calls_per_thread"], ","),
                                                                    s["rounds"]), "",
-           "| sites | threads | ns added per call | peak RSS delta | bytes per (site, thread) |",
-           "|---|---|---|---|---|"]
+           "| sites | threads | ns added per call | peak RSS delta | bytes per (site, thread) | "
+           "bytes per site added by the 2nd thread |",
+           "|---|---|---|---|---|---|"]
+    one = {row["sites"]: row for row in s["rows"] if row["threads"] == 1}
     for row in s["rows"]:
-        out.append("| %s | %d | %s | %s MB | %s |" % (
+        extra = ""
+        if row["threads"] == 2 and row["sites"] in one:
+            extra = format(round((row["rss_delta"]["median"] - one[row["sites"]]["rss_delta"]["median"])
+                                 / row["sites"]), ",")
+        out.append("| %s | %d | %s | %s MB | %s | %s |" % (
             format(row["sites"], ","), row["threads"], rng(row["added_ns"]),
-            rng(row["rss_delta"], "%.1f", 1e-6), format(round(row["bytes_per_site_thread"]), ",")))
+            rng(row["rss_delta"], "%.1f", 1e-6), format(round(row["bytes_per_site_thread"]), ","), extra))
     return "\n".join(out) + "\n"
 
 
