@@ -63,11 +63,11 @@ def t_percall(r):
            "|---|---|---|---|"]
     for t in p["tools"]:
         if t["key"] == "plain":
-            out.append("| %s | 0 (%s ns a call) | — | 0 (%s a call) |" % (
+            out.append("| %s | 0 (the call: %s ns) | — | 0 (the call and the loop: %s) |" % (
                 t["label"], rng(p["plain_ns"], "%.2f"),
                 "%.1f" % t["instructions"] if t.get("instructions") is not None else "—"))
-            out.append("| two bare `rdtsc` (the floor) | %s | 1.00 | %d |" % (rng(p["floor_ns"]),
-                                                                             p["floor_instructions"]))
+            out.append("| two bare `rdtsc` (the floor) | %s | 1.00 | %d `rdtsc` |" % (
+                rng(p["floor_ns"]), p["floor_instructions"]))
             continue
         if "skip" in t:
             out.append("| %s | not measured: %s | | |" % (t["label"], t["skip"]))
@@ -113,9 +113,9 @@ def t_scaling(r):
     s = r["scaling"]
     if "skip" in s:
         return "Not measured: %s\n" % s["skip"]
-    out = ["%s calls per thread after one warm-up pass over every site, %d rounds; hotpath's "
-           "GCC plugin against the same program built plain." % (format(s["calls_per_thread"], ","),
-                                                                   s["rounds"]), "",
+    out = ["%s calls per thread after one warm-up pass over every site, %d rounds; measured "
+           "through `hotpath_enter`/`hotpath_exit` (GCC -O2, `libhotpath.a`) against the same "
+           "program built without them." % (format(s["calls_per_thread"], ","), s["rounds"]), "",
            "| sites | threads | ns added per call | peak RSS delta | bytes per (site, thread) | "
            "bytes per site added by the 2nd thread |",
            "|---|---|---|---|---|---|"]
