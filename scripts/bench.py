@@ -274,6 +274,7 @@ def percall(ts, work, runner, quick):
     live = [t for t in ts if not t.skip]
     ns = {t.key: [] for t in live}
     floor, plain = [], []
+    logs = {}  # XRay modes: whether every run wrote a log file
     for r in range(rounds):
         order = live[1:]
         k = r % len(order) if order else 0
@@ -286,7 +287,13 @@ def percall(ts, work, runner, quick):
         for t in order:
             n = n_fast // 20 if t.slow else n_fast
             try:
-                v = value(runner.timed(t, exes[t.key], [str(n)])[0], "ns_per_call")
+                xlog = t.family.startswith("xray") and t.key != "xray-unpatched"
+                out, _, _, tracedir = runner.timed(t, exes[t.key], [str(n)], keep=xlog)
+                if xlog:
+                    logs[t.key] = logs.get(t.key, True) and any(
+                        f.startswith("xray-log.") for f in os.listdir(tracedir))
+                    shutil.rmtree(tracedir, ignore_errors=True)
+                v = value(out, "ns_per_call")
                 ns[t.key].append((v - base, (v - base) / fl))
             except RuntimeError as e:
                 t.skip = "run failed: " + str(e)[:300]
@@ -301,6 +308,8 @@ def percall(ts, work, runner, quick):
             row["skip"] = t.skip
             res["tools"].append(row)
             continue
+        if t.key in logs:
+            row["log_written"] = logs[t.key]
         if t.key != "plain":
             row["added_ns"] = summary([a for a, _ in ns[t.key]])
             row["ratio"] = summary([b for _, b in ns[t.key]])
@@ -659,7 +668,7 @@ def compile_time(build, work, quick):
             continue
         out = os.path.join(work, "compile-%s.json" % label.replace(" ", ""))
         cmd = [sys.executable, os.path.join(ROOT, "scripts", "bench_compile_time.py"), "--log", logf,
-               "--dir", tree, "--plugin", so, "--rounds", "1" if quick else "3", "--json", out]
+               "--dir", tree, "--plugin", so, "--rounds", "1" if quick else "2", "--json", out]
         if cc:
             cmd += ["--cc", cc]
         run(cmd, timeout=1800)

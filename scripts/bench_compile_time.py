@@ -17,7 +17,7 @@ example clang-19 on a log written by clang 14).
 
 `make bench` (scripts/bench.py) runs it on zlib's libz.a (Debian source
 package zlib, ./configure --static, CFLAGS="-O2 -g", the log of make libz.a)
-with each plugin, 3 rounds, --json for its table.
+with each plugin, 2 rounds, --json for its table.
 
 The numbers in docs/gcc-plugin.md, docs/clang-plugin.md and
 docs/benchmarks.md come from binutils 2.40's bfd (57 C files), built once

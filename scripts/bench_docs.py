@@ -74,7 +74,8 @@ def t_percall(r):
             continue
         ins = ("%.1f" % t["instructions_added"] if t.get("instructions_added") is not None
                else "— (%s)" % t.get("instructions_note", "?"))
-        out.append("| %s | %s | %s | %s |" % (t["label"], rng(t["added_ns"]), rng(t["ratio"], "%.2f"), ins))
+        label = t["label"] + (" (wrote no log)" if t.get("log_written") is False else "")
+        out.append("| %s | %s | %s | %s |" % (label, rng(t["added_ns"]), rng(t["ratio"], "%.2f"), ins))
     return "\n".join(out) + "\n"
 
 
@@ -183,7 +184,8 @@ def svg(r, path):
     top = fl["max"]
     for t in rows:
         s = t["added_ns"]
-        data.write('"%s" %g %g %g %g\n' % (t["label"].replace('"', "'"), max(s["median"], 0.1),
+        label = t["label"] + (" (wrote no log)" if t.get("log_written") is False else "")
+        data.write('"%s" %g %g %g %g\n' % (label.replace('"', "'"), max(s["median"], 0.1),
                                             max(s["min"], 0.1), max(s["max"], 0.1), s["median"]))
         top = max(top, s["max"])
     data.close()
