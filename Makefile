@@ -28,9 +28,15 @@ demo: deps
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
-# Overhead of a measured call (see docs/benchmarks.md).
+# hotpath against the peers in one run (scripts/bench.py): per-call cost,
+# a realistic workload, scaling, allocation tracking, compile time; rewrites
+# the tables of docs/benchmarks.md and docs/bench-overhead.svg. About 10-15
+# minutes. Installs its own extra packages as root (scripts/bench-deps.sh)
+# and sources (deb-src for zlib). BENCH_FLAGS=--quick for a smoke run.
 bench: build
-	@sh scripts/bench.sh $(BUILD)
+	@sh scripts/bench-deps.sh
+	@sh scripts/deb-src.sh || true
+	@python3 scripts/bench.py --build $(BUILD) --docs $(BENCH_FLAGS)
 
 # Reported Total and Self against the truth of an uninstrumented run
 # (bench/accuracy.c; see docs/benchmarks.md). A benchmark: it prints.

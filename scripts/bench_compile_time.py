@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Compile-time overhead of a hotpath plugin (GCC or Clang) on a real C code base.
 
-Replays the compile commands of a build (captured from a verbose make log,
-libtool's "libtool: compile:" lines) once per variant -- the plain
+Replays the compile commands of a build (captured from a verbose make log:
+libtool's "libtool: compile:" lines, or plain "gcc ... -c ..." lines) once per variant -- the plain
 compiler, the compiler with the plugin loaded (nothing tagged), the
 compiler with the plugin and include=.* (every function measured) -- each
 file by each variant in turn, and prints the compiler's CPU time
@@ -14,6 +14,10 @@ The plugin is passed the way its compiler takes it:
 (--style, default: clang when the plugin's file name starts with
 "hotpath-clang"). --cc replaces the compiler of the logged commands (for
 example clang-19 on a log written by clang 14).
+
+`make bench` (scripts/bench.py) runs it on zlib's libz.a (Debian source
+package zlib, ./configure --static, CFLAGS="-O2 -g", the log of make libz.a)
+with each plugin, 2 rounds, --json for its table.
 
 The numbers in docs/gcc-plugin.md, docs/clang-plugin.md and
 docs/benchmarks.md come from binutils 2.40's bfd (57 C files), built once
@@ -29,7 +33,9 @@ per compiler so that each log holds that compiler's own configure results:
         --plugin build/plugin-clang/hotpath-clang-19.so
 """
 import argparse
+import json
 import os
+import re
 import resource
 import shlex
 import subprocess
@@ -38,9 +44,14 @@ import subprocess
 def commands(log):
     out = []
     for line in open(log):
-        if not line.startswith("libtool: compile:"):
-            continue
-        args, kept, skip = shlex.split(line.split(":", 2)[2]), [], False
+        if line.startswith("libtool: compile:"):
+            line = line.split(":", 2)[2]
+        else:  # a plain compile line of a make log: "gcc ... -c ... file.c"
+            words = line.split()
+            if not words or not re.fullmatch(r"(cc|gcc(-[0-9]+)?|clang(-[0-9]+)?)",
+                                              os.path.basename(words[0])) or "-c" not in words:
+                continue
+        args, kept, skip = shlex.split(line), [], False
         for a in args:  # no dependency files; object to /dev/null
             if skip:
                 skip = False
@@ -74,6 +85,7 @@ def main():
                     help="how to pass the plugin (default: from the plugin's file name)")
     ap.add_argument("--cc", help="compiler to run instead of the one in the log")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--json", help="also write the figures to this file (scripts/bench.py)")
     a = ap.parse_args()
     cmds = commands(a.log)
     if not cmds:
@@ -100,6 +112,11 @@ def main():
     for v in variants:
         total = sum(best[v])
         print("  %-12s %8.2f s  %+5.1f%%" % (v, total, 100 * (total / base - 1)))
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"files": len(cmds), "rounds": a.rounds, "cc": cc,
+                       "plain_s": base, "plugin_s": sum(best["plugin"]),
+                       "include_s": sum(best["include=.*"])}, f)
 
 
 if __name__ == "__main__":
