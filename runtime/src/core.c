@@ -598,6 +598,10 @@ static inline __attribute__((always_inline)) void record(struct hp_site_stats *s
     HP_ADD(st->hist[HP_LOAD(st->pending)], 1);
     HP_STORE(st->pending, hp_hist_index(dur));
     HP_ADD(st->sum, dur);
+    /* May wrap: with compensation, child > dur where more was taken out
+     * than this call's probes really cost. self is then a signed sum,
+     * clamped at zero only in the report, so that the errors of single
+     * calls cancel instead of adding up (docs/how-it-works.md). */
     HP_ADD(st->self, dur - child);
     /* Unconditional stores: no branch waits for the clock reading. */
     uint64_t mn = HP_LOAD(st->min), mx = HP_LOAD(st->max);
@@ -645,6 +649,7 @@ static inline __attribute__((always_inline)) uint64_t push(struct hp_site_stats 
     f->site = site;
     f->st = st;
     f->child = 0;
+    f->ovh = 0;
     f->sp = sp;
     f->start = read_clock(tsc);
     return d + 1;
@@ -670,12 +675,19 @@ static void drop_frames_from(uint32_t d) {
  * reuses it), and its activation uncounted before (as in push). */
 static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32_t d,
                                                      uint64_t now) {
-    uint64_t dur = now - f->start;
+    /* Overhead compensation (calibrate.c): the window loses this call's
+     * own probe part and its measured callees' whole probe cost, never
+     * going below zero; the caller's window is charged what was taken out
+     * here plus this call's part outside its window. */
+    uint64_t raw = now - f->start, cost = f->ovh + hp_comp.in;
+    uint64_t dur = raw > cost ? raw - cost : 0;
     record(f->st, dur, f->child);
     atomic_signal_fence(memory_order_seq_cst);
     hp_tls.depth = d;
-    if (d > 0)
+    if (d > 0) {
         f[-1].child += dur;
+        f[-1].ovh += raw - dur + hp_comp.out;
+    }
 }
 
 static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, uintptr_t sp) {
@@ -699,6 +711,12 @@ static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, 
     struct hp_site_stats *st = thread_stats(t, id);
     if (!st)
         return 0;
+    /* Once per process, where measuring starts: the registry and this
+     * thread's state are set up by now, so the calibration adds little
+     * more than its own calls (calibrate.c). */
+    static atomic_flag calibrated = ATOMIC_FLAG_INIT;
+    if (HP_UNLIKELY(!atomic_flag_test_and_set_explicit(&calibrated, memory_order_relaxed)))
+        hp_calibrate();
     bool first = st->site->kind == HOTPATH_KIND_MAIN && window_open(st->site);
     if (first) /* the window set the thread's blocks aside: this one too */
         st = thread_stats(t, id);

@@ -96,10 +96,11 @@ struct hp_frame {
     uint64_t start; /* clock ticks at entry */
     uint64_t child; /* ticks spent in measured callees */
     uintptr_t sp;   /* the caller's stack pointer at the enter call: longjmp drops what is below */
+    uint64_t ovh;   /* probe ticks inside this window: its measured callees' (calibrate.c) */
     /* Padding to 64 bytes: a frame's address is then one shift from the
      * depth (40 bytes took two instructions and a saved register in
      * hotpath_exit; see docs/benchmarks.md). */
-    uint64_t spare[3];
+    uint64_t spare[2];
 };
 
 /* Allocation tracking's part of a frame, in a stack of its own (same
@@ -217,6 +218,28 @@ void hp_agg_init(struct hp_site_agg *agg);
  * hotpath_enter/exit take their fast paths; otherwise their slow ones. */
 extern bool hp_fast;
 void hp_update_fast(void);
+
+/* ---- overhead compensation (calibrate.c) ---- */
+/* What one measured call costs, in ticks: `in` inside the callee's own
+ * window, `out` around it, in the caller's window only. Both 0 with
+ * HOTPATH_COMPENSATE=0 or before calibration. */
+struct hp_comp {
+    uint64_t in, out;
+};
+extern struct hp_comp hp_comp;
+/* What the calibration measured (ticks per call), for the report. */
+struct hp_comp_figures {
+    uint64_t in;       /* window of an empty measured call */
+    uint64_t all;      /* an empty measured call, calls back to back */
+    uint64_t marginal; /* a measured call between pieces of latency-bound work */
+    uint64_t cost_ticks; /* what the calibration itself took */
+    bool done;
+};
+extern struct hp_comp_figures hp_comp_figures;
+/* Measures hp_comp on the calling thread (its state set up, not busy); an
+ * open measurement's figures are saved and restored. */
+void hp_calibrate(void);
+#define HP_KIND_CALIBRATION 3 /* the calibration's own site: never reported */
 
 /* ---- allocation tracking (alloc.c) ---- */
 extern bool hp_alloc_on, hp_alloc_cumulative;
