@@ -52,15 +52,17 @@ static __attribute__((noinline)) void empty_call(void) {
     hotpath_exit(&calibration_site, token);
 }
 
-/* A dependent chain of WORK multiply-adds, with a measured call after it
- * or not. */
-static __attribute__((noinline)) uint64_t work(uint64_t x, bool call) {
+/* The same call without the probe: the baseline of the marginal cost. */
+static __attribute__((noinline)) void plain_call(void) { __asm__ volatile("" ::: "memory"); }
+
+/* A dependent chain of WORK multiply-adds, then a call of f: what the
+ * program does around a measured call. */
+static __attribute__((noinline)) uint64_t work(uint64_t x, void (*f)(void)) {
     for (int i = 0; i < WORK; i++) {
         x = x * 6364136223846793005u + 1442695040888963407u;
         __asm__ volatile("" : "+r"(x));
     }
-    if (call)
-        empty_call();
+    f();
     return x;
 }
 
@@ -106,10 +108,10 @@ void hp_calibrate(void) {
             empty_call();
         uint64_t t1 = hp_now(), sum1 = HP_LOAD(st->sum);
         for (int i = 0; i < PER_BATCH; i++)
-            x = work(x, false);
+            x = work(x, plain_call);
         uint64_t t2 = hp_now();
         for (int i = 0; i < PER_BATCH; i++)
-            x = work(x, true);
+            x = work(x, empty_call);
         uint64_t t3 = hp_now();
         in[b] = (sum1 - sum0) / PER_BATCH;
         all[b] = (t1 - t0) / PER_BATCH;
