@@ -83,9 +83,25 @@ static uint64_t median(uint64_t *v, int n) {
     return v[n / 2];
 }
 
+uint64_t hp_adapt_at;
+
+void hp_adapt(struct hp_site_stats *st) {
+    const struct hotpath_site *e = st->site;
+    if (e->kind == HOTPATH_KIND_MAIN || e->kind == HP_KIND_CALIBRATION ||
+        HOTPATH_SITE_SAMPLE(e->flags) != 0 || HP_LOAD(st->period) != 1 ||
+        (hp_config.from_env & (1u << HP_OPT_sample)) || !hp_comp_figures.done)
+        return;
+    /* The mean of the compensated durations (raw with HOTPATH_COMPENSATE=0)
+     * against the whole cost of a call, in the code around it. */
+    uint64_t calls = HP_LOAD(st->calls), sum = HP_LOAD(st->sum);
+    if (sum < calls * HP_ADAPT_PROBES * hp_comp_figures.marginal)
+        hp_stats_set_period(st, (uint32_t)hp_config.adaptive);
+}
+
 void hp_calibrate(void) {
     hp_comp = (struct hp_comp){0, 0};
-    if (!hp_config.compensate || hp_tls.busy || !hp_tls.thread || hp_tls.depth >= HP_MAX_DEPTH - 1)
+    hp_adapt_at = 0;
+    if (!(hp_config.compensate || hp_config.adaptive > 1) || hp_tls.busy || !hp_tls.thread || hp_tls.depth >= HP_MAX_DEPTH - 1)
         return;
     uint64_t t_start = hp_now();
     /* Calls made now must not count in an enclosing measurement. */
@@ -125,8 +141,12 @@ void hp_calibrate(void) {
         hp_tls.stack[d - 1] = saved;
     sink = x;
     struct hp_comp_figures *f = &hp_comp_figures;
-    hp_comp.in = f->in;
-    hp_comp.out = f->marginal > f->in ? f->marginal - f->in : 0;
+    if (hp_config.compensate) {
+        hp_comp.in = f->in;
+        hp_comp.out = f->marginal > f->in ? f->marginal - f->in : 0;
+    }
+    if (hp_config.adaptive > 1)
+        hp_adapt_at = HP_ADAPT_WARMUP;
     f->cost_ticks = hp_now() - t_start;
     f->done = true;
 }

@@ -666,6 +666,8 @@ static bool window_open(const struct hotpath_site *e) {
  */
 static __attribute__((noinline, cold)) void record_slow(struct hp_site_stats *st, uint32_t old,
                                                        uint64_t dur) {
+    if (HP_UNLIKELY(HP_LOAD(st->calls) == hp_adapt_at))
+        hp_adapt(st); /* calibrate.c */
     uint32_t wrapped = old >= HP_HIST_CHUNK && HP_LOAD(hp_hist_arena[old]) == 0 ? old : 0;
     uint32_t b = hp_hist_index(dur);
     if (HP_LOAD(st->grp[b / HP_HIST_CHUNK]))
@@ -695,6 +697,7 @@ static __attribute__((noinline, cold)) void record_slow(struct hp_site_stats *st
 static inline __attribute__((always_inline)) bool record(struct hp_site_stats *st, uint64_t dur,
                                                         uint64_t child, uint32_t *old_out) {
     HP_ADD64(st->calls, 1);
+    bool adapt = HP_LOAD(st->calls) == hp_adapt_at; /* never, unless HOTPATH_ADAPTIVE */
     uint32_t old = HP_LOAD(st->pending);
     bool wrapped = hp_hist_inc(&hp_hist_arena[old]);
     *old_out = old;
@@ -710,7 +713,7 @@ static inline __attribute__((always_inline)) bool record(struct hp_site_stats *s
         HP_STORE(st->max, dur);
     if (--st->active == 0)
         HP_ADD64(st->total, dur);
-    return wrapped | !c;
+    return wrapped | !c | adapt;
 }
 
 /* A bucket of bytes per call holds at most the calls since the last fold:

@@ -333,6 +333,18 @@ extern struct hp_comp_figures hp_comp_figures;
 void hp_calibrate(void);
 #define HP_KIND_CALIBRATION 3 /* the calibration's own site: never reported */
 
+/* ---- adaptive sampling (calibrate.c; HOTPATH_ADAPTIVE) ---- */
+/* The timed call of a (site, thread) at which the adaptive mode looks at
+ * its mean: HP_ADAPT_WARMUP when on, 0 (never: calls is at least 1 there)
+ * when off. */
+#define HP_ADAPT_WARMUP 256
+#define HP_ADAPT_PROBES 3 /* a mean below this many probe costs is too short to time */
+extern uint64_t hp_adapt_at;
+/* At st's HP_ADAPT_WARMUP-th timed call on its owner thread: a site that
+ * asked for no period of its own and whose mean is below HP_ADAPT_PROBES
+ * calibrated probe costs gets the period HOTPATH_ADAPTIVE. */
+void hp_adapt(struct hp_site_stats *st);
+
 /* ---- allocation tracking (alloc.c) ---- */
 extern bool hp_alloc_on, hp_alloc_cumulative;
 void hp_alloc_init(void);
