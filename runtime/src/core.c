@@ -696,24 +696,28 @@ static __attribute__((noinline, cold)) void record_slow(struct hp_site_stats *st
  * previous pending counter is then in *old). */
 static inline __attribute__((always_inline)) bool record(struct hp_site_stats *st, uint64_t dur,
                                                         uint64_t child, uint32_t *old_out) {
+    HP_ADD64(st->self, dur - child);
     HP_ADD64(st->calls, 1);
-    bool adapt = HP_LOAD(st->calls) == hp_adapt_at; /* never, unless HOTPATH_ADAPTIVE */
+    HP_ADD64(st->sum, dur);
     uint32_t old = HP_LOAD(st->pending);
-    bool wrapped = hp_hist_inc(&hp_hist_arena[old]);
+    _Atomic uint16_t *ctr = &hp_hist_arena[old];
+    hp_hist_inc(ctr);
     *old_out = old;
     uint32_t b = hp_hist_index(dur), c = HP_LOAD(st->grp[b / HP_HIST_CHUNK]);
     HP_STORE(st->pending, c * HP_HIST_CHUNK + b % HP_HIST_CHUNK);
-    HP_ADD64(st->sum, dur);
-    HP_ADD64(st->self, dur - child);
     /* Branches that a new extreme mispredicts: rare after the first calls,
      * and two instructions each where compare-and-store took four. */
-    if (HP_UNLIKELY(dur < HP_LOAD(st->min)))
+    if (HP_UNLIKELY(hp_below(dur, &st->min)))
         HP_STORE(st->min, dur);
-    if (HP_UNLIKELY(dur > HP_LOAD(st->max)))
+    if (HP_UNLIKELY(hp_above(dur, &st->max)))
         HP_STORE(st->max, dur);
     if (--st->active == 0)
         HP_ADD64(st->total, dur);
-    return wrapped | !c | adapt;
+    /* wrapped: read back (forwarded from the store) rather than kept in a
+     * register across the rest, which cost two saved registers; the
+     * adaptive mode's look at the warm-up's end likewise (hp_adapt_at is 0,
+     * never met, unless HOTPATH_ADAPTIVE) */
+    return !c || !HP_LOAD(*ctr) || HP_LOAD(st->calls) == hp_adapt_at;
 }
 
 /* A bucket of bytes per call holds at most the calls since the last fold:
@@ -882,9 +886,13 @@ HP_API uint64_t hotpath_enter(struct hotpath_site *site) {
         return enter_slow(site, CALLER_SP());
     uint32_t skip = HP_LOAD(st->skip);
     if (HP_UNLIKELY(skip)) { /* sampled */
-        if (--skip) { /* counted, not timed: no frame */
+        if (--skip) {
+            /* counted, not timed: no frame, but an activation, so that a
+             * timed call of the site inside it is not taken for the
+             * outermost (recursion: Total counts outermost calls only) */
             HP_STORE(st->skip, skip);
-            return HP_TOKEN_UNTIMED;
+            st->active++;
+            return (uintptr_t)st | HP_TOKEN_UNTIMED;
         }
         return enter_sampled(site, st, d, CALLER_SP());
     }
@@ -918,8 +926,10 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
  * TSC, the first call, a main, nothing opened) never equals the depth;
  * one from the fast enter is the depth, at least 1. */
 HP_API void hotpath_exit(struct hotpath_site *site, uint64_t token) {
-    if (HP_UNLIKELY(token == HP_TOKEN_UNTIMED))
+    if (HP_UNLIKELY(token & HP_TOKEN_UNTIMED)) {
+        ((struct hp_site_stats *)(uintptr_t)(token & ~HP_TOKEN_UNTIMED))->active--;
         return;
+    }
     uint64_t now = read_clock(true);
     uint32_t d = hp_tls.depth;
     struct hp_frame *f = &hp_tls.stack[d - 1];

@@ -45,6 +45,23 @@
 #else
 #define HP_ADD64(x, v) HP_ADD(x, v)
 #endif
+/* v < x and v > x for a 64-bit counter of the owner, with x read by the
+ * compare itself (one instruction where a load and a compare took two). */
+#if defined(__x86_64__)
+static inline bool hp_below(uint64_t v, _Atomic uint64_t *x) {
+    bool b;
+    __asm__("cmpq %1, %2" : "=@ccb"(b) : "m"(*(uint64_t *)x), "r"(v));
+    return b;
+}
+static inline bool hp_above(uint64_t v, _Atomic uint64_t *x) {
+    bool a;
+    __asm__("cmpq %1, %2" : "=@cca"(a) : "m"(*(uint64_t *)x), "r"(v));
+    return a;
+}
+#else
+static inline bool hp_below(uint64_t v, _Atomic uint64_t *x) { return v < HP_LOAD(*x); }
+static inline bool hp_above(uint64_t v, _Atomic uint64_t *x) { return v > HP_LOAD(*x); }
+#endif
 
 #define HP_MAX_DEPTH 4096 /* open measurements per thread; deeper ones are dropped */
 #define HP_TOKEN_MAIN (UINT64_C(1) << 63)
@@ -52,8 +69,10 @@
  * opened): it never equals the depth, so the matching exit takes exit_slow
  * without a test of its own on the fast path. */
 #define HP_TOKEN_SLOW (UINT64_C(1) << 62)
-/* The token of a call that sampling counted without timing: no frame. */
-#define HP_TOKEN_UNTIMED UINT64_MAX
+/* The token of a call that sampling counted without timing (no frame):
+ * its statistics block's address with this bit set (user addresses are
+ * below 2^47), so that the exit can close the activation it counted. */
+#define HP_TOKEN_UNTIMED (UINT64_C(1) << 61)
 
 /* Allocation figures of one site on one thread (alloc.c); created on the
  * thread's first call of the site while allocation tracking is on. */

@@ -214,3 +214,29 @@ Test(sampling, the_table_marks_estimates_and_the_json_names_the_period) {
     cr_assert(!sp || sp > jf_end, "unsampled row has sample_period");
     free(json);
 }
+
+/* Recursion: Total counts outermost activations only. An untimed call is
+ * still an activation, so a timed call inside it is not taken for the
+ * outermost: 20 levels of equal work give sum / total about 10.5 (the
+ * levels' durations 1..20 over the outermost's 20), sampled or not. */
+static struct hotpath_site s_rec = HOTPATH_SAMPLED_SITE_INIT("samp::rec", HOTPATH_KIND_FUNCTION, 4);
+
+static __attribute__((noinline)) void rec(int depth) {
+    uint64_t t = hotpath_enter(&s_rec);
+    spin(300);
+    if (depth > 1)
+        rec(depth - 1);
+    hotpath_exit(&s_rec, t);
+}
+
+Test(sampling, recursion_counts_the_outermost_calls_in_total) {
+    for (int i = 0; i < 500; i++)
+        rec(20);
+    struct hp_row r = row_of("samp::rec");
+    cr_assert_eq(r.calls, 10000);
+    cr_assert(r.sampled && r.timed < 5000);
+    double ratio = (double)r.sum / (double)r.total;
+    cr_assert(ratio > 6 && ratio < 16, "sum %llu / total %llu = %.2f",
+              (unsigned long long)r.sum, (unsigned long long)r.total, ratio);
+    cr_assert_eq(hp_tls.by_id[s_rec.id]->active, 0);
+}
