@@ -151,7 +151,8 @@ def compare(name, args, work):
     henv = dict(env, HOTPATH_CC="gcc", HOTPATH_INCLUDE=".*")
     build(args.wrapper, henv, files, defs, libs, measured_exe)
     argv, stdin = make_inputs(work)[name]
-    hp, report, window = hotpath_shares(measured_exe, argv, stdin, env)
+    extra = dict(e.split("=", 1) for e in args.env)
+    hp, report, window = hotpath_shares(measured_exe, argv, stdin, dict(env, **extra))
     # report names are "stem::function": perf knows the function
     by_symbol = {n.split("::")[-1]: n for n in hp}
     pf, samples = perf_shares(plain, argv, stdin, work, by_symbol)
@@ -182,6 +183,8 @@ def main():
     ap.add_argument("--work", default="/tmp/hotpath-perf-compare")
     ap.add_argument("--programs", default="lua,libyaml,bzip2")
     ap.add_argument("--markdown")
+    ap.add_argument("--env", action="append", default=[],
+                    help="VAR=VALUE for the measured runs, e.g. HOTPATH_COMPENSATE=0")
     args = ap.parse_args()
     args.wrapper = args.wrapper or os.path.join(os.path.abspath(args.build), "bin", "hotpath-cc")
     os.makedirs(args.work, exist_ok=True)

@@ -446,11 +446,14 @@ void hp_alloc_enable(bool on) {
 #endif
     if (on && !hp_alloc_on)
         atomic_fetch_add(&generation, 1);
+    bool changed = on != hp_alloc_on;
     hp_alloc_on = on;
 #ifndef HOTPATH_NO_ALLOC_HOOKS
     hook_mode = on ? MODE_TRACK : MODE_GLIBC;
 #endif
     hp_update_fast();
+    if (changed && hp_comp_figures.done)
+        hp_calibrate(); /* the probe takes another path now: its cost is not the same */
 }
 
 HP_API int hotpath_alloc_tracking(int on) {

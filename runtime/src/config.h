@@ -47,6 +47,8 @@ struct hp_config {
     enum hp_sort sort;
     int signal; /* HOTPATH_SIGNAL: 0 for none */
     long sample; /* HOTPATH_SAMPLE: the period of every site when set (from_env) */
+    bool compensate;
+    long adaptive; /* HOTPATH_ADAPTIVE: the period of sites found too short; 1 = off */
 };
 
 /* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */

@@ -519,7 +519,7 @@ static struct hp_site_stats *thread_stats(struct hp_thread *t, uint32_t id) {
         st->site = e;
         HP_STORE(st->min, UINT64_MAX);
         HP_STORE(st->period, 1);
-        if (e->kind != HOTPATH_KIND_MAIN) {
+        if (e->kind != HOTPATH_KIND_MAIN && e->kind != HP_KIND_CALIBRATION) {
             uint32_t n = HOTPATH_SITE_SAMPLE(e->flags);
             if (hp_config.from_env & (1u << HP_OPT_sample))
                 n = (uint32_t)hp_config.sample;
@@ -666,6 +666,8 @@ static bool window_open(const struct hotpath_site *e) {
  */
 static __attribute__((noinline, cold)) void record_slow(struct hp_site_stats *st, uint32_t old,
                                                        uint64_t dur) {
+    if (HP_UNLIKELY(HP_LOAD(st->calls) == hp_adapt_at))
+        hp_adapt(st); /* calibrate.c */
     uint32_t wrapped = old >= HP_HIST_CHUNK && HP_LOAD(hp_hist_arena[old]) == 0 ? old : 0;
     uint32_t b = hp_hist_index(dur);
     if (HP_LOAD(st->grp[b / HP_HIST_CHUNK]))
@@ -712,8 +714,10 @@ static inline __attribute__((always_inline)) bool record(struct hp_site_stats *s
     if (--st->active == 0)
         HP_ADD64(st->total, dur);
     /* wrapped: read back (forwarded from the store) rather than kept in a
-     * register across the rest, which cost two saved registers */
-    return !c || !HP_LOAD(*ctr);
+     * register across the rest, which cost two saved registers; the
+     * adaptive mode's look at the warm-up's end likewise (hp_adapt_at is 0,
+     * never met, unless HOTPATH_ADAPTIVE) */
+    return !c || !HP_LOAD(*ctr) || HP_LOAD(st->calls) == hp_adapt_at;
 }
 
 /* A bucket of bytes per call holds at most the calls since the last fold:
@@ -754,6 +758,7 @@ static inline __attribute__((always_inline)) uint64_t push(struct hp_site_stats 
     f->site = site;
     f->st = st;
     f->child = 0;
+    f->ovh = 0;
     f->sp = sp;
     f->start = read_clock(tsc);
     return d + 1;
@@ -779,13 +784,19 @@ static void drop_frames_from(uint32_t d) {
  * reuses it), and its activation uncounted before (as in push). */
 static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32_t d,
                                                      uint64_t now) {
+    /* Overhead compensation (calibrate.c): the window loses this call's
+     * own probe part and its measured callees' whole probe cost, never
+     * going below zero; the caller's window is charged what was taken out
+     * here plus this call's part outside its window. */
     struct hp_site_stats *st = f->st;
-    uint64_t dur = now - f->start;
+    uint64_t raw = now - f->start, cost = f->ovh + hp_comp.in;
+    uint64_t dur = raw > cost ? raw - cost : 0;
     uint32_t old;
     bool slow = record(st, dur, f->child, &old);
     atomic_signal_fence(memory_order_seq_cst);
     hp_tls.depth = d;
     f[-1].child += dur; /* the stack's frame -1 is a spare, for d == 0 */
+    f[-1].ovh += raw - dur + hp_comp.out;
     if (HP_UNLIKELY(slow))
         record_slow(st, old, dur);
 }
@@ -811,6 +822,12 @@ static uint64_t enter_open(struct hotpath_site *site, uintptr_t sp) {
     struct hp_site_stats *st = thread_stats(t, id);
     if (!st)
         return 0;
+    /* Once per process, where measuring starts: the registry and this
+     * thread's state are set up by now, so the calibration adds little
+     * more than its own calls (calibrate.c). */
+    static atomic_flag calibrated = ATOMIC_FLAG_INIT;
+    if (HP_UNLIKELY(!atomic_flag_test_and_set_explicit(&calibrated, memory_order_relaxed)))
+        hp_calibrate();
     bool first = st->site->kind == HOTPATH_KIND_MAIN && window_open(st->site);
     if (first) /* the window set the thread's blocks aside: this one too */
         st = thread_stats(t, id);

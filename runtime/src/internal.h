@@ -206,10 +206,11 @@ struct hp_frame {
     uint64_t start; /* clock ticks at entry */
     uint64_t child; /* ticks spent in measured callees */
     uintptr_t sp;   /* the caller's stack pointer at the enter call: longjmp drops what is below */
+    uint64_t ovh;   /* probe ticks inside this window: its measured callees' (calibrate.c) */
     /* Padding to 64 bytes: a frame's address is then one shift from the
      * depth (40 bytes took two instructions and a saved register in
      * hotpath_exit; see docs/benchmarks.md). */
-    uint64_t spare[3];
+    uint64_t spare[2];
 };
 
 /* Allocation tracking's part of a frame, in a stack of its own (same
@@ -328,6 +329,40 @@ void hp_agg_init(struct hp_site_agg *agg);
  * hotpath_enter/exit take their fast paths; otherwise their slow ones. */
 extern bool hp_fast;
 void hp_update_fast(void);
+
+/* ---- overhead compensation (calibrate.c) ---- */
+/* What one measured call costs, in ticks: `in` inside the callee's own
+ * window, `out` around it, in the caller's window only. Both 0 with
+ * HOTPATH_COMPENSATE=0 or before calibration. */
+struct hp_comp {
+    uint64_t in, out;
+};
+extern struct hp_comp hp_comp;
+/* What the calibration measured (ticks per call), for the report. */
+struct hp_comp_figures {
+    uint64_t in;       /* window of an empty measured call */
+    uint64_t all;      /* an empty measured call, calls back to back */
+    uint64_t marginal; /* a measured call between pieces of latency-bound work */
+    uint64_t cost_ticks; /* what the calibration itself took */
+    bool done;
+};
+extern struct hp_comp_figures hp_comp_figures;
+/* Measures hp_comp on the calling thread (its state set up, not busy); an
+ * open measurement's figures are saved and restored. */
+void hp_calibrate(void);
+#define HP_KIND_CALIBRATION 3 /* the calibration's own site: never reported */
+
+/* ---- adaptive sampling (calibrate.c; HOTPATH_ADAPTIVE) ---- */
+/* The timed call of a (site, thread) at which the adaptive mode looks at
+ * its mean: HP_ADAPT_WARMUP when on, 0 (never: calls is at least 1 there)
+ * when off. */
+#define HP_ADAPT_WARMUP 256
+#define HP_ADAPT_PROBES 3 /* a mean below this many probe costs is too short to time */
+extern uint64_t hp_adapt_at;
+/* At st's HP_ADAPT_WARMUP-th timed call on its owner thread: a site that
+ * asked for no period of its own and whose mean is below HP_ADAPT_PROBES
+ * calibrated probe costs gets the period HOTPATH_ADAPTIVE. */
+void hp_adapt(struct hp_site_stats *st);
 
 /* ---- allocation tracking (alloc.c) ---- */
 extern bool hp_alloc_on, hp_alloc_cumulative;

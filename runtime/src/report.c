@@ -246,7 +246,12 @@ static void fill_row(struct hp_report *r, struct hp_row *row, struct hotpath_sit
     /* from sum_ns, so that a reader that merges reports gets the same avg */
     row->avg = a->calls ? (row->sum + a->calls / 2) / a->calls : 0;
     row->total = NS((double)a->total * scale);
-    row->self = NS((double)a->self * scale);
+    /* self is a signed sum (record() in core.c): clamped at zero here, and
+     * at the sum of the durations (recursion) */
+    int64_t self = (int64_t)a->self;
+    row->self = self <= 0 ? 0 : NS((double)self * scale);
+    if (row->self > row->sum)
+        row->self = row->sum;
     for (int i = 0; i < pc->n; i++)
         row->pct[i] = NS(hp_hist_percentile(a->hist, a->timed, a->min, a->max, pc->p[i]));
     row->percent_total =
@@ -351,7 +356,8 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
     if (!g || !sites || !indexed)
         goto out;
     for (uint32_t id = 1; id < hp_reg.count; id++)
-        if (hp_reg.sites[id]->kind != HOTPATH_KIND_MAIN)
+        if (hp_reg.sites[id]->kind != HOTPATH_KIND_MAIN &&
+            hp_reg.sites[id]->kind != HP_KIND_CALIBRATION)
             sites[nsites++] = hp_reg.sites[id];
     r->entered = nsites > 0;
     heap_sort(sites, nsites, sizeof *sites, site_name_cmp);
@@ -573,12 +579,34 @@ static void write_nothing_measured(FILE *out, const struct hp_report *r) {
                          "the plugin?)");
 }
 
+/* What overhead compensation took out, or that it is off. */
+static void write_compensation_line(FILE *out, const struct hp_report *r) {
+    char all[32], in[32], ovh[32], pct[32];
+    if (!r->compensated) {
+        fputs("[hotpath] Raw figures (HOTPATH_COMPENSATE=0): each measured call's probe cost is in "
+              "its own and its callers' times\n",
+              out);
+        return;
+    }
+    double p = r->total_ns ? 100.0 * (double)r->overhead_ns / (double)r->total_ns : 0.0;
+    hp_format_fixed(r->probe_in_ns + r->probe_out_ns, 1, all);
+    hp_format_fixed(r->probe_in_ns, 1, in);
+    hp_format_duration(r->overhead_ns, ovh);
+    hp_format_fixed(p, 1, pct);
+    fprintf(out,
+            "[hotpath] Probe cost taken out: %sns per measured call (%sns of it in the callee's "
+            "window), %s in all, %s%% of the time above (%% Total is of the rest; "
+            "HOTPATH_COMPENSATE=0 for raw figures)\n",
+            all, in, ovh, pct);
+}
+
 static void write_timing_table(FILE *out, const struct hp_report *r) {
     char dur[32];
     const char *title = r->main_name ? r->main_name : r->program;
     fputs("[hotpath] Performance Summary from ", out);
     hp_put_utf8(out, title);
     fprintf(out, " (Total time: %s):\n", hp_format_duration(r->total_ns, dur));
+    write_compensation_line(out, r);
     struct grid g;
     if (grid_init(&g, r->nrows)) {
         const char *left[] = {"Function", "Calls", "Min", "Max", "Avg"};
@@ -825,6 +853,16 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
     jw_str(&j, 1, "sort", hp_sort_name(hp_config.sort));
     jw_u64(&j, 1, "limit", (uint64_t)hp_config.limit);
     jw_u64(&j, 1, "rows_over_limit", r->over_limit);
+    jw_item(&j, 1, "compensation");
+    jw_open(&j, '{');
+    jw_item(&j, 2, "on");
+    fputs(r->compensated ? "true" : "false", out);
+    jw_fixed(&j, 2, "probe_in_window_ns", 2, r->probe_in_ns);
+    jw_fixed(&j, 2, "probe_outside_ns", 2, r->probe_out_ns);
+    jw_u64(&j, 2, "calls", r->calls_all);
+    jw_u64(&j, 2, "overhead_ns", r->overhead_ns);
+    jw_u64(&j, 2, "calibration_ns", r->calibration_ns);
+    jw_close(&j, '}', 1);
     jw_item(&j, 1, "percentiles");
     jw_open(&j, '[');
     char b[HP_PERCENTILE_LABEL];
@@ -978,6 +1016,22 @@ static void report_to_file(const struct hp_report *r) {
     report_to_stderr(r);
 }
 
+/* The compensation's figures, and % Total of the window without the
+ * overhead that was taken out of the rows. */
+static void compensation(struct hp_report *r, struct hp_comp comp, size_t n) {
+    r->compensated = hp_config.compensate;
+    r->probe_in_ns = (double)comp.in * r->ns_per_tick;
+    r->probe_out_ns = (double)comp.out * r->ns_per_tick;
+    for (size_t i = 0; i < n; i++)
+        r->calls_all += r->rows[i].calls;
+    double ovh = (double)r->calls_all * (r->probe_in_ns + r->probe_out_ns);
+    r->overhead_ns = ovh < (double)r->total_ns ? (uint64_t)ovh : r->total_ns;
+    uint64_t rest = r->total_ns - r->overhead_ns;
+    if (r->overhead_ns > 0)
+        for (size_t i = 0; i < n; i++)
+            r->rows[i].percent_total = rest ? 100.0 * (double)r->rows[i].total / (double)rest : 0.0;
+}
+
 void hp_report_collect(struct hp_report *r) {
     uint64_t now = hp_now();
     memset(r, 0, sizeof *r);
@@ -999,11 +1053,17 @@ void hp_report_collect(struct hp_report *r) {
     r->rows = rep_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *r->rows);
     r->arows = r->alloc ? rep_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *r->arows) : NULL;
     size_t n = r->rows ? gather(r, end - start) : 0;
-    r->measured = hp_reg.count > 1;
+    r->measured = false;
+    for (uint32_t id = 1; id < hp_reg.count && !r->measured; id++)
+        r->measured = hp_reg.sites[id]->kind != HP_KIND_CALIBRATION;
+    struct hp_comp comp = hp_comp;
+    uint64_t calibration_ticks = hp_comp_figures.cost_ticks;
     pthread_mutex_unlock(&hp_lock);
+    r->calibration_ns = hp_ticks_to_ns(calibration_ticks);
 
     r->total_ns = hp_ticks_to_ns(end - start);
     r->nmeasured = n;
+    compensation(r, comp, n);
     r->nrows = r->rows ? hp_rows_select(r->rows, n, &r->over_limit) : 0;
     r->narows = r->arows ? hp_alloc_rows_select(r->arows, r->narows, &r->aover_limit) : 0;
 }

@@ -74,6 +74,14 @@ struct hp_report {
     size_t over_limit; /* rows HOTPATH_LIMIT left out (after focus) */
     bool measured;     /* any site was ever entered (main windows included) */
     bool entered;      /* a site other than a main window was entered */
+    /* Overhead compensation (calibrate.c): on or off (HOTPATH_COMPENSATE),
+     * the calibrated cost of one measured call (in the callee's window,
+     * around it in the caller's), and the run's estimated overhead: every
+     * measured call (before focus and limit) times the whole cost. */
+    bool compensated;
+    double probe_in_ns, probe_out_ns;
+    uint64_t calls_all, overhead_ns;
+    uint64_t calibration_ns; /* what the calibration itself took */
     bool alloc;    /* allocation tracking was on: the allocation table follows */
     bool alloc_cumulative;
     uint64_t alloc_bytes; /* allocated by the whole process in the window */

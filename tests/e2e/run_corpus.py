@@ -24,6 +24,8 @@ against the program's own expectations, written in its comments:
     // EXPECT percentiles 50,95,99.9   the report's percentiles, in order
     // EXPECT rows N                   exactly N rows
     // EXPECT dropped N                the report's "dropped" (measurements lost) is N
+    // EXPECT report compensation.on=1   a top-level field of the report (dotted
+                                       path); $report.PATH on a right side
     // SKIP-IF-OPT: -O0                not built at these levels (reason after)
     // SKIP-IF-CC: clang               not built when the compiler's name contains
                                        one of these words (e.g. GNU C extensions)
@@ -81,12 +83,21 @@ def field(row, name):
     return row[name]
 
 
+def report_field(report, path):
+    v = report
+    for key in path.split("."):
+        v = v[key]
+    return v
+
+
 def value_of(token, report, rows, stderr=""):
     scale = re.fullmatch(r"(\d+(?:\.\d+)?)\*(\S+)", token)
     if scale:
         return float(scale.group(1)) * value_of(scale.group(2), report, rows, stderr)
     if token == "$window":
         return report["total_ns"]
+    if token.startswith("$report."):
+        return report_field(report, token.split(".", 1)[1])
     if token.startswith("$stderr."):
         key = token.split(".", 1)[1]
         found = re.findall(r"^%s=(-?\d+)$" % re.escape(key), stderr, re.M)
@@ -121,6 +132,19 @@ def check(expect, report, stderr=""):
     if kind == "rows":
         n = len(report["functions"])
         return None if n == int(parts[1]) else "%d rows, expected %s" % (n, parts[1])
+    if kind == "report":
+        for cond in parts[1:]:
+            m = COND.match(cond)
+            if not m:
+                return "bad condition %r" % cond
+            try:
+                lhs = report_field(report, m.group(1))
+                rhs = value_of(m.group(3), report, rows, stderr)
+            except (KeyError, ValueError) as e:
+                return "report: %s" % e
+            if not OPS[m.group(2)](lhs, rhs):
+                return "report: %s is %s, expected %s %s" % (m.group(1), lhs, m.group(2), rhs)
+        return None
     if kind == "norow":
         return "row %s present" % parts[1] if parts[1] in rows else None
     if kind in ("row", "alloc"):

@@ -127,7 +127,8 @@ Test(report, table_lines_align_with_micro_signs_and_long_names) {
     cr_assert(strstr(text, "| 44.54µs "), "%s", text);
     /* every line of the table has the same display width and its column
      * separators at the same positions */
-    char *save, *line = strtok_r(strchr(text, '\n') + 1, "\n", &save);
+    /* from the table's first line (the header's lines above it) */
+    char *save, *line = strtok_r(strstr(text, "\n+") + 1, "\n", &save);
     size_t width = hp_display_width(line), lines = 0;
     while (line) {
         cr_assert_eq(hp_display_width(line), width, "misaligned: %s", line);
@@ -516,7 +517,7 @@ Test(report, names_that_are_not_utf8_give_valid_json_and_an_aligned_table) {
     char *table = render(&r, HP_FORMAT_TABLE);
     cr_assert(strstr(table, "| caf\xc3\xa9::na\xc3\xafve "), "the Latin-1 reading, in UTF-8: %s", table);
     cr_assert(strstr(table, "from caf\xc3\xa9::main (Total"), "%s", table);
-    char *save, *line = strtok_r(strchr(table, '\n') + 1, "\n", &save);
+    char *save, *line = strtok_r(strstr(table, "\n+") + 1, "\n", &save);
     size_t width = hp_display_width(line);
     for (; line; line = strtok_r(NULL, "\n", &save)) {
         cr_assert_eq(hp_display_width(line), width, "misaligned: %s", line);
@@ -525,4 +526,33 @@ Test(report, names_that_are_not_utf8_give_valid_json_and_an_aligned_table) {
     }
     free(json);
     free(table);
+}
+
+Test(report, header_states_the_probe_cost_taken_out_or_that_figures_are_raw) {
+    struct hp_report r = known();
+    r.compensated = true;
+    r.probe_in_ns = 10.0;
+    r.probe_out_ns = 4.5;
+    r.calls_all = 1000000;
+    r.overhead_ns = 14500000;
+    char *text = render(&r, HP_FORMAT_TABLE);
+    cr_assert(strstr(text, "[hotpath] Probe cost taken out: 14.5ns per measured call (10.0ns of it "
+                           "in the callee's window), 14.50ms in all, 11.4% of the time above"),
+              "%s", text);
+    char *json = render(&r, HP_FORMAT_JSON);
+    cJSON *j = cJSON_Parse(json);
+    cr_assert_not_null(j);
+    cJSON *c = cJSON_GetObjectItem(j, "compensation");
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(c, "on")));
+    cr_assert_float_eq(cJSON_GetObjectItem(c, "probe_in_window_ns")->valuedouble, 10.0, 1e-9);
+    cr_assert_float_eq(cJSON_GetObjectItem(c, "probe_outside_ns")->valuedouble, 4.5, 1e-9);
+    cr_assert_eq(cJSON_GetObjectItem(c, "calls")->valuedouble, 1000000);
+    cr_assert_eq(cJSON_GetObjectItem(c, "overhead_ns")->valuedouble, 14500000);
+    cJSON_Delete(j);
+    r.compensated = false;
+    char *raw = render(&r, HP_FORMAT_TABLE);
+    cr_assert(strstr(raw, "[hotpath] Raw figures (HOTPATH_COMPENSATE=0)"), "%s", raw);
+    free(text);
+    free(json);
+    free(raw);
 }

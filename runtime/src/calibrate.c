@@ -1,0 +1,152 @@
+/*
+ * calibrate.c — what one measured call costs the code around it, so that
+ * the report can take it out (overhead compensation; docs/how-it-works.md,
+ * "Overhead compensation").
+ *
+ * A measured call puts two parts of cost into the figures:
+ *   - hp_comp.in: the ticks between the clock read in hotpath_enter and the
+ *     one in hotpath_exit with an empty body: what lands in the callee's
+ *     own window (its Self, Total and every per-call figure);
+ *   - hp_comp.out: the rest (the calls, the work before the first read and
+ *     after the second), which lands in the caller's window only.
+ * Both are measured here, with the real entry points, on a site of the
+ * runtime's own (HP_KIND_CALIBRATION, never reported). `in` is read from
+ * the site's own figures over batches of empty calls. `out` is the
+ * marginal cost of a call between two pieces of latency-bound work (a
+ * dependent multiply chain), not the cost of calls back to back: in real
+ * code the probe's instructions run beside the program's, and calls back
+ * to back charge them in full (that over-corrected every latency-bound
+ * caller by 2-4x in the first prototype, docs/benchmarks.md). Each figure
+ * is the median of its batches: an interrupt spoils a batch, not the
+ * result.
+ *
+ * Runs once per process, on the first thread that measures something
+ * (thread_init), so that a process that never measures pays nothing; again
+ * when allocation tracking turns on or off (the probe then takes another
+ * path). About 10 µs.
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <stdlib.h>
+
+#include "clock.h"
+#include "config.h"
+
+struct hp_comp hp_comp;
+struct hp_comp_figures hp_comp_figures;
+
+#define BATCHES 7 /* the first is a warm-up, left out */
+#define PER_BATCH 24
+#define WORK 8 /* multiply-adds between two calls of the latency-bound batches */
+
+static volatile uint64_t sink;
+
+static struct hotpath_site calibration_site = {
+    "hotpath::calibration", __FILE__, __LINE__, HP_KIND_CALIBRATION, 0, 0, NULL, {0, 0}};
+
+
+static __attribute__((noinline)) void empty_call(void) {
+    uint64_t token = hotpath_enter(&calibration_site);
+    __asm__ volatile("" ::: "memory");
+    hotpath_exit(&calibration_site, token);
+}
+
+/* The same call without the probe: the baseline of the marginal cost. */
+static __attribute__((noinline)) void plain_call(void) { __asm__ volatile("" ::: "memory"); }
+
+/* A dependent chain of WORK multiply-adds, then a call of f: what the
+ * program does around a measured call. */
+static __attribute__((noinline)) uint64_t work(uint64_t x, void (*f)(void)) {
+    for (int i = 0; i < WORK; i++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        __asm__ volatile("" : "+r"(x));
+    }
+    f();
+    return x;
+}
+
+static struct hp_site_stats *calibration_stats(void) {
+    uint32_t id = __atomic_load_n(&calibration_site.id, __ATOMIC_ACQUIRE);
+    return id && id < hp_tls.nids ? hp_tls.by_id[id] : NULL;
+}
+
+/* An insertion sort: no qsort, which may call malloc (the allocator hooks
+ * reach this). */
+static uint64_t median(uint64_t *v, int n) {
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            uint64_t t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return v[n / 2];
+}
+
+uint64_t hp_adapt_at;
+
+void hp_adapt(struct hp_site_stats *st) {
+    const struct hotpath_site *e = st->site;
+    if (e->kind == HOTPATH_KIND_MAIN || e->kind == HP_KIND_CALIBRATION ||
+        HOTPATH_SITE_SAMPLE(e->flags) != 0 || HP_LOAD(st->period) != 1 ||
+        (hp_config.from_env & (1u << HP_OPT_sample)) || !hp_comp_figures.done)
+        return;
+    /* The mean of the compensated durations (raw with HOTPATH_COMPENSATE=0)
+     * against the whole cost of a call, in the code around it. */
+    uint64_t calls = HP_LOAD(st->calls), sum = HP_LOAD(st->sum);
+    if (sum < calls * HP_ADAPT_PROBES * hp_comp_figures.marginal)
+        hp_stats_set_period(st, (uint32_t)hp_config.adaptive);
+}
+
+void hp_calibrate(void) {
+    hp_comp = (struct hp_comp){0, 0};
+    hp_adapt_at = 0;
+    if (!(hp_config.compensate || hp_config.adaptive > 1) || hp_tls.busy || !hp_tls.thread || hp_tls.depth >= HP_MAX_DEPTH - 1)
+        return;
+    uint64_t t_start = hp_now();
+    /* Calls made now must not count in an enclosing measurement. */
+    uint32_t d = hp_tls.depth;
+    struct hp_frame saved;
+    if (d > 0)
+        saved = hp_tls.stack[d - 1];
+    empty_call(); /* registers the site and creates its stats on this thread */
+    struct hp_site_stats *st = calibration_stats();
+    if (!st) {
+        if (d > 0)
+            hp_tls.stack[d - 1] = saved;
+        return;
+    }
+    uint64_t in[BATCHES], all[BATCHES], lat[BATCHES];
+    uint64_t x = 1;
+    for (int b = 0; b < BATCHES; b++) {
+        uint64_t sum0 = HP_LOAD(st->sum), t0 = hp_now();
+        for (int i = 0; i < PER_BATCH; i++)
+            empty_call();
+        uint64_t t1 = hp_now(), sum1 = HP_LOAD(st->sum);
+        for (int i = 0; i < PER_BATCH; i++)
+            x = work(x, plain_call);
+        uint64_t t2 = hp_now();
+        for (int i = 0; i < PER_BATCH; i++)
+            x = work(x, empty_call);
+        uint64_t t3 = hp_now();
+        in[b] = (sum1 - sum0) / PER_BATCH;
+        all[b] = (t1 - t0) / PER_BATCH;
+        uint64_t with = t3 - t2, without = t2 - t1;
+        lat[b] = with > without ? (with - without) / PER_BATCH : 0;
+    }
+    hp_comp_figures.in = median(in + 1, BATCHES - 1);
+    hp_comp_figures.all = median(all + 1, BATCHES - 1);
+    hp_comp_figures.marginal = median(lat + 1, BATCHES - 1);
+    if (d > 0)
+        hp_tls.stack[d - 1] = saved;
+    sink = x;
+    struct hp_comp_figures *f = &hp_comp_figures;
+    if (hp_config.compensate) {
+        hp_comp.in = f->in;
+        hp_comp.out = f->marginal > f->in ? f->marginal - f->in : 0;
+    }
+    if (hp_config.adaptive > 1)
+        hp_adapt_at = HP_ADAPT_WARMUP;
+    f->cost_ticks = hp_now() - t_start;
+    f->done = true;
+}
