@@ -3,7 +3,7 @@
  * own part (about one clock read); compensated, the median call of tiny
  * is below that part, every figure stays at or above zero, and the
  * report states what it took out. */
-// ENV: HOTPATH_PERCENTILES=50
+// ENV: HOTPATH_COMPENSATE=1 HOTPATH_PERCENTILES=50
 // EXPECT report compensation.on=1 compensation.probe_in_window_ns>0 compensation.calls=200001
 // EXPECT report compensation.overhead_ns>0 compensation.overhead_ns<=$window
 // EXPECT row c_compensate::tiny calls=200000 total_ns>=0 self_ns<=c_compensate::tiny.total_ns
