@@ -27,9 +27,9 @@ extern "C" {
 #endif
 
 /* The bits of struct hotpath_site.flags that hold a function's sampling
- * period (HOTPATH_FLAG_SAMPLE_SHIFT in runtime/include/hotpath/hotpath.h;
- * see /work/shared sample contract): 0 nothing asked, 1 every call, N time
- * 1 call in N. */
+ * period (HOTPATH_FLAG_SAMPLE_SHIFT in runtime/include/hotpath/hotpath.h,
+ * which the plugins do not include; test_plugin_args checks they agree):
+ * 0 nothing asked, 1 every call, N time about 1 call in N. */
 #define HP_ARGS_SAMPLE_SHIFT 16
 #define HP_ARGS_SAMPLE_MAX 65535u
 /* min-size= accepts 0 to this. */

@@ -199,6 +199,16 @@ static const char *parse_count(const char *v, long *out) {
     return NULL;
 }
 
+static const char *parse_period(const char *v, long *out) {
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end != '\0' || errno != 0 || n < 1 || n > 65535)
+        return "";
+    *out = n;
+    return NULL;
+}
+
 static const char *parse_regex(const char *v, regex_t *out) {
     static char why[160];
     if (*v == '\0')
@@ -294,6 +304,8 @@ static const char *the_default(enum hp_option_index opt, char *buf, size_t size)
     const char *def = options[opt].def;
     if (opt == HP_OPT_output_path)
         snprintf(buf, size, "the default (stderr)");
+    else if (opt == HP_OPT_sample)
+        snprintf(buf, size, "each site's own period (every call timed where a site asks for none)");
     else if (def[0])
         snprintf(buf, size, "the default \"%s\"", def);
     else

@@ -46,6 +46,7 @@ struct hp_config {
     bool alloc, alloc_cumulative;
     enum hp_sort sort;
     int signal; /* HOTPATH_SIGNAL: 0 for none */
+    long sample; /* HOTPATH_SAMPLE: the period of every site when set (from_env) */
 };
 
 /* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */

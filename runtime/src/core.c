@@ -75,6 +75,7 @@ static void fork_child(void) {
 }
 
 static void resolve_longjmp(void);
+static void arena_init(void);
 
 static void runtime_init(void) {
     hp_busy_enter();
@@ -84,6 +85,7 @@ static void runtime_init(void) {
     hp_alloc_cumulative = hp_config.alloc_cumulative;
     hp_alloc_enable(hp_config.alloc);
     hp_process_start = hp_now();
+    arena_init();
     resolve_longjmp();
     pthread_key_create(&thread_key, thread_exit);
     pthread_atfork(fork_prepare, fork_parent, fork_child);
@@ -166,6 +168,53 @@ void hp_mem_free(void *p, size_t size) {
     free_lists[slot].head = b;
 }
 
+/*
+ * The histogram chunks (internal.h): one reserved mapping, whose pages
+ * appear as chunks are handed out, so that the per-(site, thread) record
+ * needs 32-bit chunk numbers only. Reserved at start-up, as large as the
+ * system lets us (2^26 chunks, 8 GiB of address space, halved until a
+ * mapping succeeds); when it is full, a call whose duration falls in a
+ * range without a chunk is counted but not binned (its percentile rank
+ * reads back as the observed maximum). Chunk 0 is never handed out. Freed
+ * chunks (a thread's, when it ends) wait in a list threaded through their
+ * first counter. All under hp_lock.
+ */
+_Atomic uint16_t *hp_hist_arena;
+static uint32_t arena_cap, arena_next = 1, arena_free;
+static uint16_t arena_trash[HP_HIST_CHUNK]; /* chunk 0 if no mapping at all */
+
+static void arena_init(void) {
+    for (uint32_t cap = UINT32_C(1) << 26; cap >= (1u << 10); cap >>= 1) {
+        void *p = mmap(NULL, (size_t)cap * HP_HIST_CHUNK * sizeof(uint16_t), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p != MAP_FAILED) {
+            hp_hist_arena = p;
+            arena_cap = cap;
+            return;
+        }
+    }
+    hp_hist_arena = (_Atomic uint16_t *)arena_trash;
+    arena_cap = 1;
+}
+
+uint32_t hp_hist_chunk_new(void) {
+    uint32_t c = arena_free;
+    if (c) {
+        memcpy(&arena_free, (void *)&hp_hist_arena[(size_t)c * HP_HIST_CHUNK], sizeof arena_free);
+        for (uint32_t i = 0; i < HP_HIST_CHUNK; i++)
+            HP_STORE(hp_hist_arena[(size_t)c * HP_HIST_CHUNK + i], 0);
+        return c;
+    }
+    return arena_next < arena_cap ? arena_next++ : 0;
+}
+
+void hp_hist_chunk_free(uint32_t c) {
+    if (c == 0)
+        return;
+    memcpy((void *)&hp_hist_arena[(size_t)c * HP_HIST_CHUNK], &arena_free, sizeof arena_free);
+    arena_free = c;
+}
+
 /* A copy of s that lives as long as the process (NULL stays NULL). */
 static const char *mem_strdup(const char *s) {
     if (!s)
@@ -206,7 +255,10 @@ struct hp_site_agg *hp_agg_for(uint32_t id) {
 
 void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st) {
     struct hp_site_stats *s = (struct hp_site_stats *)st; /* atomics need non-const */
-    agg->calls += HP_LOAD(s->calls);
+    agg->calls += hp_stats_calls(s);
+    agg->timed += HP_LOAD(s->calls);
+    if (HP_LOAD(s->period) > agg->period)
+        agg->period = HP_LOAD(s->period);
     agg->total += HP_LOAD(s->total);
     agg->sum += HP_LOAD(s->sum);
     agg->self += HP_LOAD(s->self);
@@ -215,12 +267,12 @@ void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st) {
         agg->min = mn;
     if (mx > agg->max)
         agg->max = mx;
-    /* only the buckets of min..max can hold counts: the report reads 100,000
-     * sites' blocks in milliseconds, not one 10 KiB scan each */
-    uint32_t lo = mn <= mx ? hp_hist_index(mn) : 1, hi = mn <= mx ? hp_hist_index(mx) : 0;
-    for (uint32_t i = lo; i <= hi; i++)
-        agg->hist[i] += HP_LOAD(s->hist[i]);
-    uint32_t p = HP_LOAD(s->pending);
+    for (uint32_t g = 0; g < HP_HIST_GROUPS; g++)
+        if (HP_LOAD(s->grp[g]))
+            for (uint32_t i = g * HP_HIST_CHUNK; i < (g + 1) * HP_HIST_CHUNK && i < HP_HIST_BUCKETS;
+                 i++)
+                agg->hist[i] += HP_LOAD(*hp_hist_counter(s, i));
+    uint32_t p = hp_hist_pending_bucket(s);
     if (p < HP_HIST_BUCKETS)
         agg->hist[p]++;
     struct hp_alloc_stats *a = atomic_load_explicit(&s->alloc, memory_order_acquire);
@@ -230,6 +282,9 @@ void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st) {
 
 void hp_agg_merge(struct hp_site_agg *agg, const struct hp_site_agg *m) {
     agg->calls += m->calls;
+    agg->timed += m->timed;
+    if (m->period > agg->period)
+        agg->period = m->period;
     agg->total += m->total;
     agg->sum += m->sum;
     agg->self += m->self;
@@ -242,22 +297,19 @@ void hp_agg_merge(struct hp_site_agg *agg, const struct hp_site_agg *m) {
     hp_alloc_agg_merge(&agg->alloc, &m->alloc);
 }
 
-/* Moves a thread's histogram into the global aggregate before a 32-bit
- * counter could wrap: once per 2^32 - 1 calls of one site on one thread. */
+/* Moves a thread's histogram of bytes per call into the global aggregate
+ * before a 32-bit counter could wrap: once per 2^32 - 1 calls of one site
+ * on one thread. */
 static __attribute__((noinline, cold)) void fold_histogram(struct hp_site_stats *st) {
-    if (hp_tls.busy)
-        return; /* a signal handler while this thread may hold hp_lock: next time */
+    struct hp_alloc_stats *a = HP_LOAD(st->alloc);
+    if (hp_tls.busy || !a)
+        return; /* busy: a signal handler while this thread may hold hp_lock: next time */
     hp_lock_enter();
     struct hp_site_agg *agg = hp_agg_for(st->site->id);
-    struct hp_alloc_stats *a = HP_LOAD(st->alloc);
     for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++) {
         if (agg)
-            agg->hist[i] += HP_LOAD(st->hist[i]);
-        HP_STORE(st->hist[i], 0);
-        if (a && agg)
             agg->alloc.hist[i] += HP_LOAD(a->hist[i]);
-        if (a)
-            HP_STORE(a->hist[i], 0);
+        HP_STORE(a->hist[i], 0);
     }
     hp_lock_leave();
 }
@@ -392,7 +444,8 @@ static struct hp_thread *thread_init(void) {
     hp_lock_enter();
     struct hp_thread *t = hp_mem_alloc(sizeof *t);
     /* The frame stack is reserved, not touched: pages appear as depth grows. */
-    void *stack = t ? mmap(NULL, HP_MAX_DEPTH * sizeof(struct hp_frame), PROT_READ | PROT_WRITE,
+    /* Frame -1 is a spare: pop adds a depth-0 call's time to its child. */
+    void *stack = t ? mmap(NULL, (HP_MAX_DEPTH + 1) * sizeof(struct hp_frame), PROT_READ | PROT_WRITE,
                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
                     : MAP_FAILED;
     if (stack == MAP_FAILED) {
@@ -401,7 +454,7 @@ static struct hp_thread *thread_init(void) {
         hp_busy_leave();
         return NULL;
     }
-    t->stack = stack;
+    t->stack = (struct hp_frame *)stack + 1;
     t->alloc = &hp_tls.alloc;
     t->next = hp_reg.threads;
     if (t->next)
@@ -411,6 +464,7 @@ static struct hp_thread *thread_init(void) {
     pthread_setspecific(thread_key, t);
     hp_tls.depth = 0;
     hp_tls.stack = t->stack;
+    hp_tls.rng = ((uintptr_t)t * UINT64_C(0x9E3779B97F4A7C15)) ^ hp_now() ^ 1;
     atomic_signal_fence(memory_order_seq_cst);
     hp_tls.thread = t;
     hp_busy_leave();
@@ -464,7 +518,13 @@ static struct hp_site_stats *thread_stats(struct hp_thread *t, uint32_t id) {
     if (!st && (st = hp_mem_alloc(sizeof *st))) {
         st->site = e;
         HP_STORE(st->min, UINT64_MAX);
-        HP_STORE(st->pending, HP_HIST_BUCKETS);
+        HP_STORE(st->period, 1);
+        if (e->kind != HOTPATH_KIND_MAIN) {
+            uint32_t n = HOTPATH_SITE_SAMPLE(e->flags);
+            if (hp_config.from_env & (1u << HP_OPT_sample))
+                n = (uint32_t)hp_config.sample;
+            hp_stats_set_period(st, n);
+        }
         if (e->kind != HOTPATH_KIND_MAIN && id >= t->nids && !grow_by_id(t, id)) {
             hp_mem_free(st, sizeof *st);
             st = NULL;
@@ -510,11 +570,13 @@ static void thread_exit(void *arg) {
     hp_tls.by_id = NULL;
     hp_tls.depth = 0;
     hp_tls.stack = NULL;
-    munmap(t->stack, HP_MAX_DEPTH * sizeof(struct hp_frame));
+    munmap(t->stack - 1, (HP_MAX_DEPTH + 1) * sizeof(struct hp_frame));
     hp_alloc_thread_exit(t);
     hp_lock_enter();
     for (struct hp_site_stats *s = HP_LOAD(t->stats), *n; s; s = n) {
         n = HP_LOAD(s->next);
+        for (uint32_t g = 0; g < HP_HIST_GROUPS; g++)
+            hp_hist_chunk_free(HP_LOAD(s->grp[g]));
         hp_mem_free(HP_LOAD(s->alloc), sizeof(struct hp_alloc_stats));
         hp_mem_free(s, sizeof *s);
     }
@@ -592,23 +654,67 @@ static bool window_open(const struct hotpath_site *e) {
  * into: what setjmp saves, so that longjmp can compare the two. */
 #define CALLER_SP() ((uintptr_t)__builtin_dwarf_cfa())
 
-static inline __attribute__((always_inline)) void record(struct hp_site_stats *st, uint64_t dur,
-                                                        uint64_t child) {
-    HP_ADD(st->calls, 1);
-    HP_ADD(st->hist[HP_LOAD(st->pending)], 1);
-    HP_STORE(st->pending, hp_hist_index(dur));
-    HP_ADD(st->sum, dur);
-    HP_ADD(st->self, dur - child);
-    /* Unconditional stores: no branch waits for the clock reading. */
-    uint64_t mn = HP_LOAD(st->min), mx = HP_LOAD(st->max);
-    HP_STORE(st->min, dur < mn ? dur : mn);
-    HP_STORE(st->max, dur > mx ? dur : mx);
-    if (--st->active == 0)
-        HP_ADD(st->total, dur);
+/*
+ * What record() leaves to a cold path, after the frame is released, for a
+ * call that took `dur` and counted the previous call into arena counter
+ * `old`: if that counter wrapped to 0, its 65,536 counts go to the site's
+ * merged aggregate; if the call's bucket has no chunk yet (the first call
+ * of the site on this thread in that power of two), it gets one and
+ * becomes the pending bucket. Not from a signal handler that interrupted
+ * the runtime, nor with the arena full: the call is then counted but not
+ * binned, and its rank in a percentile reads as the observed maximum.
+ */
+static __attribute__((noinline, cold)) void record_slow(struct hp_site_stats *st, uint32_t old,
+                                                       uint64_t dur) {
+    uint32_t wrapped = old >= HP_HIST_CHUNK && HP_LOAD(hp_hist_arena[old]) == 0 ? old : 0;
+    uint32_t b = hp_hist_index(dur);
+    if (HP_LOAD(st->grp[b / HP_HIST_CHUNK]))
+        b = HP_HIST_BUCKETS;
+    if (hp_tls.busy || (!wrapped && b == HP_HIST_BUCKETS))
+        return;
+    hp_lock_enter();
+    if (wrapped >= HP_HIST_CHUNK && !st->before_window) {
+        uint32_t c = wrapped / HP_HIST_CHUNK;
+        struct hp_site_agg *agg = hp_agg_for(st->site->id);
+        for (uint32_t g = 0; agg && g < HP_HIST_GROUPS; g++)
+            if (HP_LOAD(st->grp[g]) == c)
+                agg->hist[g * HP_HIST_CHUNK + wrapped % HP_HIST_CHUNK] += UINT64_C(1) << 16;
+    }
+    if (b < HP_HIST_BUCKETS) {
+        uint32_t c = HP_LOAD(st->grp[b / HP_HIST_CHUNK]);
+        if (!c && (c = hp_hist_chunk_new()))
+            atomic_store_explicit(&st->grp[b / HP_HIST_CHUNK], c, memory_order_release);
+        if (c)
+            HP_STORE(st->pending, c * HP_HIST_CHUNK + b % HP_HIST_CHUNK);
+    }
+    hp_lock_leave();
 }
 
-/* A bucket holds at most the calls since the last fold: the fold must come
- * before the 2^32nd, so that no 32-bit counter wraps. */
+/* Records one call; true when record_slow has something to do (its
+ * previous pending counter is then in *old). */
+static inline __attribute__((always_inline)) bool record(struct hp_site_stats *st, uint64_t dur,
+                                                        uint64_t child, uint32_t *old_out) {
+    HP_ADD64(st->calls, 1);
+    uint32_t old = HP_LOAD(st->pending);
+    bool wrapped = hp_hist_inc(&hp_hist_arena[old]);
+    *old_out = old;
+    uint32_t b = hp_hist_index(dur), c = HP_LOAD(st->grp[b / HP_HIST_CHUNK]);
+    HP_STORE(st->pending, c * HP_HIST_CHUNK + b % HP_HIST_CHUNK);
+    HP_ADD64(st->sum, dur);
+    HP_ADD64(st->self, dur - child);
+    /* Branches that a new extreme mispredicts: rare after the first calls,
+     * and two instructions each where compare-and-store took four. */
+    if (HP_UNLIKELY(dur < HP_LOAD(st->min)))
+        HP_STORE(st->min, dur);
+    if (HP_UNLIKELY(dur > HP_LOAD(st->max)))
+        HP_STORE(st->max, dur);
+    if (--st->active == 0)
+        HP_ADD64(st->total, dur);
+    return wrapped | !c;
+}
+
+/* A bucket of bytes per call holds at most the calls since the last fold:
+ * the fold must come before the 2^32nd, so that no 32-bit counter wraps. */
 static inline bool needs_fold(struct hp_site_stats *st) {
     return (uint32_t)HP_LOAD(st->calls) == UINT32_MAX;
 }
@@ -670,15 +776,18 @@ static void drop_frames_from(uint32_t d) {
  * reuses it), and its activation uncounted before (as in push). */
 static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32_t d,
                                                      uint64_t now) {
+    struct hp_site_stats *st = f->st;
     uint64_t dur = now - f->start;
-    record(f->st, dur, f->child);
+    uint32_t old;
+    bool slow = record(st, dur, f->child, &old);
     atomic_signal_fence(memory_order_seq_cst);
     hp_tls.depth = d;
-    if (d > 0)
-        f[-1].child += dur;
+    f[-1].child += dur; /* the stack's frame -1 is a spare, for d == 0 */
+    if (HP_UNLIKELY(slow))
+        record_slow(st, old, dur);
 }
 
-static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, uintptr_t sp) {
+static uint64_t enter_open(struct hotpath_site *site, uintptr_t sp) {
     struct hp_thread *t = hp_tls.thread;
     if (hp_tls.busy) {
         /* The runtime is at work on this thread and may hold hp_lock: a
@@ -712,6 +821,39 @@ static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, 
     return token | (first ? HP_TOKEN_MAIN : 0);
 }
 
+static __attribute__((noinline)) uint64_t enter_slow(struct hotpath_site *site, uintptr_t sp) {
+    return enter_open(site, sp) | HP_TOKEN_SLOW;
+}
+
+/*
+ * Sampling: the timed call of a site whose period N on this thread is
+ * above 1 draws how many of the following calls are only counted: the gap
+ * to the next timed call is uniform on 1..2N-1 (mean N), from a per-thread
+ * xorshift64* generator. A fixed gap of N would alias with a program that
+ * alternates between kinds of call with a period dividing N (every timed
+ * call the same kind); random gaps make every call equally likely to be
+ * timed in the long run, whatever the program's rhythm, so calls / timed
+ * calls scales the timed figures without bias. Drawn before the clock is
+ * read: the draw is not in the call's time.
+ */
+static __attribute__((noinline)) uint64_t enter_sampled(struct hotpath_site *site,
+                                                        struct hp_site_stats *st, uint32_t d,
+                                                        uintptr_t sp) {
+    uint32_t n = HP_LOAD(st->period);
+    uint64_t x = hp_tls.rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    hp_tls.rng = x;
+    /* the calls to count before the next timed one: 0..2N-2 */
+    uint32_t g = n > 1 ? (uint32_t)(((x * UINT64_C(0x2545F4914F6CDD1D)) >> 32) % (2u * n - 1)) : 0;
+    HP_STORE(st->untimed, HP_LOAD(st->untimed) + HP_LOAD(st->gap) - HP_LOAD(st->skip));
+    HP_STORE(st->gap, n > 1 ? g + 1 : 0);
+    atomic_signal_fence(memory_order_seq_cst);
+    HP_STORE(st->skip, n > 1 ? g + 1 : 0);
+    return push(st, site, d, sp, true);
+}
+
 HP_API uint64_t hotpath_enter(struct hotpath_site *site) {
     uint32_t id = __atomic_load_n(&site->id, __ATOMIC_ACQUIRE);
     uint32_t nids = hp_tls.nids;
@@ -722,13 +864,23 @@ HP_API uint64_t hotpath_enter(struct hotpath_site *site) {
     struct hp_site_stats *st;
     if (HP_UNLIKELY(id >= nids || !(st = hp_tls.by_id[id]) || d >= HP_MAX_DEPTH || !hp_fast))
         return enter_slow(site, CALLER_SP());
+    uint32_t skip = HP_LOAD(st->skip);
+    if (HP_UNLIKELY(skip)) { /* sampled */
+        if (--skip) { /* counted, not timed: no frame */
+            HP_STORE(st->skip, skip);
+            return HP_TOKEN_UNTIMED;
+        }
+        return enter_sampled(site, st, d, CALLER_SP());
+    }
     return push(st, site, d, CALLER_SP(), true);
 }
 
 static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint64_t token,
                                                 uint64_t now) {
     bool main_window = token & HP_TOKEN_MAIN;
-    uint32_t d = (uint32_t)(token & ~HP_TOKEN_MAIN);
+    uint32_t d = (uint32_t)(token & ~(HP_TOKEN_MAIN | HP_TOKEN_SLOW));
+    if (hp_clock_source != HP_CLOCK_TSC)
+        now = hp_now(); /* the fast path read the TSC */
     if (d == 0 || d > hp_tls.depth || hp_tls.stack[d - 1].site != site)
         return; /* not measured, or already dropped */
     drop_frames_from(d); /* frames above ours were skipped by longjmp */
@@ -745,16 +897,17 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
 }
 
 /* Everything but the common case goes to exit_slow, by a tail call, so
- * that this is a leaf function that saves no registers. */
+ * that this is a leaf function that saves no registers. A token from
+ * enter_slow (HP_TOKEN_SLOW: allocation tracking, a clock other than the
+ * TSC, the first call, a main, nothing opened) never equals the depth;
+ * one from the fast enter is the depth, at least 1. */
 HP_API void hotpath_exit(struct hotpath_site *site, uint64_t token) {
-    if (HP_UNLIKELY(!hp_fast)) {
-        exit_slow(site, token, hp_now());
+    if (HP_UNLIKELY(token == HP_TOKEN_UNTIMED))
         return;
-    }
     uint64_t now = read_clock(true);
     uint32_t d = hp_tls.depth;
     struct hp_frame *f = &hp_tls.stack[d - 1];
-    if (HP_UNLIKELY(token != d || d == 0 || f->site != site || needs_fold(f->st))) {
+    if (HP_UNLIKELY(token != d || f->site != site)) {
         exit_slow(site, token, now);
         return;
     }

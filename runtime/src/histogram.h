@@ -8,9 +8,10 @@
  * ticks or more (about 1.6 hours at 3 GHz) share the last bucket and are
  * read back as the observed maximum.
  *
- * Per-thread histograms use 32-bit counters (HP_HIST_BUCKETS * 4 = 9,984
- * bytes); the owner folds them into the 64-bit global one before a counter
- * could wrap (see hp_site_stats in internal.h).
+ * Per-thread histograms use 32-bit counters, in chunks of 64 buckets taken
+ * only for the powers of two a site's durations fall in (HP_HIST_CHUNK in
+ * internal.h); the owner folds them into the 64-bit global one before a
+ * counter could wrap.
  */
 #ifndef HOTPATH_HISTOGRAM_H
 #define HOTPATH_HISTOGRAM_H

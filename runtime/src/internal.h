@@ -37,9 +37,23 @@
 #define HP_STORE(x, v) atomic_store_explicit(&(x), (v), memory_order_relaxed)
 /* Owner-only increment: a load and a store, not a locked read-modify-write. */
 #define HP_ADD(x, v) HP_STORE(x, HP_LOAD(x) + (v))
+/* The same for a 64-bit counter of the hot path, as one instruction on
+ * x86-64 (an add to memory, not locked: other threads only read, and a
+ * signal handler cannot split one instruction). */
+#if defined(__x86_64__)
+#define HP_ADD64(x, v) __asm__("addq %1, %0" : "+m"(*(uint64_t *)&(x)) : "er"((uint64_t)(v)))
+#else
+#define HP_ADD64(x, v) HP_ADD(x, v)
+#endif
 
 #define HP_MAX_DEPTH 4096 /* open measurements per thread; deeper ones are dropped */
 #define HP_TOKEN_MAIN (UINT64_C(1) << 63)
+/* Set on every token enter_slow returns (with depth 0 when nothing was
+ * opened): it never equals the depth, so the matching exit takes exit_slow
+ * without a test of its own on the fast path. */
+#define HP_TOKEN_SLOW (UINT64_C(1) << 62)
+/* The token of a call that sampling counted without timing: no frame. */
+#define HP_TOKEN_UNTIMED UINT64_MAX
 
 /* Allocation figures of one site on one thread (alloc.c); created on the
  * thread's first call of the site while allocation tracking is on. */
@@ -59,31 +73,108 @@ struct hp_alloc_agg {
     uint64_t hist[HP_HIST_BUCKETS];
 };
 
-/* Statistics of one site on one thread (about 10 KiB, see histogram.h). */
+/*
+ * A thread's histogram of one site is kept in chunks of 64 buckets (one
+ * power of two of durations, HP_HIST_GROUPS of them), taken from the
+ * runtime's chunk arena on the first call whose duration falls in that
+ * range (pending_chunk in core.c): a site whose calls take about the same
+ * time holds one or two chunks. Chunk 0 is never handed out: grp[g] == 0
+ * means "not yet", and counters of chunk 0 are never read.
+ */
+#define HP_HIST_CHUNK 64
+#define HP_HIST_GROUPS ((HP_HIST_BUCKETS + HP_HIST_CHUNK - 1) / HP_HIST_CHUNK) /* 39 */
+/* Chunk c: [c * HP_HIST_CHUNK, +HP_HIST_CHUNK). The counters are 16-bit;
+ * when one wraps, the call that wrapped it adds 65,536 to the site's
+ * merged aggregate (record_slow in core.c). */
+extern _Atomic uint16_t *hp_hist_arena;
+/* Adds one to a counter of the arena; true when it wrapped to 0. */
+static inline bool hp_hist_inc(_Atomic uint16_t *c) {
+#if defined(__x86_64__)
+    bool carry;
+    __asm__("addw $1, %0" : "+m"(*(uint16_t *)c), "=@ccc"(carry));
+    return carry;
+#else
+    uint16_t v = (uint16_t)(HP_LOAD(*c) + 1);
+    HP_STORE(*c, v);
+    return v == 0;
+#endif
+}
+/* A zeroed chunk's number, 0 when the arena is full (caller holds hp_lock). */
+uint32_t hp_hist_chunk_new(void);
+void hp_hist_chunk_free(uint32_t c); /* caller holds hp_lock */
+
+/* Statistics of one site on one thread: 256 bytes (4 cache lines, the
+ * first the one every call touches) plus 128 bytes per power of two of
+ * durations seen (see HP_HIST_CHUNK above). */
 struct hp_site_stats {
-    _Atomic uint64_t calls;
+    /* ---- written by every measured call: one cache line ---- */
+    _Atomic uint64_t calls; /* timed calls (all calls but untimed + gap - skip) */
     _Atomic uint64_t total; /* outermost activations only (recursion counted once) */
     _Atomic uint64_t sum;   /* every activation: the basis of Avg */
     _Atomic uint64_t self;  /* every activation minus its measured callees */
     _Atomic uint64_t min, max;
-    uint32_t active; /* open activations on the owner thread; owner-only */
+    uint16_t active; /* open activations on the owner thread (<= HP_MAX_DEPTH); owner-only */
+    _Atomic uint16_t period; /* sampling period N on this thread (below) */
+    /* The counter of the latest call's bucket (its index in hp_hist_arena),
+     * counted only at the next call (or when read): the counter's address
+     * then comes from memory, not from a clock reading still in flight,
+     * which keeps the store off the hot path's critical path. In chunk 0
+     * (0..63) when none, or when the bucket's range has no chunk. */
+    _Atomic uint32_t pending;
+    /* Sampling (owner-only writes). skip: 0 when every call is timed (one
+     * test on the fast path); else the next call is timed when skip is 1,
+     * and only counted (skip - 1) when above. period: the site's period N on
+     * this thread, 1 = every call; change it with hp_stats_set_period. */
+    _Atomic uint32_t skip;
+    _Atomic uint32_t gap; /* skip as set at the last timed call: gap - skip calls since */
+    /* ---- the rest ---- */
+    _Atomic uint64_t untimed; /* calls not timed, up to the last timed one */
+    struct hotpath_site *site; /* the registry's entry (runtime memory), never the program's */
+    struct hp_site_stats *_Atomic next; /* the owner's list, newest first */
+    struct hp_alloc_stats *_Atomic alloc; /* NULL unless allocation tracking is on */
     /* Set (under hp_lock) when the main window opens: the block holds what
      * was recorded before it, and is left out of the report. */
     bool before_window;
-    struct hotpath_site *site; /* the registry's entry (runtime memory), never the program's */
-    struct hp_site_stats *_Atomic next; /* the owner's list, newest first */
-    /* The bucket of the latest call, counted in hist only at the next call
-     * (or when read): the counter's address then comes from memory, not
-     * from a clock reading still in flight, which keeps the store off the
-     * hot path's critical path. HP_HIST_BUCKETS (a spare slot) when none. */
-    _Atomic uint32_t pending;
-    struct hp_alloc_stats *_Atomic alloc; /* NULL unless allocation tracking is on */
-    _Atomic uint32_t hist[HP_HIST_BUCKETS + 1];
+    /* Chunk of each group of 64 buckets, 0 until the first call there. */
+    _Atomic uint32_t grp[HP_HIST_GROUPS];
 };
 
-/* Merged statistics of one site: exited threads and folded histograms. */
+/* Counter of bucket b (chunk 0's when its range has no chunk yet). */
+static inline _Atomic uint16_t *hp_hist_counter(struct hp_site_stats *st, uint32_t b) {
+    return &hp_hist_arena[(size_t)HP_LOAD(st->grp[b / HP_HIST_CHUNK]) * HP_HIST_CHUNK +
+                          b % HP_HIST_CHUNK];
+}
+/* The bucket the pending counter belongs to, or HP_HIST_BUCKETS if none. */
+static inline uint32_t hp_hist_pending_bucket(struct hp_site_stats *st) {
+    uint32_t p = HP_LOAD(st->pending), c = p / HP_HIST_CHUNK;
+    for (uint32_t g = 0; c && g < HP_HIST_GROUPS; g++)
+        if (HP_LOAD(st->grp[g]) == c)
+            return g * HP_HIST_CHUNK + p % HP_HIST_CHUNK;
+    return HP_HIST_BUCKETS;
+}
+
+/* Every call of the site on the thread so far, timed or not. */
+static inline uint64_t hp_stats_calls(struct hp_site_stats *st) {
+    return HP_LOAD(st->calls) + HP_LOAD(st->untimed) + HP_LOAD(st->gap) - HP_LOAD(st->skip);
+}
+
+/* Sets the sampling period of st (1..65535; 1 = time every call) from its
+ * owner thread, at any time (the adaptive mode's switch): the next call is
+ * timed and draws the first gap from n. The counts stay exact. Not for main
+ * sites. */
+static inline void hp_stats_set_period(struct hp_site_stats *st, uint32_t n) {
+    HP_STORE(st->untimed, HP_LOAD(st->untimed) + HP_LOAD(st->gap) - HP_LOAD(st->skip));
+    HP_STORE(st->period, (uint16_t)(n ? n : 1));
+    HP_STORE(st->gap, n > 1 ? 1 : 0);
+    atomic_signal_fence(memory_order_seq_cst);
+    HP_STORE(st->skip, n > 1 ? 1 : 0);
+}
+
+/* Merged statistics of one site: exited threads and folded histograms.
+ * calls counts every call, timed the timed ones (what total, sum, self,
+ * min, max and hist hold); period is the largest sampling period seen. */
 struct hp_site_agg {
-    uint64_t calls, total, sum, self, min, max;
+    uint64_t calls, timed, period, total, sum, self, min, max;
     uint64_t hist[HP_HIST_BUCKETS];
     struct hp_alloc_agg alloc;
 };
@@ -156,6 +247,7 @@ struct hp_tls {
     struct hp_frame *stack;
     struct hp_thread *thread;
     int busy;      /* the runtime is running on this thread: do not measure or count */
+    uint64_t rng;  /* sampling's gaps (xorshift64*), seeded per thread */
     bool counting; /* the allocator hooks' fast path: see hp_busy_leave */
     struct hp_alloc_thread alloc;
 };

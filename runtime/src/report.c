@@ -107,7 +107,7 @@ static void row_agg_reset(struct row_agg *g) {
  * be read, then cleared). */
 static void row_agg_ranges(struct row_agg *g) {
     struct hp_site_agg *a = &g->a;
-    g->used = used_range(a->hist, a->calls, a->min, a->max);
+    g->used = used_range(a->hist, a->timed, a->min, a->max);
     g->alloc_used = a->alloc.calls || a->alloc.min_bytes <= a->alloc.max_bytes
                         ? used_range(a->alloc.hist, a->alloc.calls, a->alloc.min_bytes,
                                      a->alloc.max_bytes)
@@ -146,16 +146,22 @@ static void fill_row(struct hp_report *r, struct hp_row *row, struct hotpath_sit
     row->line = site->line;
     row->kind = site->kind;
     row->calls = a->calls;
+    row->timed = a->timed;
+    row->sample_period = a->period;
+    row->sampled = a->timed < a->calls || a->period > 1;
+    /* sampled: the timed calls' figures scaled to every call */
+    double scale = a->timed && a->timed < a->calls ? (double)a->calls / (double)a->timed : 1.0;
     row->min = NS(a->min);
     row->max = NS(a->max);
-    row->sum = NS(a->sum);
+    row->sum = NS((double)a->sum * scale);
     /* from sum_ns, so that a reader that merges reports gets the same avg */
     row->avg = a->calls ? (row->sum + a->calls / 2) / a->calls : 0;
-    row->total = NS(a->total);
-    row->self = NS(a->self);
+    row->total = NS((double)a->total * scale);
+    row->self = NS((double)a->self * scale);
     for (int i = 0; i < pc->n; i++)
-        row->pct[i] = NS(hp_hist_percentile(a->hist, a->calls, a->min, a->max, pc->p[i]));
-    row->percent_total = window_ticks ? 100.0 * (double)a->total / (double)window_ticks : 0.0;
+        row->pct[i] = NS(hp_hist_percentile(a->hist, a->timed, a->min, a->max, pc->p[i]));
+    row->percent_total =
+        window_ticks ? 100.0 * (double)a->total * scale / (double)window_ticks : 0.0;
     row->hist = keep_histogram(r, a->hist, range);
 #undef NS
 }
@@ -507,6 +513,12 @@ static void write_timing_table(FILE *out, const struct hp_report *r) {
             hp_format_duration(row->total, c[5 + np]);
             hp_format_duration(row->self, c[6 + np]);
             snprintf(c[7 + np], 32, "%s%%", hp_format_fixed(row->percent_total, 2, dur));
+            if (row->sampled) /* estimates from the timed calls: marked */
+                for (int k = 0; k < 4; k++) {
+                    char *cell = c[k == 0 ? 4 : 4 + np + k];
+                    memmove(cell + 1, cell, strnlen(cell, 30) + 1);
+                    cell[0] = '~';
+                }
         }
         grid_write(out, &g);
     }
@@ -742,6 +754,10 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
         jw_str(&j, 3, "file", row->file);
         jw_u64(&j, 3, "line", row->line);
         jw_u64(&j, 3, "calls", row->calls);
+        if (row->sampled) {
+            jw_u64(&j, 3, "sample_period", row->sample_period);
+            jw_u64(&j, 3, "timed_calls", row->timed);
+        }
         jw_u64(&j, 3, "min_ns", row->min);
         jw_u64(&j, 3, "max_ns", row->max);
         jw_u64(&j, 3, "avg_ns", row->avg);

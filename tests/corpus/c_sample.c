@@ -3,9 +3,8 @@
  * every compiler and optimisation level; a main site's flags stay its own.
  * hotpath_enter is wrapped at link time (-Wl,--wrap) to read the site the
  * plugin emitted; the wrapper writes one line per site to stderr. Every
- * call is counted whatever the period.
- * (Once the runtime reports "sample_period", EXPECT row ... sample_period=64
- * says the same from the report.) */
+ * call is counted whatever the period (the main window's "alloc" times
+ * every call; c_sample_report.c checks the runtime's side). */
 // ARGS: -std=gnu2x
 // LINK: -Wl,--wrap=hotpath_enter
 // EXPECT main c_sample::main
@@ -30,7 +29,7 @@ uint64_t __real_hotpath_enter(struct hotpath_site *site);
 uint64_t __wrap_hotpath_enter(struct hotpath_site *site) {
     if (site->id == 0) /* not registered yet: its first call */
         fprintf(stderr, "site %s kind=%u sample=%u low=%u\n", site->name, (unsigned)site->kind,
-                (unsigned)(site->flags >> 16), (unsigned)(site->flags & 0xffffu));
+                (unsigned)HOTPATH_SITE_SAMPLE(site->flags), (unsigned)(site->flags & 0xffffu));
     return __real_hotpath_enter(site);
 }
 #endif

@@ -20,7 +20,7 @@ uint64_t __real_hotpath_enter(struct hotpath_site *site);
 uint64_t __wrap_hotpath_enter(struct hotpath_site *site) {
     if (site->id == 0)
         fprintf(stderr, "site %s kind=%u sample=%u\n", site->name, (unsigned)site->kind,
-                (unsigned)(site->flags >> 16));
+                (unsigned)HOTPATH_SITE_SAMPLE(site->flags));
     return __real_hotpath_enter(site);
 }
 #endif

@@ -42,17 +42,23 @@ enum hotpath_site_kind {
 
 /*
  * One per instrumented function or block, in static, writable storage.
- * Emitters fill name, file, line, kind and (for HOTPATH_KIND_MAIN only)
- * percentiles and flags, and zero everything else. The runtime owns id and
+ * Emitters fill name, file, line, kind, flags and (for HOTPATH_KIND_MAIN
+ * only) percentiles, and zero everything else. The runtime owns id and
  * reserved. The environment (HOTPATH_PERCENTILES, HOTPATH_ALLOC...) wins
  * over what a main site asks for.
  *
  * Layout (x86-64, 56 bytes): ptr name, ptr file, u32 line, u32 kind,
  * u32 id, u32 flags, ptr percentiles, u64 reserved[2].
  */
-/* Site flags (emitters set them on HOTPATH_KIND_MAIN sites only). */
+/* Site flags of HOTPATH_KIND_MAIN sites. */
 #define HOTPATH_FLAG_ALLOC 1u            /* turn allocation tracking on */
 #define HOTPATH_FLAG_ALLOC_CUMULATIVE 2u /* ... counting callees' allocations */
+/* Site flags of HOTPATH_KIND_FUNCTION and HOTPATH_KIND_BLOCK sites: bits
+ * 16..31 hold the sampling period N the source asked for (0: nothing asked;
+ * 1: time every call; N > 1: count every call, time about 1 in N; see
+ * HOTPATH_SAMPLE in docs/configuration.md); bits 0..15 stay zero. */
+#define HOTPATH_FLAG_SAMPLE_SHIFT 16
+#define HOTPATH_SITE_SAMPLE(flags) ((uint32_t)(flags) >> HOTPATH_FLAG_SAMPLE_SHIFT)
 
 struct hotpath_site {
     const char *name;        /* report name: "stem::function" or a label */
@@ -60,7 +66,7 @@ struct hotpath_site {
     uint32_t line;           /* line of the function or block */
     uint32_t kind;           /* enum hotpath_site_kind */
     uint32_t id;             /* 0 until registered; runtime-owned */
-    uint32_t flags;          /* HOTPATH_FLAG_*: main sites only; else zero */
+    uint32_t flags;          /* HOTPATH_FLAG_*: main sites; else the sampling period */
     const char *percentiles; /* MAIN only: "50,95,99" or NULL (default 95) */
     uint64_t reserved[2];    /* runtime-owned; zero */
 };
@@ -89,6 +95,10 @@ void hotpath_exit(struct hotpath_site *site, uint64_t token) HOTPATH_NOEXCEPT;
 /* Static initializer for a site: static struct hotpath_site s =
  * HOTPATH_SITE_INIT("parse", HOTPATH_KIND_FUNCTION); */
 #define HOTPATH_SITE_INIT(name, kind) {(name), __FILE__, __LINE__, (kind), 0, 0, 0, {0, 0}}
+/* The same for a function or block site timed on about 1 call in n
+ * (1..65535), every call counted. */
+#define HOTPATH_SAMPLED_SITE_INIT(name, kind, n)                                                   \
+    {(name), __FILE__, __LINE__, (kind), 0, (uint32_t)(n) << HOTPATH_FLAG_SAMPLE_SHIFT, 0, {0, 0}}
 /* The same for a main window with its percentiles, e.g. "50,95,99". */
 #define HOTPATH_MAIN_SITE_INIT(name, percentiles)                                                  \
     {(name), __FILE__, __LINE__, HOTPATH_KIND_MAIN, 0, 0, (percentiles), {0, 0}}

@@ -1,0 +1,216 @@
+/* Count-exact sampling (docs/configuration.md, HOTPATH_SAMPLE): every call
+ * counted, about 1 in N timed, the timed figures scaled to every call. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+TestSuite(sampling);
+
+static volatile uint64_t sink;
+static __attribute__((noinline)) void spin(int n) {
+    for (int i = 0; i < n; i++)
+        sink += (uint64_t)i;
+}
+
+static void call(struct hotpath_site *s, int work) {
+    uint64_t t = hotpath_enter(s);
+    spin(work);
+    hotpath_exit(s, t);
+}
+
+/* The row of `name` in a report gathered now (copied out). */
+static struct hp_row row_of(const char *name) {
+    struct hp_report r;
+    hp_report_collect(&r);
+    const struct hp_row *row = find_row(&r, name);
+    cr_assert(row, "no row %s", name);
+    struct hp_row copy = *row;
+    hp_report_free(&r);
+    return copy;
+}
+
+static struct hotpath_site s_n64 =
+    HOTPATH_SAMPLED_SITE_INIT("samp::n64", HOTPATH_KIND_FUNCTION, 64);
+
+Test(sampling, every_call_counted_about_one_in_n_timed) {
+    cr_assert_eq(HOTPATH_SITE_SAMPLE(s_n64.flags), 64);
+    for (int i = 0; i < 64000; i++)
+        call(&s_n64, 0);
+    struct hp_row r = row_of("samp::n64");
+    cr_assert_eq(r.calls, 64000);
+    cr_assert(r.sampled);
+    cr_assert_eq(r.sample_period, 64);
+    /* gaps uniform on 1..127: 1000 timed calls expected, sd about 26 */
+    cr_assert(r.timed > 800 && r.timed < 1200, "timed %llu of 64000", (unsigned long long)r.timed);
+    struct hp_site_stats *st = hp_tls.by_id[s_n64.id];
+    cr_assert_eq(HP_LOAD(st->calls), r.timed);
+}
+
+/* A fixed period of 2 would time only the odd or only the even calls of a
+ * program that alternates between a short and a long call; the random gaps
+ * time both kinds, about as often. (The scaled totals are not compared
+ * here: one preemption in either site would decide such a test.) */
+static struct hotpath_site s_alt = HOTPATH_SAMPLED_SITE_INIT("samp::alt", HOTPATH_KIND_FUNCTION, 2);
+
+Test(sampling, the_choice_of_timed_call_does_not_follow_the_programs_period) {
+    for (int i = 0; i < 4000; i++)
+        call(&s_alt, i % 2 ? 2000 : 0);
+    struct hp_report r;
+    hp_report_collect(&r);
+    const struct hp_row *s = find_row(&r, "samp::alt");
+    cr_assert(s);
+    cr_assert_eq(s->calls, 4000);
+    cr_assert(s->timed > 1500 && s->timed < 2500, "timed %llu", (unsigned long long)s->timed);
+    /* long calls: buckets above 8 times the shortest timed call */
+    uint32_t lo = r.buckets[s->hist.first].index;
+    uint32_t cut = hp_hist_index(8 * hp_hist_bucket_low(lo) + 8);
+    uint64_t n = 0, longer = 0;
+    for (uint32_t k = 0; k < s->hist.nbuckets; k++) {
+        const struct hp_bucket *b = &r.buckets[s->hist.first + k];
+        n += b->count;
+        longer += b->index > cut ? b->count : 0;
+    }
+    cr_assert_eq(n, s->timed);
+    cr_assert(longer * 10 > n * 4 && longer * 10 < n * 6, "long calls %llu of %llu timed",
+              (unsigned long long)longer, (unsigned long long)n);
+    cr_assert_eq(s->avg, (s->sum + s->calls / 2) / s->calls);
+    hp_report_free(&r);
+}
+
+/* An untimed call pushes no frame: its time stays in its caller's Self,
+ * and the caller's own figures are whole. */
+static struct hotpath_site s_outer = HOTPATH_SITE_INIT("samp::outer", HOTPATH_KIND_FUNCTION);
+static struct hotpath_site s_leaf = HOTPATH_SAMPLED_SITE_INIT("samp::leaf", HOTPATH_KIND_FUNCTION, 8);
+
+Test(sampling, untimed_callees_leave_their_time_in_the_callers_self) {
+    for (int i = 0; i < 500; i++) {
+        uint64_t t = hotpath_enter(&s_outer);
+        for (int k = 0; k < 8; k++)
+            call(&s_leaf, 200);
+        hotpath_exit(&s_outer, t);
+    }
+    struct hp_row o = row_of("samp::outer"), l = row_of("samp::leaf");
+    cr_assert_eq(o.calls, 500);
+    cr_assert(!o.sampled);
+    cr_assert_eq(l.calls, 4000);
+    cr_assert(l.sampled && l.timed < 4000);
+    /* outer's self holds the untimed leaves' time: more than total minus
+     * the leaves' estimated total, less than its total */
+    cr_assert_lt(o.self, o.total);
+    cr_assert_gt(o.self, o.total / 2, "self %llu total %llu", (unsigned long long)o.self,
+                 (unsigned long long)o.total);
+    struct hp_site_stats *st = hp_tls.by_id[s_leaf.id];
+    cr_assert_eq(st->active, 0);
+    cr_assert_eq(hp_tls.depth, 0);
+}
+
+/* The period can change while the program runs (the adaptive mode's
+ * switch): the counts stay exact across the change, both ways. */
+static struct hotpath_site s_switch = HOTPATH_SITE_INIT("samp::switch", HOTPATH_KIND_FUNCTION);
+
+Test(sampling, the_period_changes_at_run_time_with_exact_counts) {
+    for (int i = 0; i < 100; i++)
+        call(&s_switch, 0);
+    struct hp_site_stats *st = hp_tls.by_id[s_switch.id];
+    cr_assert_eq(HP_LOAD(st->period), 1);
+    cr_assert_eq(row_of("samp::switch").timed, 100);
+    hp_stats_set_period(st, 16);
+    for (int i = 0; i < 1600; i++)
+        call(&s_switch, 0);
+    struct hp_row r = row_of("samp::switch");
+    cr_assert_eq(r.calls, 1700);
+    cr_assert_eq(r.sample_period, 16);
+    cr_assert(r.timed > 100 + 50 && r.timed < 100 + 200, "timed %llu", (unsigned long long)r.timed);
+    uint64_t timed = r.timed;
+    hp_stats_set_period(st, 1);
+    for (int i = 0; i < 100; i++)
+        call(&s_switch, 0);
+    r = row_of("samp::switch");
+    cr_assert_eq(r.calls, 1800);
+    cr_assert_eq(r.timed, timed + 100);
+}
+
+/* HOTPATH_SAMPLE overrides what the site asks for, for the (site, thread)
+ * records made after it is read. */
+static struct hotpath_site s_env = HOTPATH_SAMPLED_SITE_INIT("samp::env", HOTPATH_KIND_FUNCTION, 4);
+
+Test(sampling, hotpath_sample_overrides_the_sites_period) {
+    setenv("HOTPATH_SAMPLE", "32", 1);
+    hp_config_load(NULL);
+    cr_assert_eq(hp_config.sample, 32);
+    for (int i = 0; i < 3200; i++)
+        call(&s_env, 0);
+    struct hp_row r = row_of("samp::env");
+    cr_assert_eq(r.calls, 3200);
+    cr_assert_eq(r.sample_period, 32);
+    cr_assert(r.timed > 50 && r.timed < 200, "timed %llu", (unsigned long long)r.timed);
+}
+
+Test(sampling, bad_hotpath_sample_values_fall_back_to_the_sites_own) {
+    const char *bad[] = {"0", "65536", "-3", "x", "12k", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        setenv("HOTPATH_SAMPLE", bad[i], 1);
+        static char *msg;
+        static size_t len;
+        msg = NULL;
+        FILE *err = open_memstream(&msg, &len);
+        hp_config_load(err);
+        fclose(err);
+        cr_assert(!(hp_config.from_env & (1u << HP_OPT_sample)), "%s accepted", bad[i]);
+        cr_assert(strstr(msg, "HOTPATH_SAMPLE") && strstr(msg, "each site's own period"),
+                  "no message for '%s': %s", bad[i], msg);
+        free(msg);
+    }
+    setenv("HOTPATH_SAMPLE", "65535", 1);
+    hp_config_load(NULL);
+    cr_assert_eq(hp_config.sample, 65535);
+    unsetenv("HOTPATH_SAMPLE");
+    hp_config_load(NULL);
+}
+
+/* The table marks the estimates; the JSON gives the period and the timed
+ * calls. */
+static struct hotpath_site s_json = HOTPATH_SAMPLED_SITE_INIT("samp::json", HOTPATH_KIND_FUNCTION, 10);
+static struct hotpath_site s_full = HOTPATH_SITE_INIT("samp::full", HOTPATH_KIND_FUNCTION);
+
+static char *render(enum hp_format f) {
+    struct hp_report r;
+    hp_report_collect(&r);
+    static char *buf; /* static: open_memstream keeps their addresses until fclose */
+    static size_t len;
+    buf = NULL;
+    FILE *m = open_memstream(&buf, &len);
+    hp_report_write(m, &r, f);
+    fclose(m);
+    hp_report_free(&r);
+    return buf;
+}
+
+Test(sampling, the_table_marks_estimates_and_the_json_names_the_period) {
+    for (int i = 0; i < 1000; i++) {
+        call(&s_json, 100);
+        call(&s_full, 100);
+    }
+    char *table = render(HP_FORMAT_TABLE);
+    const char *line = strstr(table, "samp::json"), *full = strstr(table, "samp::full");
+    cr_assert(line && full, "%s", table);
+    const char *eol = strchr(line, '\n'), *feol = strchr(full, '\n');
+    int marks = 0;
+    for (const char *c = line; c < eol; c++)
+        marks += *c == '~';
+    cr_assert_eq(marks, 4, "Avg, Total, Self and %% Total marked: %.*s", (int)(eol - line), line);
+    cr_assert(!memchr(full, '~', (size_t)(feol - full)), "%.*s", (int)(feol - full), full);
+    free(table);
+    char *json = render(HP_FORMAT_JSON);
+    const char *j = strstr(json, "\"name\":\"samp::json\"");
+    cr_assert(j, "%s", json);
+    cr_assert(strstr(j, "\"sample_period\":10,\"timed_calls\":"), "%s", j);
+    const char *jf = strstr(json, "\"name\":\"samp::full\"");
+    const char *jf_end = strchr(jf, '}');
+    cr_assert(jf && jf_end);
+    const char *sp = strstr(jf, "sample_period");
+    cr_assert(!sp || sp > jf_end, "unsampled row has sample_period");
+    free(json);
+}
