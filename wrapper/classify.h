@@ -33,10 +33,10 @@ struct hp_cc_setup {
     const char *plugin;        /* -fplugin=<plugin> */
     const char *include_re;    /* the plugin's include=, or NULL */
     const char *exclude_re;    /* the plugin's exclude=, or NULL */
-    const char *sample;        /* the plugin's sample= (digits, checked), or NULL */
     const char *include_dir;   /* folder holding hotpath/hotpath.h */
     const char *runtime_so;    /* libhotpath.so, linked into every link */
     const char *runtime_dir;   /* RPATH for the shared runtime, or NULL */
+    const char *sample;        /* the plugin's sample= (digits, checked), or NULL */
 };
 
 /* The classification alone, from the user's arguments (argv[0], the
