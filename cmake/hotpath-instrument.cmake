@@ -1,14 +1,16 @@
-# hotpath_instrument(<target> [INCLUDE regex] [EXCLUDE regex])
+# hotpath_instrument(<target> [INCLUDE regex] [EXCLUDE regex] [SAMPLE n])
 #
 # Measures <target>: adds -fplugin= for the plugin that fits each of the
 # target's compilers (C and C++: GCC, or the Clang major a plugin was built
-# for), the plugin's include=/exclude= arguments, and links the shared
+# for), the plugin's include=/exclude=/sample= arguments (SAMPLE: time 1
+# call in n, 1 to 65535, of every measured function without a "sample=N"
+# of its own), and links the shared
 # runtime hotpath::hotpath (one runtime per process, however many of the
 # project's libraries are instrumented; see docs/install.md). Without
 # INCLUDE, only the functions tagged in the source are measured.
 # A compiler hotpath has no plugin for is a configure-time error naming it.
 #
-# hotpath_instrument_directory([INCLUDE regex] [EXCLUDE regex]) does the same
+# hotpath_instrument_directory([INCLUDE regex] [EXCLUDE regex] [SAMPLE n]) does the same
 # for every target defined from here on in this directory and below
 # (share/hotpath/instrument-all.cmake uses it).
 #
@@ -47,7 +49,12 @@ function(_hotpath_plugin_for lang out)
 endfunction()
 
 # -fplugin flags per enabled language, as generator expressions, in `out`.
-function(_hotpath_compile_options out include exclude)
+function(_hotpath_compile_options out include exclude sample)
+  if(NOT sample STREQUAL "" AND (NOT sample MATCHES "^[0-9]+$" OR sample LESS 1 OR
+                                 sample GREATER 65535))
+    message(FATAL_ERROR "hotpath: SAMPLE '${sample}' is not a sampling period "
+      "(accepted: a number from 1 to 65535, the N of 'time 1 call in N')")
+  endif()
   get_property(langs GLOBAL PROPERTY ENABLED_LANGUAGES)
   set(opts "")
   foreach(lang C CXX)
@@ -62,6 +69,9 @@ function(_hotpath_compile_options out include exclude)
     if(exclude)
       list(APPEND flags "-fplugin-arg-hotpath-exclude=${exclude}")
     endif()
+    if(NOT sample STREQUAL "")
+      list(APPEND flags "-fplugin-arg-hotpath-sample=${sample}")
+    endif()
     foreach(f ${flags})
       # A regular expression may hold what a generator expression reads.
       string(REPLACE ">" "$<ANGLE-R>" f "${f}")
@@ -73,11 +83,11 @@ function(_hotpath_compile_options out include exclude)
 endfunction()
 
 function(hotpath_instrument target)
-  cmake_parse_arguments(arg "" "INCLUDE;EXCLUDE" "" ${ARGN})
+  cmake_parse_arguments(arg "" "INCLUDE;EXCLUDE;SAMPLE" "" ${ARGN})
   if(NOT TARGET ${target})
     message(FATAL_ERROR "hotpath_instrument: '${target}' is not a target")
   endif()
-  _hotpath_compile_options(opts "${arg_INCLUDE}" "${arg_EXCLUDE}")
+  _hotpath_compile_options(opts "${arg_INCLUDE}" "${arg_EXCLUDE}" "${arg_SAMPLE}")
   target_compile_options(${target} PRIVATE ${opts})
   # Properties rather than target_link_libraries: either signature of the
   # project's own target_link_libraries calls keeps working.
@@ -95,8 +105,9 @@ function(hotpath_instrument target)
 endfunction()
 
 macro(hotpath_instrument_directory)
-  cmake_parse_arguments(_hotpath_dir "" "INCLUDE;EXCLUDE" "" ${ARGN})
-  _hotpath_compile_options(_hotpath_dir_opts "${_hotpath_dir_INCLUDE}" "${_hotpath_dir_EXCLUDE}")
+  cmake_parse_arguments(_hotpath_dir "" "INCLUDE;EXCLUDE;SAMPLE" "" ${ARGN})
+  _hotpath_compile_options(_hotpath_dir_opts "${_hotpath_dir_INCLUDE}" "${_hotpath_dir_EXCLUDE}"
+    "${_hotpath_dir_SAMPLE}")
   add_compile_options(${_hotpath_dir_opts})
   link_libraries(hotpath::hotpath)
   if(NOT HOTPATH_LIBDIR_IS_SYSTEM)

@@ -4,6 +4,8 @@
 //
 //   [[hotpath::measure]]            measure this function
 //   [[hotpath::measure("label")]]   ... reported under "label"
+//   [[hotpath::measure("sample=64")]], [[hotpath::measure("db", "sample=64")]]
+//                                   ... timing 1 call in 64 (every call counted)
 //   [[hotpath::main]]               the measured window (report at its end)
 //   [[hotpath::main(50, 95, 99.9)]] ... with these percentiles
 //   [[hotpath::main(95, "alloc")]]  ... and allocation tracking ("alloc" or
@@ -21,7 +23,8 @@
 //
 // A valid attribute leaves an implicit annotation for the AST consumer:
 //
-//   [[hotpath::measure("db")]]   ->  annotate("hotpath.attr" US "measure" US "db")
+//   [[hotpath::measure("db")]]   ->  annotate("hotpath.attr" US "measure" US "db" US "0")
+//   [[hotpath::measure("sample=8")]] -> annotate("hotpath.attr" US "measure" US "" US "8")
 //   [[hotpath::main(50, 99)]]    ->  annotate("hotpath.attr" US "main" US "50,99" US "0")
 //   [[hotpath::main("alloc")]]   ->  annotate("hotpath.attr" US "main" US "" US "1")
 //
@@ -31,6 +34,8 @@
 //===----------------------------------------------------------------------===//
 #include "hotpath-clang.h"
 
+#include "../plugin-common/plugin_args.h"
+
 using namespace clang;
 
 namespace {
@@ -38,8 +43,9 @@ namespace {
 // One argument of the attribute, as written.
 struct Arg {
   // Wide: a string literal of wider characters (L"", u"", U""); Empty:
-  // nothing written between two commas.
-  enum { String, Wide, Number, Empty, Other } Kind = Other;
+  // nothing written between two commas; UnquotedSample: sample=N without
+  // the quotes (which GCC and Clang 17+ parse as an expression).
+  enum { String, Wide, Number, Empty, UnquotedSample, Other } Kind = Other;
   std::string Str;
   double Num = 0;
   SourceLocation Loc;
@@ -88,6 +94,11 @@ Arg rawArg(Sema &S, llvm::ArrayRef<Token> Toks, SourceLocation At) {
     }
   }
   R.Loc = Toks.front().getLocation();
+  if (Toks.size() >= 2 && Toks[0].is(tok::raw_identifier) &&
+      Toks[0].getRawIdentifier() == "sample" && Toks[1].is(tok::equal)) {
+    R.Kind = Arg::UnquotedSample;
+    return R;
+  }
   // "a" "b", u8"a" "b": joined as the compiler joins them
   bool AllStrings =
       llvm::all_of(Toks, [](const Token &T) { return tok::isStringLiteral(T.getKind()); });
@@ -213,35 +224,67 @@ public:
 
 protected:
   const char *kindWord() const override { return "measure"; }
+  // A label and a "sample=N", each at most once, in either order.
   bool check(Sema &S, const ParsedAttr &A, llvm::ArrayRef<Arg> Args,
              std::string &Value) const override {
     DiagnosticsEngine &D = S.getDiagnostics();
+    std::string Label;
+    unsigned Sample = 0;
+    bool Labelled = false;
+    // after the first argument (a label that reads like an option is one)
     for (size_t I = 1; I < Args.size(); ++I)
       if (Args[I].Kind == Arg::String && hotpath::mainOptionFlags(Args[I].Str)) {
         hotpath::reportOptionOnMeasure(D, Args[I].Loc, Args[I].Str, "hotpath::main", Name);
         return false;
       }
-    if (Args.size() > 1) {
-      hotpath::reportError(D, Args[1].Loc,
-                           "wrong number of arguments to '%0': it takes at most one label",
-                           Name);
-      return false;
+    for (const Arg &G : Args) {
+      if (G.Kind == Arg::UnquotedSample) {
+        hotpath::reportError(D, G.Loc,
+                             "sampling period given to '%0' without quotes: write it as a "
+                             "string, \"sample=N\" (GCC and Clang 17 and later read sample=N "
+                             "as an expression)",
+                             Name);
+        return false;
+      }
+      if (G.Kind == Arg::String) {
+        char Msg[512];
+        unsigned N = 0;
+        hp_args_status St = hp_args_sample_option(G.Str.c_str(), Name, 0, &N, Msg, sizeof Msg);
+        if (St == HP_ARGS_OK && Sample)
+          St = hp_args_message(HP_ARGS_SAMPLE_TWICE, Name, nullptr, nullptr, Msg, sizeof Msg);
+        if (St != HP_ARGS_NOT_SAMPLE) {
+          if (St != HP_ARGS_OK) {
+            hotpath::reportError(D, G.Loc, "%0", Msg);
+            return false;
+          }
+          Sample = N;
+          continue;
+        }
+      }
+      if (Labelled) {
+        hotpath::reportError(D, G.Loc,
+                             "wrong number of arguments to '%0': it takes at most one label "
+                             "and one \"sample=N\"",
+                             Name);
+        return false;
+      }
+      if (G.Kind == Arg::Wide || (G.Kind == Arg::String && G.Str.empty())) {
+        hotpath::reportLabelProblem(D, G.Loc, Name, G.Kind == Arg::Wide);
+        return false;
+      }
+      if (G.Kind != Arg::String) {
+        hotpath::reportError(D, G.Loc,
+                             "label given to '%0' must be a string literal, written in the "
+                             "attribute (for a label from a macro, use "
+                             "__attribute__((annotate(\"hotpath\", LABEL))))",
+                             Name);
+        return false;
+      }
+      Label = G.Str;
+      Labelled = true;
     }
-    if (Args.empty())
-      return true;
-    if (Args[0].Kind == Arg::Wide || (Args[0].Kind == Arg::String && Args[0].Str.empty())) {
-      hotpath::reportLabelProblem(D, Args[0].Loc, Name, Args[0].Kind == Arg::Wide);
-      return false;
-    }
-    if (Args[0].Kind != Arg::String) {
-      hotpath::reportError(D, Args[0].Loc,
-                           "label given to '%0' must be a string literal, written in the "
-                           "attribute (for a label from a macro, use "
-                           "__attribute__((annotate(\"hotpath\", LABEL))))",
-                           Name);
-      return false;
-    }
-    Value = Args[0].Str;
+    (Value = Label) += hotpath::FieldSep;
+    Value += std::to_string(Sample);
     return true;
   }
 };
@@ -264,6 +307,14 @@ protected:
                              "empty argument given to '%0' (expected a percentile from 0 to "
                              "100, 'alloc' or 'alloc-cumulative')",
                              Name);
+        return false;
+      }
+      if (P.Kind == Arg::UnquotedSample ||
+          (P.Kind == Arg::String && !P.Str.compare(0, 7, "sample="))) {
+        char Msg[512];
+        unsigned N;
+        hp_args_sample_option("sample=", Name, 1, &N, Msg, sizeof Msg);
+        hotpath::reportError(S.getDiagnostics(), P.Loc, "%0", Msg);
         return false;
       }
       if (P.Kind == Arg::String) {

@@ -20,12 +20,19 @@
 //   exclude=REGEX   never measure functions whose report name matches
 //   min-size=N      include= skips leaf functions without loops of fewer
 //                   than N IR instructions (default below; 0: none)
+//   sample=N        time 1 call in N of every measured function without a
+//                   "sample=N" of its own (1 to 65535)
 //   verbose         a remark at each function that gets measured
+// They are parsed by plugin-common/plugin_args.c, shared with the GCC
+// plugin (one set of messages, plugin_args.def).
 //
 //===----------------------------------------------------------------------===//
 #include "hotpath-clang.h"
 
+#include "../plugin-common/plugin_args.h"
+
 #include <map>
+#include <tuple>
 #include <memory>
 
 using namespace clang;
@@ -40,7 +47,11 @@ struct Options {
   std::shared_ptr<llvm::Regex> Include, Exclude;
   bool Verbose = false;
   unsigned MinSize = DefaultMinSize;
+  unsigned Sample = 0; // sample=N; 0: none
 };
+
+// How plugin_args.c spells this plugin's arguments.
+const hp_args_dialect ClangDialect = {"-fplugin-arg-hotpath-", "IR instructions", DefaultMinSize};
 
 // Where include= selected functions are, for the IR pass's verbose remarks
 // (hotpath::remarkSize): set for the unit being compiled.
@@ -54,10 +65,9 @@ SizeRemarks Remarks;
 struct Request {
   bool Measure = false, Main = false;
   std::string Label, Percentiles;
-  unsigned Flags = 0; // what the options of hotpath::main ask for
+  unsigned Flags = 0;  // what the options of hotpath::main ask for
+  unsigned Sample = 0; // "sample=N" of a measure tag; 0: none
 };
-
-const char UsageNames[] = "include=REGEX, exclude=REGEX, min-size=N, verbose[=yes|no]";
 
 // Checks annotate("hotpath"...) attributes and picks the functions to measure.
 class Selector : public RecursiveASTVisitor<Selector> {
@@ -174,35 +184,13 @@ private:
       // an option is a narrow string (a wide one is no option, nor a number)
       bool Option = SL && SL->getCharByteWidth() == 1;
       if (!IsMain) {
-        if (I > 1 && Option && hotpath::mainOptionFlags(SL->getString())) {
-          if (Diagnose)
-            hotpath::reportOptionOnMeasure(Diags, E->getExprLoc(), SL->getString(),
-                                           "annotate(\"hotpath::main\")",
-                                           "annotate(\"hotpath\")");
+        if (!readMeasureArg(E, *A->args_begin(), SL, Option, R, Diagnose))
           return false;
-        }
-        if (I > 1) {
-          if (Diagnose)
-            hotpath::reportError(Diags, E->getExprLoc(),
-                                 "'annotate(\"hotpath\")' takes at most one label");
-          return false;
-        }
-        if (!SL) {
-          if (Diagnose)
-            hotpath::reportError(Diags, E->getExprLoc(),
-                                 "label given to 'annotate(\"hotpath\")' must be a string "
-                                 "literal");
-          return false;
-        }
-        if (!Option || SL->getString().empty()) {
-          if (Diagnose)
-            hotpath::reportLabelProblem(Diags, E->getExprLoc(), "annotate(\"hotpath\")",
-                                        !Option);
-          return false;
-        }
-        R.Label = SL->getString().str();
         continue;
       }
+      if (Option && isSampleOption(E, SL->getString(), "annotate(\"hotpath::main\")", true,
+                                   R, Diagnose))
+        return false;
       if (Option) {
         unsigned F = hotpath::mainOptionFlags(SL->getString());
         if (!F) {
@@ -243,6 +231,66 @@ private:
     return true;
   }
 
+  // Whether Text is a "sample=N" option; a bad one (or any on a main) is
+  // an error at E's location, and sets Bad.
+  bool isSampleOption(const Expr *E, llvm::StringRef Text, const char *Spelling, bool OnMain,
+                      Request &R, bool Diagnose, bool *Bad = nullptr) {
+    std::string T = Text.str();
+    char Msg[512];
+    unsigned N = 0;
+    hp_args_status St = hp_args_sample_option(T.c_str(), Spelling, OnMain, &N, Msg, sizeof Msg);
+    if (St == HP_ARGS_OK && R.Sample)
+      St = hp_args_message(HP_ARGS_SAMPLE_TWICE, Spelling, nullptr, nullptr, Msg, sizeof Msg);
+    if (St == HP_ARGS_NOT_SAMPLE)
+      return false;
+    if (St == HP_ARGS_OK) {
+      R.Sample = N;
+    } else {
+      if (Diagnose)
+        hotpath::reportError(Diags, E->getExprLoc(), "%0", Msg);
+      if (Bad)
+        *Bad = true;
+    }
+    return true;
+  }
+
+  // One argument of annotate("hotpath", ...): a label or a "sample=N",
+  // each at most once, in either order. False after an error.
+  bool readMeasureArg(const Expr *E, const Expr *First, const StringLiteral *SL, bool Option,
+                      Request &R, bool Diagnose) {
+    bool Bad = false;
+    if (Option &&
+        isSampleOption(E, SL->getString(), "annotate(\"hotpath\")", false, R, Diagnose, &Bad))
+      return !Bad;
+    if (Option && First != E && hotpath::mainOptionFlags(SL->getString())) {
+      if (Diagnose)
+        hotpath::reportOptionOnMeasure(Diags, E->getExprLoc(), SL->getString(),
+                                       "annotate(\"hotpath::main\")", "annotate(\"hotpath\")");
+      return false;
+    }
+    if (!R.Label.empty()) {
+      if (Diagnose)
+        hotpath::reportError(Diags, E->getExprLoc(),
+                             "'annotate(\"hotpath\")' takes at most one label and one "
+                             "\"sample=N\"");
+      return false;
+    }
+    if (!SL) {
+      if (Diagnose)
+        hotpath::reportError(Diags, E->getExprLoc(),
+                             "label given to 'annotate(\"hotpath\")' must be a string "
+                             "literal");
+      return false;
+    }
+    if (!Option || SL->getString().empty()) {
+      if (Diagnose)
+        hotpath::reportLabelProblem(Diags, E->getExprLoc(), "annotate(\"hotpath\")", !Option);
+      return false;
+    }
+    R.Label = SL->getString().str();
+    return true;
+  }
+
   // Reads the annotation a [[hotpath::...]] attribute left (attributes.cpp).
   static void readAttrAnnotation(llvm::StringRef S, Request &R) {
     llvm::SmallVector<llvm::StringRef, 3> F;
@@ -258,7 +306,11 @@ private:
         R.Flags |= N;
     } else {
       R.Measure = true;
-      R.Label = F[2].str();
+      auto [Label, Sample] = F[2].split(hotpath::FieldSep);
+      R.Label = Label.str();
+      unsigned N = 0;
+      if (!Sample.getAsInteger(10, N) && N)
+        R.Sample = N;
     }
   }
 
@@ -333,7 +385,10 @@ private:
     Site.File = hotpath::declFile(FD, SM);
     Site.Line = hotpath::declLine(FD, SM);
     Site.Percentiles = R.Main ? R.Percentiles : "";
-    Site.Flags = R.Main ? R.Flags : 0;
+    // A function's own "sample=N", else the plugin's sample=N, in bits
+    // 16..31 (the sampling contract); main sites are never sampled.
+    unsigned Sample = R.Main ? 0 : R.Sample ? R.Sample : Opts.Sample;
+    Site.Flags = R.Main ? R.Flags : Sample << HP_ARGS_SAMPLE_SHIFT;
     bool ByInclude = !R.Main && !R.Measure;
     Site.MinSize = ByInclude ? Opts.MinSize : 0;
     // On every declaration: Clang 19 emits the annotations of whichever
@@ -355,7 +410,10 @@ private:
                                                : std::string()) +
                  (Site.Flags & hotpath::FlagAllocCumulative ? " (allocations: cumulative)"
                   : Site.Flags & hotpath::FlagAlloc         ? " (allocations: exclusive)"
-                                                            : "");
+                                                            : "") +
+                 (Sample > 1    ? " (timing 1 call in " + std::to_string(Sample) + ")"
+                  : Sample == 1 ? std::string(" (timing every call: sample=1)")
+                                : std::string());
     }
   }
 
@@ -493,86 +551,39 @@ public:
   }
 };
 
-// A number of IR instructions: decimal digits, at most 1000000000.
-bool parseCount(DiagnosticsEngine &D, llvm::StringRef Key, llvm::StringRef Value,
-                unsigned &Out) {
-  unsigned N = 0;
-  if (Value.empty() || !llvm::all_of(Value, [](char C) { return C >= '0' && C <= '9'; }) ||
-      Value.getAsInteger(10, N) || N > 1000000000u) {
-    hotpath::reportError(D, {},
-                         "invalid value '" + Value.str() +
-                             "' for '-fplugin-arg-hotpath-%0' (accepted: a number of IR "
-                             "instructions from 0 to 1000000000; 0 measures every function "
-                             "'include' matches)",
-                         Key);
-    return false;
-  }
-  Out = N;
-  return true;
-}
-
-// A switch: no value (on), or one of the words below.
-bool parseSwitch(DiagnosticsEngine &D, llvm::StringRef Key, bool HasValue, llvm::StringRef Value,
-                 bool &Out) {
-  if (!HasValue) {
-    Out = true;
-    return true;
-  }
-  for (auto [On, Off] : {std::pair<const char *, const char *>{"1", "0"},
-                         {"yes", "no"},
-                         {"on", "off"},
-                         {"true", "false"}})
-    if (Value == On || Value == Off) {
-      Out = Value == On;
-      return true;
-    }
-  hotpath::reportError(D, {},
-                       "invalid value '" + Value.str() +
-                           "' for '-fplugin-arg-hotpath-%0' (accepted: no value, 1, yes, on, "
-                           "true, 0, no, off or false)",
-                       Key);
-  return false;
-}
-
 class HotpathAction : public PluginASTAction {
 public:
+  // plugin-common/plugin_args.c parses them, as it does for the GCC
+  // plugin: one set of messages for both. The regular expressions are
+  // compiled here (llvm::Regex, the syntax the IR names are matched with).
   bool ParseArgs(const CompilerInstance &CI, const std::vector<std::string> &Args) override {
     DiagnosticsEngine &D = CI.getDiagnostics();
     bool Ok = true;
-    for (const std::string &A : Args) {
-      auto [Key, Value] = llvm::StringRef(A).split('=');
-      bool HasValue = llvm::StringRef(A).contains('=');
-      if (Key == "min-size") {
-        Ok &= parseCount(D, Key, Value, Opts.MinSize);
-      } else if (Key == "verbose") {
-        Ok &= parseSwitch(D, Key, HasValue, Value, Opts.Verbose);
-      } else if (Key == "include" || Key == "exclude") {
-        if (Value.empty()) {
-          hotpath::reportError(D, {},
-                               "no value supplied for option '-fplugin-arg-hotpath-%0' "
-                               "(expected %0=REGEX)",
-                               Key);
-          Ok = false;
-          continue;
-        }
-        auto R = std::make_shared<llvm::Regex>(Value);
-        std::string Err;
-        if (!R->isValid(Err)) {
-          hotpath::reportError(D, {},
-                               "invalid regular expression '" + Value.str() +
-                                   "' in '-fplugin-arg-hotpath-%0': " + Err,
-                               Key);
-          Ok = false;
-          continue;
-        }
-        (Key == "include" ? Opts.Include : Opts.Exclude) = std::move(R);
-      } else {
-        hotpath::reportError(D, {},
-                             std::string("unknown option '-fplugin-arg-hotpath-%0' (accepted: ") +
-                                 UsageNames + ")",
-                             Key);
+    hp_plugin_args A;
+    hp_args_init(&A, &ClangDialect);
+    char Msg[1024];
+    for (const std::string &Word : Args)
+      if (hp_args_parse_word(&A, &ClangDialect, Word.c_str(), Msg, sizeof Msg) != HP_ARGS_OK) {
+        hotpath::reportError(D, {}, "%0", Msg);
         Ok = false;
       }
+    Opts.Verbose = A.verbose;
+    Opts.MinSize = (unsigned)A.min_size;
+    Opts.Sample = A.sample;
+    for (auto [Key, Value, Out] : {std::tuple<const char *, const char *, std::shared_ptr<llvm::Regex> *>{
+                                       "include", A.include, &Opts.Include},
+                                   {"exclude", A.exclude, &Opts.Exclude}}) {
+      if (!Value)
+        continue;
+      auto R = std::make_shared<llvm::Regex>(Value);
+      std::string Err;
+      if (!R->isValid(Err)) {
+        hp_args_bad_regex(&ClangDialect, Key, Value, Err.c_str(), Msg, sizeof Msg);
+        hotpath::reportError(D, {}, "%0", Msg);
+        Ok = false;
+        continue;
+      }
+      *Out = std::move(R);
     }
     return Ok;
   }
@@ -604,8 +615,12 @@ void hotpath::remarkSize(const Site &S, bool Measured, unsigned Size) {
     return;
   DiagnosticsEngine &D = *Remarks.Diags;
   if (Measured) {
-    unsigned ID = D.getCustomDiagID(DiagnosticsEngine::Remark, "hotpath: measuring '%0'");
-    D.Report(It->second, ID) << S.Name;
+    unsigned Sample = S.Flags >> HP_ARGS_SAMPLE_SHIFT;
+    unsigned ID = D.getCustomDiagID(DiagnosticsEngine::Remark, "hotpath: measuring '%0'%1");
+    D.Report(It->second, ID) << S.Name
+                             << (Sample > 1    ? " (timing 1 call in " + std::to_string(Sample) + ")"
+                                 : Sample == 1 ? std::string(" (timing every call: sample=1)")
+                                               : std::string());
   } else {
     unsigned ID = D.getCustomDiagID(DiagnosticsEngine::Remark,
                                     "hotpath: not measuring '%0': a leaf function without "

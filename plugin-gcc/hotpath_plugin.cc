@@ -12,6 +12,11 @@
  *   __attribute__((annotate("hotpath::main", 50, 99.9))) the measured window
  *   [[hotpath::measure]], [[hotpath::measure("label")]], [[hotpath::main]],
  *   [[hotpath::main(50, 95, 99)]]                        C2x and C++11 spellings
+ * A measure tag also takes "sample=N" (1 to 65535), before or after its
+ * label: every call is counted, 1 call in N timed (the period goes into
+ * bits 16..31 of the site's flags): [[hotpath::measure("sample=64")]],
+ * [[hotpath::measure("db", "sample=64")]],
+ * __attribute__((annotate("hotpath", "db", "sample=64"))).
  * hotpath::main also takes the options "alloc" (allocation tracking on) and
  * "alloc-cumulative" (on, counting callees' allocations) among its
  * percentiles, in any position: [[hotpath::main(95, "alloc")]].
@@ -25,8 +30,12 @@
  *   exclude=REGEX  never measure a function whose report name matches
  *   min-size=N     the size, in statements, below which include= passes
  *                  over a loop-free leaf (default 40; 0: none)
+ *   sample=N       time 1 call in N of every measured function that has no
+ *                  "sample=N" of its own (1 to 65535)
  *   verbose[=yes|no]  list each measured function (a note at its file:line)
  *                  and each one include= passed over
+ * They are parsed by plugin-common/plugin_args.c, shared with the Clang
+ * plugin (one set of messages, plugin_args.def).
  *
  * The rewrite happens on GENERIC, before the front end hands the body to the
  * gimplifier (PLUGIN_PRE_GENERICIZE), so that the try/finally below gives
@@ -50,6 +59,8 @@
  */
 #include "gcc-common.h"
 
+#include "../plugin-common/plugin_args.h"
+
 int plugin_is_GPL_compatible;
 
 static struct plugin_info hotpath_plugin_info = {
@@ -60,6 +71,8 @@ static struct plugin_info hotpath_plugin_info = {
             "  -fplugin-arg-hotpath-exclude=REGEX  never measure a function whose name matches\n"
             "  -fplugin-arg-hotpath-min-size=N     include= skips loop-free leaf functions of\n"
             "                                      fewer than N statements (default 40; 0: none)\n"
+            "  -fplugin-arg-hotpath-sample=N       time 1 call in N of each measured function\n"
+            "                                      without a \"sample=N\" of its own (1-65535)\n"
             "  -fplugin-arg-hotpath-verbose[=yes|no]  list the functions measured\n",
 };
 
@@ -68,14 +81,18 @@ static struct plugin_info hotpath_plugin_info = {
 /* ======================================================================== */
 
 static const char *plugin_name = "hotpath";
-/* What an unknown argument's message lists. */
-#define ACCEPTED_ARGS "include=REGEX, exclude=REGEX, min-size=N, verbose[=yes|no]"
 static bool verbose;
 static bool has_include, has_exclude;
 /* include= skips leaf functions without loops smaller than this (in
  * statements, see body_size); 0 measures every function it matches. */
 #define HP_DEFAULT_MIN_SIZE 40
 static unsigned long min_size = HP_DEFAULT_MIN_SIZE;
+/* sample=N: the period of every measured function without its own. */
+static unsigned sample_default;
+/* How plugin_args.c spells this plugin's arguments (prefix set from the
+ * plugin's name in plugin_init). */
+static struct hp_args_dialect gcc_dialect = {"-fplugin-arg-hotpath-", "statements",
+                                             HP_DEFAULT_MIN_SIZE};
 static regex_t include_re, exclude_re;
 
 /* The runtime's ABI (runtime/include/hotpath/hotpath.h). */
@@ -119,6 +136,7 @@ struct hp_tag {
     tree label;     /* STRING_CST, or NULL_TREE */
     tree main_args; /* TREE_LIST of percentiles and option strings (main only) */
     const char *spelling;
+    unsigned sample; /* "sample=N" of a measure tag; 0: none */
 };
 
 static tree strip(tree t) {
@@ -215,7 +233,12 @@ static bool check_main_args(tree args, location_t loc, const char *spelling) {
     int percentiles = 0;
     for (tree a = args; a; a = TREE_CHAIN(a)) {
         const char *option = string_arg(TREE_VALUE(a));
-        if (!option && ++percentiles == HP_MAX_PERCENTILES + 1) {
+        char msg[512];
+        unsigned n;
+        if (hp_args_sample_option(option, spelling, 1, &n, msg, sizeof msg) != HP_ARGS_NOT_SAMPLE) {
+            error_at(arg_location(TREE_VALUE(a), loc), "%s", msg);
+            ok = false;
+        } else if (!option && ++percentiles == HP_MAX_PERCENTILES + 1) {
             error_at(arg_location(TREE_VALUE(a), loc),
                      "too many percentiles given to %qs: at most %d are accepted", spelling,
                      HP_MAX_PERCENTILES);
@@ -234,28 +257,62 @@ static bool check_main_args(tree args, location_t loc, const char *spelling) {
 }
 
 /*
- * The arguments of a measure tag after its label: none is allowed. An
- * option of hotpath::main there is named as such.
+ * The arguments of a measure tag (after "hotpath" in annotate): a label
+ * and a "sample=N", each at most once, in either order. An option of
+ * hotpath::main there is named as such. Without diagnose (the attribute
+ * was checked when it was added), only reads them.
  */
-static bool check_after_label(tree rest, location_t loc, const char *spelling,
+static bool read_measure_args(tree args, struct hp_tag *tag, bool diagnose, location_t loc,
                               const char *main_spelling) {
-    if (!rest)
-        return true;
-    for (tree a = rest; a; a = TREE_CHAIN(a)) {
-        const char *option = string_arg(TREE_VALUE(a));
-        if (option && main_option_flags(option)) {
+    /* after the first argument (a label that reads like an option is one) */
+    for (tree a = args ? TREE_CHAIN(args) : NULL_TREE; a && diagnose; a = TREE_CHAIN(a)) {
+        const char *text = string_arg(TREE_VALUE(a));
+        if (text && main_option_flags(text)) {
             error_at(arg_location(TREE_VALUE(a), loc),
-                     "%qs is an option of %qs, not of %qs, which takes at most one label", option,
-                     main_spelling, spelling);
+                     "%qs is an option of %qs, not of %qs, which takes at most one label", text,
+                     main_spelling, tag->spelling);
             return false;
         }
     }
-    loc = arg_location(TREE_VALUE(rest), loc);
-    if (!strncmp(spelling, "annotate", 8))
-        error_at(loc, "%qs takes at most one label", spelling);
-    else
-        error_at(loc, "wrong number of arguments to %qs: it takes at most one label", spelling);
-    return false;
+    for (tree a = args; a; a = TREE_CHAIN(a)) {
+        if (TREE_VALUE(a) == error_mark_node)
+            return false; /* the front end has said what is wrong */
+        location_t at = arg_location(TREE_VALUE(a), loc);
+        const char *text = string_arg(TREE_VALUE(a));
+        char msg[512];
+        unsigned n = 0;
+        enum hp_args_status st =
+            hp_args_sample_option(text, tag->spelling, 0, &n, msg, sizeof msg);
+        if (st == HP_ARGS_OK && tag->sample)
+            st = hp_args_message(HP_ARGS_SAMPLE_TWICE, tag->spelling, NULL, NULL, msg, sizeof msg);
+        if (st != HP_ARGS_NOT_SAMPLE) {
+            if (st != HP_ARGS_OK) {
+                if (diagnose)
+                    error_at(at, "%s", msg);
+                return false;
+            }
+            tag->sample = n;
+            continue;
+        }
+        if (!diagnose) {
+            tag->label = tag->label ? tag->label : TREE_VALUE(a);
+            continue;
+        }
+        if (tag->label) {
+            if (!strncmp(tag->spelling, "annotate", 8))
+                error_at(at, "%qs takes at most one label and one \"sample=N\"", tag->spelling);
+            else
+                error_at(at,
+                         "wrong number of arguments to %qs: it takes at most one label and one "
+                         "\"sample=N\"",
+                         tag->spelling);
+            return false;
+        }
+        if (!check_label(TREE_VALUE(a), loc, tag->spelling))
+            return false;
+        tag->label = TREE_VALUE(a);
+    }
+    return true;
 }
 
 /*
@@ -266,16 +323,12 @@ static bool read_attribute(const char *ns, const char *name, tree args, struct h
                            bool diagnose, location_t loc) {
     tag->kind = HP_NONE;
     tag->label = tag->main_args = NULL_TREE;
+    tag->sample = 0;
     if (ns && !strcmp(ns, "hotpath")) {
         if (!strcmp(name, "measure")) {
             tag->kind = HP_KIND_FUNCTION;
             tag->spelling = "hotpath::measure";
-            tag->label = args ? TREE_VALUE(args) : NULL_TREE;
-            if (!diagnose)
-                return true;
-            if (args && !check_after_label(TREE_CHAIN(args), loc, tag->spelling, "hotpath::main"))
-                return false;
-            return !tag->label || check_label(tag->label, loc, tag->spelling);
+            return read_measure_args(args, tag, diagnose, loc, "hotpath::main") || !diagnose;
         }
         if (!strcmp(name, "main")) {
             tag->kind = HP_KIND_MAIN;
@@ -298,14 +351,9 @@ static bool read_attribute(const char *ns, const char *name, tree args, struct h
     if (!strcmp(what, "hotpath")) {
         tag->kind = HP_KIND_FUNCTION;
         tag->spelling = "annotate(\"hotpath\")";
-        tree rest = TREE_CHAIN(args);
-        tag->label = rest ? TREE_VALUE(rest) : NULL_TREE;
-        if (!diagnose)
-            return true;
-        if (rest && !check_after_label(TREE_CHAIN(rest), loc, tag->spelling,
-                                       "annotate(\"hotpath::main\")"))
-            return false;
-        return !tag->label || check_label(tag->label, loc, tag->spelling);
+        return read_measure_args(TREE_CHAIN(args), tag, diagnose, loc,
+                                 "annotate(\"hotpath::main\")") ||
+               !diagnose;
     }
     if (!strcmp(what, "hotpath::main")) {
         tag->kind = HP_KIND_MAIN;
@@ -319,7 +367,8 @@ static bool read_attribute(const char *ns, const char *name, tree args, struct h
 /* The hotpath tag of a function, from its (already checked) attributes. The
  * options of every hotpath::main on its declarations add up (flags). */
 static struct hp_tag function_tag(tree fndecl, unsigned *flags) {
-    struct hp_tag tag = {HP_NONE, NULL_TREE, NULL_TREE, NULL}, t;
+    struct hp_tag tag = {HP_NONE, NULL_TREE, NULL_TREE, NULL, 0}, t;
+    unsigned sample = 0;
     *flags = 0;
     for (tree a = DECL_ATTRIBUTES(fndecl); a; a = TREE_CHAIN(a)) {
         tree ns = get_attribute_namespace(a);
@@ -328,11 +377,14 @@ static struct hp_tag function_tag(tree fndecl, unsigned *flags) {
                        UNKNOWN_LOCATION);
         if (t.kind == HP_KIND_MAIN)
             *flags |= main_flags(t.main_args);
+        if (t.kind == HP_KIND_FUNCTION && t.sample)
+            sample = t.sample;
         /* main wins over measure; a labelled measure over a plain one */
         if (t.kind == HP_KIND_MAIN || (t.kind != HP_NONE && tag.kind == HP_NONE) ||
             (t.kind == tag.kind && t.label && !tag.label))
             tag = t;
     }
+    tag.sample = tag.kind == HP_KIND_FUNCTION ? sample : 0;
     return tag;
 }
 
@@ -881,6 +933,16 @@ static void maybe_instrument(tree fndecl) {
         main_fndecl = fndecl;
     }
     const char *shown = tag.label ? TREE_STRING_POINTER(strip(tag.label)) : name;
+    /* A function's own "sample=N", else the plugin's sample=N, in the
+     * site's flags (the sampling contract; main sites are never sampled). */
+    unsigned sample = tag.sample ? tag.sample : sample_default;
+    if (tag.kind == HP_KIND_FUNCTION)
+        flags = sample << HP_ARGS_SAMPLE_SHIFT;
+    char timing[64] = "";
+    if (tag.kind == HP_KIND_FUNCTION && sample > 1)
+        snprintf(timing, sizeof timing, " (timing 1 call in %u)", sample);
+    else if (tag.kind == HP_KIND_FUNCTION && sample == 1)
+        snprintf(timing, sizeof timing, " (timing every call: sample=1)");
     char *pcts = tag.kind == HP_KIND_MAIN ? percentile_list(tag.main_args) : NULL;
     if (verbose && tag.kind == HP_KIND_MAIN)
         inform(loc, "hotpath: measuring %qs as the main window (percentiles: %s%s)", shown,
@@ -889,7 +951,7 @@ static void maybe_instrument(tree fndecl) {
                : flags & HP_FLAG_ALLOC          ? "; allocations: exclusive"
                                                 : "");
     else if (verbose)
-        inform(loc, "hotpath: measuring %qs", shown);
+        inform(loc, "hotpath: measuring %qs%s", shown, timing);
     instrument(fndecl, build_site(fndecl, shown, tag.kind, pcts, flags));
     XDELETEVEC(pcts);
     XDELETEVEC(name);
@@ -986,46 +1048,11 @@ static bool compile_regex(regex_t *re, const char *key, const char *value) {
     int rc = regcomp(re, value, REG_EXTENDED | REG_NOSUB);
     if (rc == 0)
         return true;
-    char why[256];
+    char why[256], msg[1024];
     regerror(rc, re, why, sizeof why);
-    error("invalid regular expression %qs in %<-fplugin-arg-%s-%s%>: %s", value, plugin_name, key,
-          why);
+    hp_args_bad_regex(&gcc_dialect, key, value, why, msg, sizeof msg);
+    error("%s", msg);
     return false;
-}
-
-/* A switch: no value (on), or one of the words below. */
-static bool parse_bool(const char *key, const char *value, bool *out) {
-    static const char *const on[] = {"1", "yes", "on", "true"}, *const off[] = {"0", "no", "off",
-                                                                                "false"};
-    if (!value) {
-        *out = true;
-        return true;
-    }
-    for (int i = 0; i < 4; i++) {
-        if (!strcmp(value, on[i]) || !strcmp(value, off[i])) {
-            *out = !strcmp(value, on[i]);
-            return true;
-        }
-    }
-    error(G_("invalid value %qs for %<-fplugin-arg-%s-%s%> (accepted: no value, 1, yes, on, true, "
-             "0, no, off or false)"),
-          value, plugin_name, key);
-    return false;
-}
-
-/* A number of statements: decimal digits, at most 1000000000. */
-static bool parse_count(const char *key, const char *value, unsigned long *out) {
-    char *end = NULL;
-    errno = 0;
-    unsigned long n = value && ISDIGIT(*value) ? strtoul(value, &end, 10) : 0;
-    if (!value || !ISDIGIT(*value) || *end || errno || n > 1000000000ul) {
-        error(G_("invalid value %qs for %<-fplugin-arg-%s-%s%> (accepted: a number of statements "
-                 "from 0 to 1000000000; 0 measures every function %<include%> matches)"),
-              value ? value : "", plugin_name, key);
-        return false;
-    }
-    *out = n;
-    return true;
 }
 
 int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *version) {
@@ -1040,30 +1067,33 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
     if (strncmp(lang_hooks.name, "GNU C", 5) != 0)
         return 0;
 
+    /* plugin-common/plugin_args.c parses them, as it does for the Clang
+     * plugin: one set of messages for both */
     bool ok = true;
+    char prefix[96];
+    snprintf(prefix, sizeof prefix, "-fplugin-arg-%s-", plugin_name);
+    gcc_dialect.prefix = prefix;
+    struct hp_plugin_args args;
+    hp_args_init(&args, &gcc_dialect);
     for (int i = 0; i < info->argc; i++) {
-        const char *key = info->argv[i].key, *value = info->argv[i].value;
-        if (!strcmp(key, "verbose")) {
-            ok &= parse_bool(key, value, &verbose);
-        } else if (!strcmp(key, "min-size")) {
-            ok &= parse_count(key, value, &min_size);
-        } else if (!strcmp(key, "include") || !strcmp(key, "exclude")) {
-            bool inc = key[0] == 'i';
-            if (!value || !*value) {
-                error(G_("no value supplied for option %<-fplugin-arg-%s-%s%> (expected %s=REGEX)"),
-                      plugin_name, key, key);
-                ok = false;
-            } else if (compile_regex(inc ? &include_re : &exclude_re, key, value)) {
-                (inc ? has_include : has_exclude) = true;
-            } else {
-                ok = false;
-            }
-        } else {
-            error(G_("unknown option %<-fplugin-arg-%s-%s%> (accepted: %s)"), plugin_name, key,
-                  ACCEPTED_ARGS);
+        char msg[1024];
+        if (hp_args_parse(&args, &gcc_dialect, info->argv[i].key, info->argv[i].value, msg,
+                          sizeof msg) != HP_ARGS_OK) {
+            error("%s", msg);
             ok = false;
         }
     }
+    verbose = args.verbose;
+    min_size = args.min_size;
+    sample_default = args.sample;
+    if (args.include && compile_regex(&include_re, "include", args.include))
+        has_include = true;
+    else if (args.include)
+        ok = false;
+    if (args.exclude && compile_regex(&exclude_re, "exclude", args.exclude))
+        has_exclude = true;
+    else if (args.exclude)
+        ok = false;
     if (!ok)
         return 0; /* the errors above fail the compilation */
 

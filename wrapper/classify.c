@@ -252,12 +252,12 @@ char **hp_cc_rewrite(char *const *cmd, int ncmd, int argc, char **argv,
     struct hp_cc_class c;
     hp_cc_classify(argc, argv, &c);
     *kind = c.kind;
-    /* the compiler, 5 before, the user's, 6 after, NULL, then the strings
-     * made here (at most 4) and NULL: hp_cc_free frees those. */
+    /* the compiler, 6 before, the user's, 6 after, NULL, then the strings
+     * made here (at most 5) and NULL: hp_cc_free frees those. */
     char **v = calloc((size_t)(ncmd + argc) + 20, sizeof *v);
     if (!v)
         return NULL;
-    char *own[4] = {NULL, NULL, NULL, NULL};
+    char *own[5] = {NULL, NULL, NULL, NULL, NULL};
     int n = 0, nown = 0, failed = 0;
     for (int i = 0; i < ncmd; i++)
         v[n++] = cmd[i];
@@ -273,6 +273,9 @@ char **hp_cc_rewrite(char *const *cmd, int ncmd, int argc, char **argv,
             if (setup->exclude_re)
                 failed |= !(v[n++] = own[nown++] =
                                 concat("-fplugin-arg-hotpath-exclude=", setup->exclude_re));
+            if (setup->sample)
+                failed |= !(v[n++] = own[nown++] =
+                                concat("-fplugin-arg-hotpath-sample=", setup->sample));
         }
         /* After the system folders: never ahead of the project's own
          * headers, and never a -I/usr/include that reorders the system's. */

@@ -36,6 +36,7 @@ struct hp_cc_setup {
     const char *include_dir;   /* folder holding hotpath/hotpath.h */
     const char *runtime_so;    /* libhotpath.so, linked into every link */
     const char *runtime_dir;   /* RPATH for the shared runtime, or NULL */
+    const char *sample;        /* the plugin's sample= (digits, checked), or NULL */
 };
 
 /* The classification alone, from the user's arguments (argv[0], the

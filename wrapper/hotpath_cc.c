@@ -19,8 +19,9 @@
  *
  * The wrapper's own options, consumed here: --hotpath-include=REGEX and
  * --hotpath-exclude=REGEX (else $HOTPATH_INCLUDE and $HOTPATH_EXCLUDE),
- * handed to the plugin as include=/exclude=, and --hotpath-verbose, which
- * prints the command line run.
+ * handed to the plugin as include=/exclude=, --hotpath-sample=N (1 to
+ * 65535), handed on as sample=N, and --hotpath-verbose, which prints the
+ * command line run.
  *
  * The command line is classified and rewritten by classify.c; this file
  * finds things and execs the compiler, so that its exit status and signals
@@ -265,9 +266,19 @@ static char *plugin_for(const struct layout *l, enum family fam, int major, cons
 
 /* ------------------------------------------------------------ main */
 
-/* Takes --hotpath-include= and --hotpath-exclude= out of argv. */
+/* A sampling period: decimal digits, 1 to 65535 (the plugin's sample=). */
+static int valid_sample(const char *s) {
+    unsigned long n = 0;
+    if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 5)
+        return 0;
+    n = strtoul(s, NULL, 10);
+    return n >= 1 && n <= 65535;
+}
+
+/* Takes --hotpath-include=, --hotpath-exclude=, --hotpath-sample= and
+ * --hotpath-verbose out of argv. */
 static int take_own_options(int argc, char **argv, const char **inc, const char **exc,
-                            int *verbose) {
+                            const char **sample, int *verbose) {
     int n = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -275,11 +286,18 @@ static int take_own_options(int argc, char **argv, const char **inc, const char 
             *inc = a + 18;
         else if (strncmp(a, "--hotpath-exclude=", 18) == 0)
             *exc = a + 18;
+        else if (strncmp(a, "--hotpath-sample=", 17) == 0 && valid_sample(a + 17))
+            *sample = a + 17;
+        else if (strncmp(a, "--hotpath-sample=", 17) == 0)
+            fprintf(stderr, SELF ": invalid value '%s' for --hotpath-sample (accepted: a "
+                            "sampling period from 1 to 65535); ignored: each function keeps "
+                            "its own \"sample=N\", if any\n", a + 17);
         else if (strcmp(a, "--hotpath-verbose") == 0)
             *verbose = 1;
         else if (strncmp(a, "--hotpath-", 10) == 0)
             fprintf(stderr, SELF ": unknown option '%s' (accepted: --hotpath-include=REGEX, "
-                            "--hotpath-exclude=REGEX, --hotpath-verbose); ignored\n", a);
+                            "--hotpath-exclude=REGEX, --hotpath-sample=N, --hotpath-verbose); "
+                            "ignored\n", a);
         else
             argv[n++] = argv[i];
     }
@@ -304,8 +322,9 @@ int main(int argc, char **argv) {
 
     /* The compiler: cmd[0..ncmd-1], then the user's arguments. */
     const char *inc = getenv("HOTPATH_INCLUDE"), *exc = getenv("HOTPATH_EXCLUDE");
+    const char *sample = NULL;
     int verbose = 0;
-    argc = 1 + take_own_options(argc - 1, argv + 1, &inc, &exc, &verbose);
+    argc = 1 + take_own_options(argc - 1, argv + 1, &inc, &exc, &sample, &verbose);
     char *words[64];
     int ncmd = 0, first = 1;
     char *launched = argc > 1 && argv[1][0] != '-' && argv[1][0] != '@'
@@ -353,6 +372,7 @@ int main(int argc, char **argv) {
         }
         setup.include_re = inc && *inc ? inc : NULL;
         setup.exclude_re = exc && *exc ? exc : NULL;
+        setup.sample = sample;
         setup.include_dir = l.include_dir;
         setup.runtime_so = file_in(l.lib_dir, "libhotpath.so");
         setup.runtime_dir = is_system_libdir(l.lib_dir) ? NULL : l.lib_dir;

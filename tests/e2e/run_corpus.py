@@ -20,6 +20,9 @@ against the program's own expectations, written in its comments:
                                        "usable=N" the instrumented run wrote
                                        to stderr (figures only the program
                                        knows, such as malloc_usable_size)
+    // EXPECT stderr REGEX             a line of the instrumented run's stderr
+                                       matches REGEX (re.search, multi-line:
+                                       what only the program can see)
     // EXPECT main NAME                the report's "main" is NAME ("null": none)
     // EXPECT percentiles 50,95,99.9   the report's percentiles, in order
     // EXPECT rows N                   exactly N rows
@@ -116,6 +119,10 @@ def check(expect, report, stderr=""):
     rows = {r["name"]: r for r in report["functions"]}
     parts = expect.split()
     kind = parts[0]
+    if kind == "stderr":
+        regex = expect.split(None, 1)[1]
+        return None if re.search(regex, stderr, re.M) else \
+            "stderr has no line matching %r: %r" % (regex, stderr[-300:])
     if kind == "main":
         want = None if parts[1] == "null" else parts[1]
         return None if report["main"] == want else "main is %r, expected %r" % (report["main"], want)

@@ -23,7 +23,8 @@ for var, default in re.findall(r'HP_OPTION\(\w+,\s*"(HOTPATH_\w+)",\s*\w+,\s*"([
         failed = True
 text1 = open(man1, encoding="utf-8").read().replace("\\-", "-")
 for word in ["HOTPATH_CC", "HOTPATH_CXX", "HOTPATH_INCLUDE", "HOTPATH_EXCLUDE",
-             "--hotpath-include=", "--hotpath-exclude=", "--hotpath-verbose", "-Qunused-arguments"]:
+             "--hotpath-include=", "--hotpath-exclude=", "--hotpath-sample=", "--hotpath-verbose",
+             "-Qunused-arguments"]:
     if word not in text1:
         print("hotpath-cc.1 does not mention %s" % word)
         failed = True

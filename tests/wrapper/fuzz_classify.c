@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     argv[argc] = NULL;
     static const struct hp_cc_setup setup = {"/p/hotpath.so", ".*", "x", "/p/include",
-                                             "/p/libhotpath.so", "/p"};
+                                             "/p/libhotpath.so", "/p", "64"};
     char *cmd[] = {"cc"};
     enum hp_cc_kind kind;
     char **v = hp_cc_rewrite(cmd, 1, argc, argv, &setup, &kind);

@@ -160,3 +160,25 @@ Test(classify, a_hotpath_plugin_given_by_hand_is_not_added_twice) {
     cr_assert_eq(rewrite("-fplugin=/x/other.so -c a.c", out, sizeof out), HP_CC_COMPILE);
     cr_assert_str_eq(out, "cc " COMPILE " -fplugin=/x/other.so -c a.c");
 }
+
+Test(classify, sample_is_handed_to_the_plugin_where_code_is_generated) {
+    struct hp_cc_setup s = SETUP;
+    s.sample = "64";
+    char buf[] = "-c a.c", *argv[] = {buf, buf + 3, NULL}, *cmd[] = {"cc"};
+    buf[2] = '\0';
+    enum hp_cc_kind kind;
+    char **v = hp_cc_rewrite(cmd, 1, 2, argv, &s, &kind);
+    cr_assert_not_null(v);
+    int found = 0;
+    for (char **p = v; *p; p++)
+        found += !strcmp(*p, "-fplugin-arg-hotpath-sample=64");
+    cr_assert_eq(found, 1);
+    hp_cc_free(v);
+    char pbuf[] = "-E a.c", *pargv[] = {pbuf, pbuf + 3, NULL};
+    pbuf[2] = '\0';
+    v = hp_cc_rewrite(cmd, 1, 2, pargv, &s, &kind);
+    cr_assert_eq(kind, HP_CC_PREPROCESS);
+    for (char **p = v; *p; p++)
+        cr_assert(strncmp(*p, "-fplugin-arg-hotpath-sample", 27), "not for -E: %s", *p);
+    hp_cc_free(v);
+}

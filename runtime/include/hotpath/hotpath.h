@@ -138,6 +138,14 @@ int hotpath_alloc_tracking(int on) HOTPATH_NOEXCEPT;
 #define HOTPATH_MEASURE __attribute__((annotate("hotpath")))
 /* Measure this function under a label of your own. */
 #define HOTPATH_MEASURE_AS(label) __attribute__((annotate("hotpath", label)))
+/* Measure this function, timing 1 call in n (every call is counted; n an
+ * integer literal from 1 to 65535, or a macro that expands to one):
+ * HOTPATH_MEASURE_SAMPLED(64), HOTPATH_MEASURE_AS_SAMPLED("parse", 64). */
+#define HOTPATH_STR2_(x) #x
+#define HOTPATH_STR_(x) HOTPATH_STR2_(x)
+#define HOTPATH_MEASURE_SAMPLED(n) __attribute__((annotate("hotpath", "sample=" HOTPATH_STR_(n))))
+#define HOTPATH_MEASURE_AS_SAMPLED(label, n)                                                       \
+    __attribute__((annotate("hotpath", label, "sample=" HOTPATH_STR_(n))))
 /* The measured window, optionally with the percentiles to show and the
  * options "alloc" or "alloc-cumulative" (allocation tracking), in any order:
  * HOTPATH_MAIN(), HOTPATH_MAIN(50, 95, 99.9), HOTPATH_MAIN(95, "alloc"). */
@@ -215,6 +223,8 @@ hotpath_block_begin_(struct hotpath_site *s) {
 
 #define HOTPATH_MEASURE
 #define HOTPATH_MEASURE_AS(label)
+#define HOTPATH_MEASURE_SAMPLED(n)
+#define HOTPATH_MEASURE_AS_SAMPLED(label, n)
 #define HOTPATH_MAIN(...)
 #define HOTPATH_BLOCK(label)
 
