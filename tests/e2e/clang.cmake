@@ -22,6 +22,7 @@ function(hotpath_clang_corpus_test name work opt flags)
       --include ${HOTPATH_RUNTIME_INCLUDE}
       --lib $<TARGET_FILE:hotpath_static>
       --corpus ${HOTPATH_CORPUS_DIR}
+      --sanitizer=${HOTPATH_SANITIZE}
       --work ${CMAKE_CURRENT_BINARY_DIR}/${work})
   set_tests_properties(${name} PROPERTIES LABELS "e2e;clang" TIMEOUT 900)
 endfunction()
@@ -40,6 +41,8 @@ foreach(entry ${_hotpath_clang_plugins})
   foreach(level O0 O2 O3)
     hotpath_clang_corpus_test(e2e_${tag}_${level} e2e-${tag}-${level} ${level} -fplugin=${so})
   endforeach()
+  set_property(TEST e2e_${tag}_O2 APPEND PROPERTY LABELS threads) # see gcc.cmake
+  set_property(TEST e2e_${tag}_O3 APPEND PROPERTY LABELS variants)
 
   # Loaded the other way, -Xclang -load, with nothing else: the plugin
   # registers its IR pass itself.
@@ -56,6 +59,8 @@ foreach(entry ${_hotpath_clang_plugins})
     "-fplugin=${so} -save-temps=obj")
   hotpath_clang_corpus_test(e2e_${tag}_save_temps_xclang_load_O0
     e2e-${tag}-save-temps-xclang-O0 O0 "-Xclang -load -Xclang ${so} -save-temps=obj")
+  set_property(TEST e2e_${tag}_xclang_load_O2 e2e_${tag}_save_temps_O2
+    e2e_${tag}_save_temps_xclang_load_O0 APPEND PROPERTY LABELS variants) # see gcc.cmake
 
   # -disable-llvm-passes straight to an object runs no IR pass at all: the
   # plugin cannot measure there and must say so.
@@ -100,7 +105,7 @@ foreach(entry ${_hotpath_clang_plugins})
   if(TARGET hotpath_gcc_plugin)
     add_test(NAME ${tag}_gcc_mixed
       COMMAND ${Python3_EXECUTABLE} ${_clang_src}/tests/mixed/run_mixed.py
-        --gcc ${CMAKE_C_COMPILER} --gxx ${CMAKE_CXX_COMPILER}
+        --gcc ${HOTPATH_TEST_CC} --gxx ${HOTPATH_TEST_CXX}
         --gcc-plugin $<TARGET_FILE:hotpath_gcc_plugin>
         --clangxx ${cxx} --clang-plugin ${so}
         --include ${HOTPATH_RUNTIME_INCLUDE}
