@@ -63,5 +63,11 @@ function(hotpath_sanitize_dir_tests)
       "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=${r}/ubsan"
       "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:log_path=${r}/tsan")
     set_property(TEST ${t} APPEND PROPERTY FIXTURES_REQUIRED hotpath_sanitizer_reports)
+    # Sanitized programs run 2-15 times slower: three times the time limit.
+    get_test_property(${t} TIMEOUT limit)
+    if(limit)
+      math(EXPR limit "${limit} * 3")
+      set_tests_properties(${t} PROPERTIES TIMEOUT ${limit})
+    endif()
   endforeach()
 endfunction()
