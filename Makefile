@@ -28,7 +28,8 @@ demo: deps
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
-# The suite under sanitizers (docs/reliability.md#the-suite-under-sanitizers):
+# The suite under sanitizers (docs/reliability.md#the-suite-under-sanitizers;
+# not green yet, so .ci/run does not call it):
 # $(BUILD)-asan builds everything but the plugins with
 # -fsanitize=address,undefined and runs every test there but the corpus
 # set-ups that differ only in how the plugin runs (label variants: -O3,

@@ -14,6 +14,7 @@
 # the sanitizers' reports written to <build>/sanitizer-reports/; the last
 # test, sanitizer_reports_none, fails if any report is there (`make
 # test-sanitize` runs both trees; docs/reliability.md#the-suite-under-sanitizers).
+# The plugins are built as in a normal tree (no sanitizer flags).
 set(HOTPATH_SANITIZE "" CACHE STRING
   "Build and test under these sanitizers: address,undefined or thread (empty: none)")
 set(HOTPATH_SANITIZE_FLAGS "")

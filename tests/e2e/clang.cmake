@@ -35,6 +35,11 @@ foreach(entry ${_hotpath_clang_plugins})
   endif()
   set(cc ${HOTPATH_CLANG_${n}})
   set(cxx ${HOTPATH_CLANGXX_${n}})
+  # The tests that compile and run nothing use the compiler itself, not the
+  # sanitizing wrapper (tests/CMakeLists.txt): -fsanitize would change the
+  # code they compare and the IR sizes min-size counts.
+  set(plain_cc $CACHE{HOTPATH_CLANG_${n}})
+  set(plain_cxx $CACHE{HOTPATH_CLANGXX_${n}})
   set(so $<TARGET_FILE:${target}>)
 
   # The shared corpus, with and without the plugin, at each level.
@@ -65,7 +70,7 @@ foreach(entry ${_hotpath_clang_plugins})
   # -disable-llvm-passes straight to an object runs no IR pass at all: the
   # plugin cannot measure there and must say so.
   add_test(NAME ${tag}_disable_llvm_passes_warns
-    COMMAND ${cc} -c -O2 -fplugin=${so} -Xclang -disable-llvm-passes
+    COMMAND ${plain_cc} -c -O2 -fplugin=${so} -Xclang -disable-llvm-passes
       -I ${HOTPATH_RUNTIME_INCLUDE} ${HOTPATH_CORPUS_DIR}/c_basic.c
       -o ${CMAKE_CURRENT_BINARY_DIR}/disable-llvm-passes-${tag}.o)
   set_tests_properties(${tag}_disable_llvm_passes_warns PROPERTIES
@@ -76,20 +81,20 @@ foreach(entry ${_hotpath_clang_plugins})
   add_test(NAME ${tag}_diagnostics
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/run_diagnostics.py
       --dir ${_diag_dir}
-      --cc ${cc} --cxx ${cxx}
+      --cc ${plain_cc} --cxx ${plain_cxx}
       --plugin-flags=-fplugin=${so}
       --include ${HOTPATH_RUNTIME_INCLUDE})
   add_test(NAME ${tag}_diagnostics_xclang
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/run_diagnostics.py
       --dir ${_diag_dir}
-      --cc ${cc} --cxx ${cxx}
+      --cc ${plain_cc} --cxx ${plain_cxx}
       "--plugin-flags=-Xclang -load -Xclang ${so}"
       "--plugin-arg-format=-Xclang -plugin-arg-hotpath -Xclang {}"
       --include ${HOTPATH_RUNTIME_INCLUDE})
 
   # verbose lists each measured function at its file:line.
   add_test(NAME ${tag}_verbose
-    COMMAND ${cc} -fsyntax-only -fplugin=${so} -fplugin-arg-hotpath-verbose
+    COMMAND ${plain_cc} -fsyntax-only -fplugin=${so} -fplugin-arg-hotpath-verbose
       -I ${HOTPATH_RUNTIME_INCLUDE} ${HOTPATH_CORPUS_DIR}/c_basic.c)
   set_tests_properties(${tag}_verbose PROPERTIES
     PASS_REGULAR_EXPRESSION "c_basic.c:[0-9]+:[0-9]+: remark: hotpath: measuring 'c_basic::add'")
@@ -97,7 +102,7 @@ foreach(entry ${_hotpath_clang_plugins})
   # Zero cost when off: tagged sources without the plugin give the same code.
   add_test(NAME ${tag}_zero_cost
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/zero_cost.py
-      --cc ${cc} --cxx ${cxx}
+      --cc ${plain_cc} --cxx ${plain_cxx}
       --include ${HOTPATH_RUNTIME_INCLUDE}
       --work ${CMAKE_CURRENT_BINARY_DIR}/zero-cost-${tag})
 

@@ -47,7 +47,7 @@ set_tests_properties(e2e_gcc_O2_lto PROPERTIES LABELS "e2e;gcc;variants" TIMEOUT
 # Tagged sources compiled without the plugin: the same code as untagged ones.
 add_test(NAME gcc_zero_cost
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/zero_cost.py
-    --cc ${HOTPATH_TEST_CC} --cxx ${HOTPATH_TEST_CXX}
+    --cc ${CMAKE_C_COMPILER} --cxx ${CMAKE_CXX_COMPILER}
     --include ${HOTPATH_RUNTIME_INCLUDE}
     --work ${CMAKE_CURRENT_BINARY_DIR}/zero-cost-gcc)
 
@@ -55,14 +55,14 @@ add_test(NAME gcc_zero_cost
 add_test(NAME gcc_diagnostics
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/run_diagnostics.py
     --dir ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/gcc
-    --cc ${HOTPATH_TEST_CC} --cxx ${HOTPATH_TEST_CXX}
+    --cc ${CMAKE_C_COMPILER} --cxx ${CMAKE_CXX_COMPILER}
     --plugin-flags=${HOTPATH_GCC_PLUGIN_FLAGS}
     --include ${HOTPATH_RUNTIME_INCLUDE})
 
 # __HOTPATH__ under -E, -save-temps, -g3, -dM and ccache-style builds.
 add_test(NAME gcc_preprocessor
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/gcc/preprocessor.py
-    --cc ${HOTPATH_TEST_CC} --cxx ${HOTPATH_TEST_CXX}
+    --cc ${CMAKE_C_COMPILER} --cxx ${CMAKE_CXX_COMPILER}
     --plugin-flags=${HOTPATH_GCC_PLUGIN_FLAGS}
     --work ${CMAKE_CURRENT_BINARY_DIR}/preprocessor-gcc)
 
@@ -71,5 +71,5 @@ add_test(NAME gcc_preprocessor
 # at the staged plugin directory.
 set(_hotpath_gcc_stage ${CMAKE_CURRENT_BINARY_DIR}/install-gcc)
 add_test(NAME gcc_install
-  COMMAND sh -c "rm -rf '${_hotpath_gcc_stage}' && DESTDIR='${_hotpath_gcc_stage}' '${CMAKE_COMMAND}' --install '${CMAKE_BINARY_DIR}' --prefix /usr --component gcc_plugin >/dev/null && '${HOTPATH_TEST_CC}' -iplugindir='${_hotpath_gcc_stage}${HOTPATH_GCC_PLUGIN_DIR}' -fplugin=hotpath -fplugin-arg-hotpath-verbose -I'${HOTPATH_RUNTIME_INCLUDE}' -c '${HOTPATH_CORPUS_DIR}/c_basic.c' -o '${CMAKE_CURRENT_BINARY_DIR}/install-gcc.o'")
+  COMMAND sh -c "rm -rf '${_hotpath_gcc_stage}' && DESTDIR='${_hotpath_gcc_stage}' '${CMAKE_COMMAND}' --install '${CMAKE_BINARY_DIR}' --prefix /usr --component gcc_plugin >/dev/null && '${CMAKE_C_COMPILER}' -iplugindir='${_hotpath_gcc_stage}${HOTPATH_GCC_PLUGIN_DIR}' -fplugin=hotpath -fplugin-arg-hotpath-verbose -I'${HOTPATH_RUNTIME_INCLUDE}' -c '${HOTPATH_CORPUS_DIR}/c_basic.c' -o '${CMAKE_CURRENT_BINARY_DIR}/install-gcc.o'")
 set_tests_properties(gcc_install PROPERTIES PASS_REGULAR_EXPRESSION "hotpath: measuring [^ ]*c_basic::add")
