@@ -8,7 +8,7 @@ PACKAGES="gcc g++ make cmake pkg-config binutils python3 libcriterion-dev libcjs
 autoconf automake libtool dpkg-dev locales-all
 gcc-12-plugin-dev
 clang clang-14 llvm-14-dev libclang-14-dev
-clang-19 llvm-19-dev libclang-19-dev"
+clang-19 llvm-19-dev libclang-19-dev libclang-rt-19-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -105,6 +105,7 @@ static int write_man(const char *in, const char *outpath) {
     FILE *out = fopen(outpath, "w");
     if (!out) {
         perror(outpath);
+        free(text);
         return 1;
     }
     int done = 0;
@@ -119,6 +120,7 @@ static int write_man(const char *in, const char *outpath) {
         }
         line += len;
     }
+    free(text);
     if (fclose(out) != 0 || !done) {
         fprintf(stderr, "gen_options_doc: %s has no line starting '.\\\" options'\n", in);
         return 1;
@@ -141,6 +143,7 @@ int main(int argc, char **argv) {
     if (!e) {
         fprintf(stderr, "gen_options_doc: %s has no '%.*s' ... '%.*s' markers\n", path,
                 (int)strlen(BEGIN) - 1, BEGIN, (int)strlen(END) - 1, END);
+        free(doc);
         return 2;
     }
     char *fresh = NULL;
@@ -150,18 +153,21 @@ int main(int argc, char **argv) {
     table(m);
     fputs(e, m);
     fclose(m);
+    int status = 0;
     if (check) {
         if (strcmp(fresh, doc) != 0) {
             fprintf(stderr, "gen_options_doc: the table in %s is out of date with options.def; "
                             "run 'make docs'\n", path);
-            return 1;
+            status = 1;
         }
-        return 0;
+    } else {
+        FILE *out = fopen(path, "w");
+        if (!out || fputs(fresh, out) < 0 || fclose(out) != 0) {
+            perror(path);
+            status = 1;
+        }
     }
-    FILE *out = fopen(path, "w");
-    if (!out || fputs(fresh, out) < 0 || fclose(out) != 0) {
-        perror(path);
-        return 1;
-    }
-    return 0;
+    free(fresh);
+    free(doc);
+    return status;
 }

@@ -5,6 +5,7 @@
  * allocated before main by a constructor and freed in a measured function,
  * and cumulative figures. */
 // ENV: HOTPATH_ALLOC=1 HOTPATH_ALLOC_CUMULATIVE=1
+// SANITIZER-ENV: ASAN_OPTIONS=allocator_may_return_null=1 (the overflowing calloc is on purpose: NULL as from glibc, not ASan's calloc-overflow report)
 // EXPECT alloc_mode cumulative
 // EXPECT alloc c_alloc_entry_points::zeroed calls=1 bytes_total=1000 allocs=1 peak_live_bytes=1000 peak_allocs=1
 // EXPECT alloc c_alloc_entry_points::aligned calls=1 allocs=5 peak_allocs=5 bytes_total=2724 peak_live_bytes=2724

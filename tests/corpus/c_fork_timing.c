@@ -5,6 +5,7 @@
  * fork (its 30 ms before it are the parent's: its Total is in_child's and
  * little more, under 2 x in_child's at least 5 ms), in the parent from its
  * start to its end. */
+// SANITIZER-ENV: TSAN_OPTIONS=die_after_fork=0 (the runtime's pthread_atfork child handler starts the child's report thread, signals.c hp_signals_fork_child, in the child of a process that has one: ThreadSanitizer refuses a new thread there, as POSIX allows only async-signal-safe calls)
 // EXPECT children 1
 // EXPECT row c_fork_timing::tick calls=11
 // EXPECT row c_fork_timing::around_fork calls=1 total_ns>=30000000

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 static volatile long sink;
-static volatile int blocked;
+static _Atomic int blocked; /* set by the blocked thread, read by main: atomic (ThreadSanitizer) */
 
 HOTPATH_MEASURE __attribute__((noinline)) static void before_exit(void) { sink++; }
 

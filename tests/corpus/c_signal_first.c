@@ -19,7 +19,7 @@
 #include <sys/time.h>
 
 static volatile sig_atomic_t alarms;
-static volatile long sink;
+static _Thread_local volatile long sink; /* per thread: no data race (ThreadSanitizer) */
 
 HOTPATH_MEASURE __attribute__((noinline)) static void on_alarm(void) { sink++; }
 

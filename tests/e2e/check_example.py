@@ -19,6 +19,8 @@ and two forms of its own, for an example shown under several settings:
 Each run must exit with status 0 and write its report (HOTPATH_OUTPUT_FORMAT
 =json, HOTPATH_OUTPUT_PATH in --work). Other HOTPATH_* variables of the
 caller's environment are dropped: a run sees only what the source asks for.
+With --sanitizer=LIST (a HOTPATH_SANITIZE build) the EXPECTs on allocation
+figures are checked as "tracking off", as run_corpus.py does.
 Prints one line per run; exits 1 if any run failed.
 """
 import argparse
@@ -29,7 +31,7 @@ import shlex
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_corpus import check, directives, run  # noqa: E402
+from run_corpus import STEP_ASIDE, check, directives, run, sanitized_expects  # noqa: E402
 
 RUN_LINE = re.compile(r"//\s*RUN\s+([A-Za-z0-9_-]+):\s?(.*)$")
 TAGGED_EXPECT = re.compile(r"//\s*EXPECT\[([A-Za-z0-9_-]+)\]\s+(.*)$")
@@ -44,6 +46,7 @@ def main():
     ap.add_argument("--exe", required=True, help="the built example")
     ap.add_argument("--source", required=True, help="its source, with the EXPECT lines")
     ap.add_argument("--work", required=True, help="directory for the JSON reports")
+    ap.add_argument("--sanitizer", default="", help="the build's HOTPATH_SANITIZE")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
 
@@ -89,8 +92,13 @@ def main():
         except (OSError, ValueError) as e:
             report = None
             errors.append("no JSON report (%s); stderr: %s" % (e, r.stderr[-500:]))
+        mine = [("EXPECT", v) for v in expects + [v for t, v in tagged if t == name]]
+        mine, sanitized_alloc = sanitized_expects(mine, a.sanitizer)
+        if sanitized_alloc and STEP_ASIDE not in r.stderr:
+            errors.append("no '%s ...' line on stderr, though the example asks for tracking"
+                          % STEP_ASIDE)
         if report is not None:
-            for expect in expects + [v for t, v in tagged if t == name]:
+            for _, expect in mine:
                 err = check(expect, report)
                 if err:
                     errors.append(err)
@@ -99,7 +107,9 @@ def main():
             failed += 1
             print("FAIL %s [%s] %s\n  %s" % (stem, name, settings, "\n  ".join(errors)))
         else:
-            print("ok   %s [%s] %s" % (stem, name, settings))
+            note = (" (-fsanitize=%s: %d allocation EXPECTs checked as tracking off)"
+                    % (a.sanitizer, sanitized_alloc)) if sanitized_alloc else ""
+            print("ok   %s [%s] %s%s" % (stem, name, settings, note))
     return 1 if failed else 0
 
 

@@ -22,6 +22,7 @@ function(hotpath_clang_corpus_test name work opt flags)
       --include ${HOTPATH_RUNTIME_INCLUDE}
       --lib $<TARGET_FILE:hotpath_static>
       --corpus ${HOTPATH_CORPUS_DIR}
+      --sanitizer=${HOTPATH_SANITIZE}
       --work ${CMAKE_CURRENT_BINARY_DIR}/${work})
   set_tests_properties(${name} PROPERTIES LABELS "e2e;clang" TIMEOUT 900)
 endfunction()
@@ -34,12 +35,19 @@ foreach(entry ${_hotpath_clang_plugins})
   endif()
   set(cc ${HOTPATH_CLANG_${n}})
   set(cxx ${HOTPATH_CLANGXX_${n}})
+  # The tests that compile and run nothing use the compiler itself, not the
+  # sanitizing wrapper (tests/CMakeLists.txt): -fsanitize would change the
+  # code they compare and the IR sizes min-size counts.
+  set(plain_cc $CACHE{HOTPATH_CLANG_${n}})
+  set(plain_cxx $CACHE{HOTPATH_CLANGXX_${n}})
   set(so $<TARGET_FILE:${target}>)
 
   # The shared corpus, with and without the plugin, at each level.
   foreach(level O0 O2 O3)
     hotpath_clang_corpus_test(e2e_${tag}_${level} e2e-${tag}-${level} ${level} -fplugin=${so})
   endforeach()
+  set_property(TEST e2e_${tag}_O2 APPEND PROPERTY LABELS threads) # see gcc.cmake
+  set_property(TEST e2e_${tag}_O3 APPEND PROPERTY LABELS variants)
 
   # Loaded the other way, -Xclang -load, with nothing else: the plugin
   # registers its IR pass itself.
@@ -56,11 +64,13 @@ foreach(entry ${_hotpath_clang_plugins})
     "-fplugin=${so} -save-temps=obj")
   hotpath_clang_corpus_test(e2e_${tag}_save_temps_xclang_load_O0
     e2e-${tag}-save-temps-xclang-O0 O0 "-Xclang -load -Xclang ${so} -save-temps=obj")
+  set_property(TEST e2e_${tag}_xclang_load_O2 e2e_${tag}_save_temps_O2
+    e2e_${tag}_save_temps_xclang_load_O0 APPEND PROPERTY LABELS variants) # see gcc.cmake
 
   # -disable-llvm-passes straight to an object runs no IR pass at all: the
   # plugin cannot measure there and must say so.
   add_test(NAME ${tag}_disable_llvm_passes_warns
-    COMMAND ${cc} -c -O2 -fplugin=${so} -Xclang -disable-llvm-passes
+    COMMAND ${plain_cc} -c -O2 -fplugin=${so} -Xclang -disable-llvm-passes
       -I ${HOTPATH_RUNTIME_INCLUDE} ${HOTPATH_CORPUS_DIR}/c_basic.c
       -o ${CMAKE_CURRENT_BINARY_DIR}/disable-llvm-passes-${tag}.o)
   set_tests_properties(${tag}_disable_llvm_passes_warns PROPERTIES
@@ -71,20 +81,20 @@ foreach(entry ${_hotpath_clang_plugins})
   add_test(NAME ${tag}_diagnostics
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/run_diagnostics.py
       --dir ${_diag_dir}
-      --cc ${cc} --cxx ${cxx}
+      --cc ${plain_cc} --cxx ${plain_cxx}
       --plugin-flags=-fplugin=${so}
       --include ${HOTPATH_RUNTIME_INCLUDE})
   add_test(NAME ${tag}_diagnostics_xclang
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/diagnostics/run_diagnostics.py
       --dir ${_diag_dir}
-      --cc ${cc} --cxx ${cxx}
+      --cc ${plain_cc} --cxx ${plain_cxx}
       "--plugin-flags=-Xclang -load -Xclang ${so}"
       "--plugin-arg-format=-Xclang -plugin-arg-hotpath -Xclang {}"
       --include ${HOTPATH_RUNTIME_INCLUDE})
 
   # verbose lists each measured function at its file:line.
   add_test(NAME ${tag}_verbose
-    COMMAND ${cc} -fsyntax-only -fplugin=${so} -fplugin-arg-hotpath-verbose
+    COMMAND ${plain_cc} -fsyntax-only -fplugin=${so} -fplugin-arg-hotpath-verbose
       -I ${HOTPATH_RUNTIME_INCLUDE} ${HOTPATH_CORPUS_DIR}/c_basic.c)
   set_tests_properties(${tag}_verbose PROPERTIES
     PASS_REGULAR_EXPRESSION "c_basic.c:[0-9]+:[0-9]+: remark: hotpath: measuring 'c_basic::add'")
@@ -92,7 +102,7 @@ foreach(entry ${_hotpath_clang_plugins})
   # Zero cost when off: tagged sources without the plugin give the same code.
   add_test(NAME ${tag}_zero_cost
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/zero_cost.py
-      --cc ${cc} --cxx ${cxx}
+      --cc ${plain_cc} --cxx ${plain_cxx}
       --include ${HOTPATH_RUNTIME_INCLUDE}
       --work ${CMAKE_CURRENT_BINARY_DIR}/zero-cost-${tag})
 
@@ -100,7 +110,7 @@ foreach(entry ${_hotpath_clang_plugins})
   if(TARGET hotpath_gcc_plugin)
     add_test(NAME ${tag}_gcc_mixed
       COMMAND ${Python3_EXECUTABLE} ${_clang_src}/tests/mixed/run_mixed.py
-        --gcc ${CMAKE_C_COMPILER} --gxx ${CMAKE_CXX_COMPILER}
+        --gcc ${HOTPATH_TEST_CC} --gxx ${HOTPATH_TEST_CXX}
         --gcc-plugin $<TARGET_FILE:hotpath_gcc_plugin>
         --clangxx ${cxx} --clang-plugin ${so}
         --include ${HOTPATH_RUNTIME_INCLUDE}

@@ -12,6 +12,10 @@ foreach(entry ${_hotpath_examples})
   add_test(NAME example_${test}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/check_example.py
       --exe ${program} --source ${source}
+      --sanitizer=${HOTPATH_SANITIZE}
       --work ${CMAKE_CURRENT_BINARY_DIR}/examples)
   set_tests_properties(example_${test} PROPERTIES LABELS "examples" TIMEOUT 120)
+  if(test MATCHES "^threads_")
+    set_property(TEST example_${test} APPEND PROPERTY LABELS threads)
+  endif()
 endforeach()

@@ -11,28 +11,38 @@ set(HOTPATH_GCC_PLUGIN_FLAGS "-fplugin=${HOTPATH_GCC_PLUGIN_FILE}")
 foreach(level O0 O2 O3 Os)
   add_test(NAME e2e_gcc_${level}
     COMMAND ${Python3_EXECUTABLE} ${HOTPATH_RUN_CORPUS}
-      --cc ${CMAKE_C_COMPILER} --cxx ${CMAKE_CXX_COMPILER}
+      --cc ${HOTPATH_TEST_CC} --cxx ${HOTPATH_TEST_CXX}
       --plugin-flags=${HOTPATH_GCC_PLUGIN_FLAGS}
       --opt=-${level}
       --include ${HOTPATH_RUNTIME_INCLUDE}
       --lib $<TARGET_FILE:hotpath_static>
       --corpus ${HOTPATH_CORPUS_DIR}
+      --sanitizer=${HOTPATH_SANITIZE}
       --work ${CMAKE_CURRENT_BINARY_DIR}/e2e-gcc-${level})
   set_tests_properties(e2e_gcc_${level} PROPERTIES LABELS "e2e;gcc" TIMEOUT 600)
 endforeach()
+# The threaded tests (label threads: make test-sanitize runs them under
+# ThreadSanitizer, where the runner keeps the corpus programs that start
+# threads or fork).
+set_property(TEST e2e_gcc_O2 APPEND PROPERTY LABELS threads)
+# The set-ups that differ only in how the compiler runs the plugin (label
+# variants): make test-sanitize leaves them out under the sanitizers, whose
+# subject is the runtime and the programs, not the (unsanitized) plugin.
+set_property(TEST e2e_gcc_O3 e2e_gcc_Os APPEND PROPERTY LABELS variants)
 
 # The same with link-time optimisation: -fplugin also reaches lto1, which
 # must load the plugin and leave the code alone.
 add_test(NAME e2e_gcc_O2_lto
   COMMAND ${Python3_EXECUTABLE} ${HOTPATH_RUN_CORPUS}
-    --cc ${CMAKE_C_COMPILER} --cxx ${CMAKE_CXX_COMPILER}
+    --cc ${HOTPATH_TEST_CC} --cxx ${HOTPATH_TEST_CXX}
     --plugin-flags=${HOTPATH_GCC_PLUGIN_FLAGS}
     "--opt=-O2 -flto"
     --include ${HOTPATH_RUNTIME_INCLUDE}
     --lib $<TARGET_FILE:hotpath_static>
     --corpus ${HOTPATH_CORPUS_DIR}
+    --sanitizer=${HOTPATH_SANITIZE}
     --work ${CMAKE_CURRENT_BINARY_DIR}/e2e-gcc-O2-lto)
-set_tests_properties(e2e_gcc_O2_lto PROPERTIES LABELS "e2e;gcc" TIMEOUT 600)
+set_tests_properties(e2e_gcc_O2_lto PROPERTIES LABELS "e2e;gcc;variants" TIMEOUT 600)
 
 # Tagged sources compiled without the plugin: the same code as untagged ones.
 add_test(NAME gcc_zero_cost

@@ -7,7 +7,7 @@ set(_multi_common --include ${HOTPATH_RUNTIME_INCLUDE} --lib $<TARGET_FILE:hotpa
 
 if(TARGET hotpath_gcc_plugin)
   add_test(NAME multi_gcc
-    COMMAND ${Python3_EXECUTABLE} ${_multi} --cc ${CMAKE_C_COMPILER}
+    COMMAND ${Python3_EXECUTABLE} ${_multi} --cc ${HOTPATH_TEST_CC}
       --plugin=-fplugin=$<TARGET_FILE:hotpath_gcc_plugin> ${_multi_common}
       --shared-lib $<TARGET_FILE:hotpath> --work ${CMAKE_CURRENT_BINARY_DIR}/multi-gcc)
   set_tests_properties(multi_gcc PROPERTIES LABELS "e2e;gcc")
@@ -27,7 +27,7 @@ foreach(entry ${_multi_plugins})
   if(TARGET hotpath_gcc_plugin)
     add_test(NAME multi_${tag}_gcc_mixed_inline
       COMMAND ${Python3_EXECUTABLE} ${_multi} --only inline
-        --cc ${CMAKE_C_COMPILER} --plugin=-fplugin=$<TARGET_FILE:hotpath_gcc_plugin>
+        --cc ${HOTPATH_TEST_CC} --plugin=-fplugin=$<TARGET_FILE:hotpath_gcc_plugin>
         --cc-b ${HOTPATH_CLANG_${n}} --plugin-b=-fplugin=$<TARGET_FILE:${target}>
         ${_multi_common} --work ${CMAKE_CURRENT_BINARY_DIR}/multi-${tag}-mixed)
     set_tests_properties(multi_${tag}_gcc_mixed_inline PROPERTIES LABELS "e2e;clang;gcc")

@@ -6,7 +6,7 @@ if(TARGET hotpath_gcc_plugin)
 endif()
 add_test(NAME report_checks
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/report_checks.py
-    --cc ${CMAKE_C_COMPILER}
+    --cc ${HOTPATH_TEST_CC}
     --include ${HOTPATH_RUNTIME_INCLUDE}
     --lib $<TARGET_FILE:hotpath_static>
     --work ${CMAKE_CURRENT_BINARY_DIR}/report-checks

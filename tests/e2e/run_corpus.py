@@ -46,6 +46,23 @@ against the program's own expectations, written in its comments:
                                        children: the report path has a %p)
     // EXPECT child alloc NAME allocs=1   any EXPECT, checked against each of
                                        the children's reports
+    // SANITIZER-ENV: VAR=VALUE (reason)  with --sanitizer only: the
+                                       environment of both runs (the words
+                                       before the parenthesis); a value for
+                                       ASAN_OPTIONS, UBSAN_OPTIONS or
+                                       TSAN_OPTIONS is added to the suite's
+                                       options; a run may take 3 times as
+                                       long as without (360 s, not 120)
+
+With --sanitizer=LIST (the build's HOTPATH_SANITIZE: both builds of each
+program are then sanitized by the compiler wrappers, and so is the runtime
+they link) the runtime's allocation tracking steps aside (docs/usage.md),
+so every EXPECT on allocation figures (alloc, alloc_mode, child alloc) is
+checked as "tracking off" instead: alloc_mode off, no allocation table, and
+the runtime's one line saying so on stderr when the program asked for
+tracking. Each program that had such lines says how many, on its "ok"
+line. Under ThreadSanitizer only the programs that start threads (or fork)
+are run: see THREADED.
 
 Prints one line per program and a closing "N passed, N failed" line; exits 1
 if anything failed.
@@ -66,18 +83,39 @@ OPS = {
     ">": lambda a, b: a > b,
     "<": lambda a, b: a < b,
 }
+# What makes a corpus program one of the threaded ones (run under TSan).
+THREADED = re.compile(r"pthread_create|std::thread|std::jthread|std::async|omp parallel|\bfork\(")
+STEP_ASIDE = "hotpath: allocation tracking is off: the program runs under"
 COND = re.compile(r"^([A-Za-z_0-9.]+)(>=|<=|!=|=|>|<)(\S+)$")
 
 
 def directives(src):
     out = []
     for line in open(src, encoding="utf-8"):
-        m = re.search(r"//\s*(ARGS|EXPECT|SKIP-IF-OPT|SKIP-IF-CC|PLUGIN-ARGS|LINK|ENV):\s?(.*)$",
+        m = re.search(r"//\s*(ARGS|EXPECT|SKIP-IF-OPT|SKIP-IF-CC|PLUGIN-ARGS|LINK|ENV|SANITIZER-ENV):\s?(.*)$",
                       line) or re.search(
             r"//\s*(EXPECT)\s+(.*)$", line)
         if m:
             out.append((m.group(1), m.group(2).strip()))
     return out
+
+
+def is_alloc_expect(v):
+    w = v.split()
+    return bool(w) and (w[0] in ("alloc", "alloc_mode") or w[:2] == ["child", "alloc"])
+
+
+def sanitized_expects(d, sanitizer):
+    """The directives d as they are checked under -fsanitize=sanitizer: the
+    runtime's allocation tracking steps aside, so the EXPECTs on allocation
+    figures are replaced by "tracking off" (alloc_mode off, no allocation
+    table). Returns them and how many figures were replaced (0: the program
+    asks for no tracking, so no line saying it is off is expected)."""
+    if not sanitizer:
+        return d, 0
+    n = sum(1 for k, v in d if k == "EXPECT" and is_alloc_expect(v) and v != "alloc_mode off")
+    kept = [(k, v) for k, v in d if not (k == "EXPECT" and is_alloc_expect(v))]
+    return kept + [("EXPECT", "alloc_mode off"), ("EXPECT", "no_alloc_table")], n
 
 
 def field(row, name):
@@ -133,6 +171,9 @@ def check(expect, report, stderr=""):
     if kind == "alloc_mode":
         got = report.get("alloc_mode", "off")
         return None if got == parts[1] else "alloc_mode is %r, expected %r" % (got, parts[1])
+    if kind == "no_alloc_table":
+        n = len(report.get("allocations") or [])
+        return "an allocation table of %d rows, though tracking is off" % n if n else None
     if kind == "dropped":
         got = report.get("dropped", 0)
         return None if got == int(parts[1]) else "dropped is %s, expected %s" % (got, parts[1])
@@ -239,6 +280,8 @@ def main():
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--only", default=None, help="regex of program names")
+    ap.add_argument("--sanitizer", default="",
+                    help="the sanitizers both builds have (HOTPATH_SANITIZE), e.g. address,undefined")
     ap.add_argument("--plugin-arg-format", default="-fplugin-arg-hotpath-{}",
                     help="how one PLUGIN-ARGS word is passed to the compiler")
     a = ap.parse_args(join_dash_values(sys.argv[1:], ("--plugin-flags", "--opt", "--plugin-arg-format")))
@@ -254,6 +297,9 @@ def main():
         src = os.path.join(a.corpus, fname)
         stem = fname.rsplit(".", 1)[0]
         d = directives(src)
+        if "thread" in a.sanitizer and not THREADED.search(open(src, encoding="utf-8").read()):
+            continue
+        d, sanitized_alloc = sanitized_expects(d, a.sanitizer)
         if any(k == "SKIP-IF-OPT" and a.opt in v.split() for k, v in d):
             continue
         extra = [x for k, v in d if k == "ARGS" for x in shlex.split(v)]
@@ -278,8 +324,17 @@ def main():
             out_json = os.path.join(a.work, stem + ".%p.json")
             env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json", HOTPATH_OUTPUT_PATH=out_json)
             env.update(kv.split("=", 1) for k, v in d if k == "ENV" for kv in shlex.split(v))
-            ri = run([exe_i], env=env)
-            rr = run([exe_r])
+            env_r = dict(os.environ)
+            san_env = [kv.split("=", 1) for k, v in d if k == "SANITIZER-ENV" and a.sanitizer
+                       for kv in v.split("(", 1)[0].split()]
+            for e in (env, env_r):
+                for key, value in san_env:
+                    if key.endswith("SAN_OPTIONS"):
+                        value = ":".join([e.get(key, ""), value]).strip(":")
+                    e[key] = value
+            limit = 360 if a.sanitizer else 120
+            ri = run([exe_i], env=env, timeout=limit)
+            rr = run([exe_r], env=env_r, timeout=limit)
             for what, r in (("instrumented", ri), ("reference", rr)):
                 if r.returncode is None:
                     errors.append("%s run %s" % (what, r.stderr))
@@ -309,12 +364,17 @@ def main():
                         err = check(v, report, ri.stderr)
                         if err:
                             errors.append(err)
+                if sanitized_alloc and STEP_ASIDE not in ri.stderr:
+                    errors.append("no '%s ...' line on stderr, though the program asks for "
+                                  "allocation tracking" % STEP_ASIDE)
         if errors:
             failed += 1
             print("FAIL %s %s\n  %s" % (fname, a.opt, "\n  ".join(errors)))
         else:
             passed += 1
-            print("ok   %s %s" % (fname, a.opt))
+            note = (" (-fsanitize=%s: %d allocation EXPECTs checked as tracking off)"
+                    % (a.sanitizer, sanitized_alloc)) if sanitized_alloc else ""
+            print("ok   %s %s%s" % (fname, a.opt, note))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed or passed == 0 else 0
 

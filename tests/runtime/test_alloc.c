@@ -12,6 +12,20 @@
 
 #include "testing.h"
 
+/* Under HOTPATH_SANITIZE (tests/runtime/CMakeLists.txt defines
+ * HOTPATH_TEST_SANITIZER) the hooks forward to the sanitizer's allocator
+ * and tracking steps aside, so the tests of allocation figures cannot hold
+ * there: each is marked FIGURES and disabled in that build only. The tests
+ * of behaviour (alignment checks, nothing counted while off, the
+ * environment winning) run in both, and tracking_steps_aside_under_a_sanitizer
+ * in the sanitized build only. */
+#ifdef HOTPATH_TEST_SANITIZER
+#define FIGURES .disabled = true, .description = "allocation figures: tracking steps aside under " \
+                                                 HOTPATH_TEST_SANITIZER
+#else
+#define FIGURES .disabled = false
+#endif
+
 static void track(void) {
     hp_alloc_cumulative = false;
     hotpath_alloc_tracking(1);
@@ -57,7 +71,7 @@ static __attribute__((noinline)) void thousand(void) {
  * the block kept past the call lowers live bytes by 4096 when freed. */
 SITE(s_pages, "alloc::two_pages");
 SITE(s_frees_page, "alloc::frees_a_page");
-Test(alloc, malloc_4096_twice_counts_8192) {
+Test(alloc, malloc_4096_twice_counts_8192, FIGURES) {
     void *kept = NULL;
     MEASURED(s_pages, {
         void *volatile a = malloc(4096);
@@ -81,7 +95,7 @@ Test(alloc, malloc_4096_twice_counts_8192) {
 
 /* realloc(p, 0) frees p (glibc's meaning), calloc counts n * size. */
 SITE(s_realloc0, "alloc::realloc_zero");
-Test(alloc, realloc_to_zero_frees_and_calloc_counts_the_product) {
+Test(alloc, realloc_to_zero_frees_and_calloc_counts_the_product, FIGURES) {
     void *volatile q = (void *)1;
     MEASURED(s_realloc0, {
         void *p = calloc(3, 7);
@@ -96,7 +110,7 @@ Test(alloc, realloc_to_zero_frees_and_calloc_counts_the_product) {
     cr_assert_eq(r.peak_allocs, 1);
 }
 
-Test(alloc, malloc_and_free_of_1000_bytes) {
+Test(alloc, malloc_and_free_of_1000_bytes, FIGURES) {
     thousand();
     struct hp_alloc_row r;
     cr_assert(figures("alloc::thousand", &r));
@@ -124,7 +138,7 @@ static __attribute__((noinline)) void outer(void) {
     });
 }
 
-Test(alloc, nested_functions_exclusive) {
+Test(alloc, nested_functions_exclusive, FIGURES) {
     outer();
     struct hp_alloc_row o, i;
     cr_assert(figures("alloc::outer", &o) && figures("alloc::inner", &i));
@@ -136,7 +150,7 @@ Test(alloc, nested_functions_exclusive) {
     cr_assert_eq(i.peak_bytes, 2008);
 }
 
-Test(alloc, nested_functions_cumulative) {
+Test(alloc, nested_functions_cumulative, FIGURES) {
     hp_alloc_cumulative = true;
     outer();
     struct hp_alloc_row o, i;
@@ -177,7 +191,7 @@ static __attribute__((noinline)) void kept_by(void) {
     });
 }
 
-Test(alloc, a_callee_leftover_in_the_exclusive_figures_of_its_caller) {
+Test(alloc, a_callee_leftover_in_the_exclusive_figures_of_its_caller, FIGURES) {
     kept_by();
     kept_by(); /* the same figures again: nothing left behind */
     struct hp_alloc_row o, i;
@@ -192,7 +206,7 @@ Test(alloc, a_callee_leftover_in_the_exclusive_figures_of_its_caller) {
     cr_assert_eq(i.peak_allocs, 1);
 }
 
-Test(alloc, a_callee_leftover_in_the_cumulative_figures_of_its_caller) {
+Test(alloc, a_callee_leftover_in_the_cumulative_figures_of_its_caller, FIGURES) {
     hp_alloc_cumulative = true;
     kept_by();
     kept_by();
@@ -216,7 +230,7 @@ static __attribute__((noinline)) void recurse(int n) {
     });
 }
 
-Test(alloc, recursion_is_not_double_counted_when_cumulative) {
+Test(alloc, recursion_is_not_double_counted_when_cumulative, FIGURES) {
     hp_alloc_cumulative = true;
     recurse(4); /* 5 activations of 40 bytes */
     struct hp_alloc_row r;
@@ -228,7 +242,7 @@ Test(alloc, recursion_is_not_double_counted_when_cumulative) {
     cr_assert_eq(r.peak_allocs, 5);
 }
 
-Test(alloc, recursion_exclusive_counts_each_activation_once) {
+Test(alloc, recursion_exclusive_counts_each_activation_once, FIGURES) {
     recurse(4);
     struct hp_alloc_row r;
     cr_assert(figures("alloc::recurse", &r));
@@ -238,7 +252,7 @@ Test(alloc, recursion_exclusive_counts_each_activation_once) {
 }
 
 SITE(s_realloc, "alloc::grow");
-Test(alloc, realloc_counts_the_new_size_and_frees_the_old) {
+Test(alloc, realloc_counts_the_new_size_and_frees_the_old, FIGURES) {
     MEASURED(s_realloc, {
         char *p = malloc(20);
         p = realloc(p, 1000);
@@ -258,7 +272,7 @@ SITE(s_calloc, "alloc::calloc");
 /* volatile: the compiler would reject the overflow it can see */
 static volatile size_t huge = SIZE_MAX / 2;
 
-Test(alloc, calloc_overflow_returns_null_and_counts_nothing) {
+Test(alloc, calloc_overflow_returns_null_and_counts_nothing, FIGURES) {
     void *volatile p;
     MEASURED(s_calloc, {
         errno = 0;
@@ -282,7 +296,7 @@ Test(alloc, calloc_overflow_returns_null_and_counts_nothing) {
 }
 
 SITE(s_align, "alloc::aligned");
-Test(alloc, memalign_family_is_counted_and_aligned) {
+Test(alloc, memalign_family_is_counted_and_aligned, FIGURES) {
     void *a = NULL, *b, *c, *d, *e;
     uintptr_t addr[5];
     MEASURED(s_align, {
@@ -335,7 +349,7 @@ static void *allocating_thread(void *arg) {
     return NULL;
 }
 
-Test(alloc, eight_threads_allocating_have_exact_totals) {
+Test(alloc, eight_threads_allocating_have_exact_totals, FIGURES) {
     pthread_t t[8];
     for (int i = 0; i < 8; i++)
         pthread_create(&t[i], NULL, allocating_thread, NULL);
@@ -357,7 +371,7 @@ static void *allocating_4088(void *arg) {
     return malloc(4088);
 }
 SITE(s_cross, "alloc::cross_thread");
-Test(alloc, memory_allocated_by_another_thread) {
+Test(alloc, memory_allocated_by_another_thread, FIGURES) {
     pthread_t t;
     void *p;
     pthread_create(&t, NULL, allocating_4088, NULL);
@@ -379,7 +393,7 @@ Test(alloc, memory_allocated_by_another_thread) {
 static void *early;
 __attribute__((constructor)) static void allocate_before_main(void) { early = malloc(4088); }
 SITE(s_late, "alloc::frees_early_block");
-Test(alloc, block_allocated_before_main_freed_in_a_measured_function) {
+Test(alloc, block_allocated_before_main_freed_in_a_measured_function, FIGURES) {
     MEASURED(s_late, {
         free(early);
         void *volatile p = malloc(1000);
@@ -398,7 +412,7 @@ Test(alloc, block_allocated_before_main_freed_in_a_measured_function) {
 /* Blocks of a mapping of their own (glibc's mmap threshold is 128 KiB by
  * default) have a 16-byte chunk header: the hooks' slow path. */
 SITE(s_large, "alloc::large");
-Test(alloc, large_blocks_count_their_requested_size) {
+Test(alloc, large_blocks_count_their_requested_size, FIGURES) {
     MEASURED(s_large, {
         void *volatile p = malloc(1 << 20);
         free(p);
@@ -438,7 +452,7 @@ Test(alloc, no_entry_point_counts_while_off) {
     cr_assert_eq(hp_tls.alloc.slack_count, slack_count);
 }
 
-Test(alloc, runtime_allocations_are_not_counted) {
+Test(alloc, runtime_allocations_are_not_counted, FIGURES) {
     MEASURED(s_thousand, {
         struct hp_report r;
         hp_report_collect(&r); /* allocates through the runtime */
@@ -450,7 +464,7 @@ Test(alloc, runtime_allocations_are_not_counted) {
 }
 
 SITE(s_forked, "alloc::in_child");
-Test(alloc, fork_child_keeps_working_and_reports, .timeout = 20) {
+Test(alloc, fork_child_keeps_working_and_reports, .timeout = 20, FIGURES) {
     thousand();
     pid_t pid = fork();
     cr_assert_geq(pid, 0);
@@ -494,7 +508,7 @@ static void untracked(void) {
 }
 TestSuite(alloc_main, .init = untracked);
 
-Test(alloc_main, a_main_flag_turns_tracking_on) {
+Test(alloc_main, a_main_flag_turns_tracking_on, FIGURES) {
     static struct hotpath_site m = {"alloc::main", __FILE__, __LINE__, HOTPATH_KIND_MAIN,
                                     0, HOTPATH_FLAG_ALLOC | HOTPATH_FLAG_ALLOC_CUMULATIVE,
                                     NULL, {0, 0}};
@@ -518,3 +532,21 @@ Test(alloc_main, the_environment_wins_over_the_main_flag) {
     cr_assert_not(hp_alloc_on);
     hotpath_exit(&m, t);
 }
+
+#ifdef HOTPATH_TEST_SANITIZER
+/* What a sanitized program gets instead: asked for, tracking stays off and
+ * nothing is counted; the hooks still hand out working, aligned blocks. */
+Test(alloc, tracking_steps_aside_under_a_sanitizer) {
+    cr_assert_not(hp_alloc_on, "tracking stays off under " HOTPATH_TEST_SANITIZER);
+    thousand();
+    void *p = aligned_alloc(256, 1024);
+    cr_assert_not_null(p);
+    cr_assert_eq((uintptr_t)p % 256, 0);
+    free(p);
+    struct hp_report r;
+    hp_report_collect(&r);
+    cr_assert_not(r.alloc);
+    cr_assert_eq(r.narows, 0);
+    hp_report_free(&r);
+}
+#endif
