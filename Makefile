@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench accuracy perf-compare realworld docs package clean
+.PHONY: all deps configure build demo test fuzz bench accuracy perf-compare realworld docs package clean
 
 all: build
 
@@ -27,6 +27,14 @@ demo: deps
 # tests of the plugins, through ctest.
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# Every libFuzzer target (HOTPATH_* values, the report reader, hotpath-cc's
+# command line) for FUZZ_SECONDS each, after the suite's 30 s runs
+# (docs/reliability.md, "Fuzzing"); FUZZ_ONLY=REGEX picks targets by name.
+FUZZ_SECONDS ?= 600
+FUZZ_ONLY ?= .
+fuzz: build
+	@sh scripts/fuzz.sh $(BUILD) $(FUZZ_SECONDS) '$(FUZZ_ONLY)'
 
 # Overhead of a measured call (see docs/benchmarks.md).
 bench: build
