@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test fuzz bench accuracy perf-compare realworld docs package clean
+.PHONY: all deps configure build demo test fuzz bad-input bench accuracy perf-compare realworld docs package clean
 
 all: build
 
@@ -57,6 +57,12 @@ perf-compare: build
 realworld: build
 	@sh scripts/deb-src.sh
 	@python3 tests/realworld/run.py --build $(BUILD)
+
+# Regenerates the bad-input tables of docs/reliability.md from real runs of
+# the plugins, the runtime, hotpath-cc and hotpath (scripts/bad_input.py;
+# ctest docs_bad_input_is_current checks them).
+bad-input: build
+	@python3 scripts/bad_input.py --build $(BUILD) --write docs/reliability.md
 
 # Regenerates the configuration table of docs/configuration.md.
 docs: build
