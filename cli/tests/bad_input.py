@@ -190,6 +190,10 @@ def main():
     expect(H, ["report", "--sort", "speed", good], "--sort: 'speed' is not one of total, self, calls, avg, min, max, name")
     expect(H, ["report", "--limit", "-3", good], "--limit: '-3' is not a whole number from 0 to 1000000")
     expect(H, ["report", "--focus", "(", good], "--focus: '(' is not a POSIX extended regular expression")
+    expect(H, ["report", "--focus", "a" + "+" * 24, good],
+           "is not accepted: more than 1000 atoms once its repetitions are copied out")
+    expect(H, ["report", "--focus", "(a|)*", good],
+           "is not accepted: an unbounded repetition of a part that can match nothing")
     expect(H, ["report", "--percentiles", "50,101", good], "--percentiles: '50,101' is not a list of 1 to 16 numbers from 0 to 100")
     expect(H, ["report", "--bogus", good], "hotpath report: unrecognized option '--bogus'")
     expect(H, ["compare", good], "hotpath compare: needs two sides")
