@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-sanitize bench accuracy perf-compare realworld docs package clean
+.PHONY: all deps configure build demo test test-sanitize fuzz bad-input bench accuracy perf-compare realworld docs package clean
 
 all: build
 
@@ -45,6 +45,14 @@ test-sanitize: deps
 	@cmake --build $(BUILD)-tsan -j$(JOBS)
 	@ctest --test-dir $(BUILD)-tsan --output-on-failure -j$(JOBS) -L threads
 
+# Every libFuzzer target (HOTPATH_* values, the report reader, hotpath-cc's
+# command line) for FUZZ_SECONDS each, after the suite's 30 s runs
+# (docs/reliability.md, "Fuzzing"); FUZZ_ONLY=REGEX picks targets by name.
+FUZZ_SECONDS ?= 600
+FUZZ_ONLY ?= .
+fuzz: build
+	@sh scripts/fuzz.sh $(BUILD) $(FUZZ_SECONDS) '$(FUZZ_ONLY)'
+
 # hotpath against the peers in one run (scripts/bench.py): per-call cost,
 # a realistic workload, scaling, allocation tracking, compile time; rewrites
 # the tables of docs/benchmarks.md and docs/bench-overhead.svg. About 10-15
@@ -72,6 +80,12 @@ perf-compare: build
 realworld: build
 	@sh scripts/deb-src.sh
 	@python3 tests/realworld/run.py --build $(BUILD)
+
+# Regenerates the bad-input tables of docs/reliability.md from real runs of
+# the plugins, the runtime, hotpath-cc and hotpath (scripts/bad_input.py;
+# ctest docs_bad_input_is_current checks them).
+bad-input: build
+	@python3 scripts/bad_input.py --build $(BUILD) --write docs/reliability.md
 
 # Regenerates the configuration table of docs/configuration.md.
 docs: build

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "reportfile.h"
 
 static const struct cli_command commands[] = {
     {"report", "render one or many reports, merged, as a table, Markdown, JSON or CSV",
@@ -74,12 +75,18 @@ int main(int argc, char **argv) {
 /* Shared helpers                                                           */
 /* ======================================================================== */
 
+/* One line whatever the message holds (a file's name, a program's name
+ * read from a report): control characters are written as escapes. */
+static void say_line(const char *cmd, const char *kind, const char *fmt, va_list ap) {
+    char text[4096], line[sizeof text * 4 + 8];
+    vsnprintf(text, sizeof text, fmt, ap);
+    fprintf(stderr, "hotpath %s: %s%s\n", cmd, kind, cli_printable(text, sizeof text, line, sizeof line));
+}
+
 int cli_fail(const char *cmd, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "hotpath %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    say_line(cmd, "", fmt, ap);
     va_end(ap);
     return CLI_EXIT_BAD_INPUT;
 }
@@ -87,9 +94,7 @@ int cli_fail(const char *cmd, const char *fmt, ...) {
 void cli_warn(const char *cmd, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "hotpath %s: warning: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    say_line(cmd, "warning: ", fmt, ap);
     va_end(ap);
 }
 

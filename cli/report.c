@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "histogram.h"
 #include "report.h" /* hp_format_duration, hp_format_bytes (runtime/src/format.c) */
+#include "regex_cost.h"
 #include "reportfile.h"
 #include "table.h"
 
@@ -467,6 +468,15 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *first) {
         case 'F': {
             if (o->has_focus)
                 regfree(&o->focus);
+            o->has_focus = false;
+            bool unbounded_empty;
+            if (hp_regex_size(optarg, &unbounded_empty) > HP_REGEX_MAX_ATOMS || unbounded_empty)
+                return cli_fail("report", "--focus: '%s' is not accepted: %s (glibc compiles it in "
+                                "exponential time); give a POSIX extended regular expression of at "
+                                "most %d atoms, a repeated part counted once per copy", optarg,
+                                unbounded_empty ? "an unbounded repetition of a part that can match nothing"
+                                                : "more than 1000 atoms once its repetitions are copied out",
+                                HP_REGEX_MAX_ATOMS);
             int e = regcomp(&o->focus, optarg, REG_EXTENDED | REG_NOSUB);
             if (e) {
                 char msg[128];

@@ -27,6 +27,23 @@ static void say(char *why, const char *fmt, ...) {
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
+const char *cli_printable(const char *s, size_t max, char *buf, size_t size) {
+    size_t n = 0, i = 0;
+    if (size == 0)
+        return buf;
+    for (; s[i] && i < max && n + 8 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n' || c == '\t' || c == '\r')
+            n += (size_t)snprintf(buf + n, size - n, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+        else if (c < 0x20 || c == 0x7f)
+            n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
+        else
+            buf[n++] = (char)c;
+    }
+    snprintf(buf + n, size - n, "%s", s[i] ? "..." : "");
+    return buf;
+}
+
 /* ======================================================================== */
 /* Distributions                                                            */
 /* ======================================================================== */
@@ -104,7 +121,7 @@ static uint64_t dist_percentile(const struct cli_dist *d, uint64_t n, uint64_t m
 
 /* Context for messages: "functions[3] (\"basic::parse\"): ". */
 struct ctx {
-    char where[160];
+    char where[512];
     char *why;
 };
 
@@ -121,8 +138,12 @@ static bool get_u64(struct ctx *c, const cJSON *obj, const char *key, bool requi
         return false;
     }
     if (v->valuedouble >= MAX_EXACT) {
-        say(c->why, "%s\"%s\" is %.15g, beyond 2^53 (this reader keeps integers exact up to 2^53)",
-            c->where, key, v->valuedouble);
+        if (isinf(v->valuedouble))
+            say(c->why, "%s\"%s\" is beyond the largest number a double holds (this reader keeps "
+                "integers exact up to 2^53)", c->where, key);
+        else
+            say(c->why, "%s\"%s\" is %.15g, beyond 2^53 (this reader keeps integers exact up to 2^53)",
+                c->where, key, v->valuedouble);
         return false;
     }
     *out = (uint64_t)v->valuedouble;
@@ -165,8 +186,9 @@ static bool get_percentiles(struct ctx *c, const cJSON *obj, const char *key, in
             continue; /* unknown: a merge of schema-1 reports written by hotpath report */
         if (*end || !(q >= 0 && q <= 100) || !cJSON_IsNumber(e) || !(e->valuedouble >= 0) ||
             e->valuedouble >= MAX_EXACT) {
+            char q[40 * 4 + 8];
             say(c->why, "%s\"%s\" holds \"%s\": expected a percentile (0 to 100) as key and a "
-                "whole number as value", c->where, key, e->string);
+                "whole number as value", c->where, key, cli_printable(e->string, 40, q, sizeof q));
             return false;
         }
         if (*n == CLI_MAX_PERCENTILES)
@@ -203,7 +225,7 @@ static bool get_histogram(struct ctx *c, const cJSON *obj, const char *key, uint
             return false;
         }
         if (!(i->valuedouble > last) || i->valuedouble >= HP_HIST_BUCKETS) {
-            say(c->why, "%s\"%s\": bucket %.0f is %s", c->where, key, i->valuedouble,
+            say(c->why, "%s\"%s\": bucket %.15g is %s", c->where, key, i->valuedouble,
                 i->valuedouble >= HP_HIST_BUCKETS ? "beyond the layout's last bucket"
                                                   : "out of ascending order");
             return false;
@@ -240,7 +262,11 @@ static bool get_histogram(struct ctx *c, const cJSON *obj, const char *key, uint
 static void where_row(struct ctx *c, const char *array, int i, const cJSON *row) {
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(row, "name");
     if (cJSON_IsString(name))
-        snprintf(c->where, sizeof c->where, "%s[%d] (\"%.80s\"): ", array, i, name->valuestring);
+    {
+        char q[80 * 4 + 8];
+        snprintf(c->where, sizeof c->where, "%s[%d] (\"%s\"): ", array, i,
+                 cli_printable(name->valuestring, 80, q, sizeof q));
+    }
     else
         snprintf(c->where, sizeof c->where, "%s[%d]: ", array, i);
 }
@@ -439,6 +465,29 @@ static bool read_rows(struct ctx *c, const cJSON *root, struct cli_report *r) {
     return true;
 }
 
+/* How deep the arrays and objects of text[0..len) are nested at its end
+ * (brackets inside strings left out): cJSON refuses more than
+ * CJSON_NESTING_LIMIT, which is not a syntax error to report as one. */
+static int nesting_at(const char *text, size_t len) {
+    int depth = 0, max = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (in_string) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_string = false;
+        } else if (ch == '"')
+            in_string = true;
+        else if (ch == '[' || ch == '{')
+            max = ++depth > max ? depth : max;
+        else if (ch == ']' || ch == '}')
+            depth--;
+    }
+    return max;
+}
+
 bool cli_report_parse(const char *text, size_t len, struct cli_report *r, char *why) {
     memset(r, 0, sizeof *r);
     r->nfiles = 1;
@@ -449,7 +498,11 @@ bool cli_report_parse(const char *text, size_t len, struct cli_report *r, char *
         size_t line = 1;
         for (size_t i = 0; i < at && i < len; i++)
             line += text[i] == '\n';
-        say(why, "not JSON (a syntax error near byte %zu, line %zu)", at, line);
+        if (nesting_at(text, at < len ? at + 1 : len) > CJSON_NESTING_LIMIT)
+            say(why, "not a hotpath report (arrays or objects nested deeper than %d levels, at "
+                     "byte %zu, line %zu)", CJSON_NESTING_LIMIT, at, line);
+        else
+            say(why, "not JSON (a syntax error near byte %zu, line %zu)", at, line);
         return false;
     }
     if (end) { /* trailing bytes other than white space */

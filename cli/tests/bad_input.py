@@ -14,12 +14,14 @@ import subprocess
 import sys
 
 failures = []
+RECORD = []  # every case run, for scripts/bad_input.py (--record FILE)
 
 
 def expect(cli, args, want, code=2, what=None):
     p = subprocess.run([cli, *args], capture_output=True, text=True, timeout=30)
     ok = p.returncode == code and want in p.stderr and (code != 2 or p.stdout == "")
     label = what or " ".join(args)
+    RECORD.append({"what": what, "args": list(args), "code": p.returncode, "stderr": p.stderr})
     print(f"{'ok  ' if ok else 'FAIL'} {label}: exit {p.returncode}: {p.stderr.strip()}")
     if not ok:
         failures.append(label)
@@ -58,6 +60,7 @@ def main():
     ap.add_argument("--hotpath", required=True)
     ap.add_argument("--example", required=True)
     ap.add_argument("--work", required=True)
+    ap.add_argument("--record", help="write every case run (args, exit status, stderr) as JSON here")
     a = ap.parse_args()
     w = a.work
     shutil.rmtree(w, ignore_errors=True)
@@ -187,6 +190,10 @@ def main():
     expect(H, ["report", "--sort", "speed", good], "--sort: 'speed' is not one of total, self, calls, avg, min, max, name")
     expect(H, ["report", "--limit", "-3", good], "--limit: '-3' is not a whole number from 0 to 1000000")
     expect(H, ["report", "--focus", "(", good], "--focus: '(' is not a POSIX extended regular expression")
+    expect(H, ["report", "--focus", "a" + "+" * 24, good],
+           "is not accepted: more than 1000 atoms once its repetitions are copied out")
+    expect(H, ["report", "--focus", "(a|)*", good],
+           "is not accepted: an unbounded repetition of a part that can match nothing")
     expect(H, ["report", "--percentiles", "50,101", good], "--percentiles: '50,101' is not a list of 1 to 16 numbers from 0 to 100")
     expect(H, ["report", "--bogus", good], "hotpath report: unrecognized option '--bogus'")
     expect(H, ["compare", good], "hotpath compare: needs two sides")
@@ -204,6 +211,9 @@ def main():
         print(f"{'ok  ' if ok else 'FAIL'} {cmd} --help")
         if not ok:
             failures.append(f"{cmd} --help")
+    if a.record:
+        with open(a.record, "w") as f:
+            json.dump(RECORD, f, indent=1)
     print(f"{len(failures)} failed")
     return 1 if failures else 0
 

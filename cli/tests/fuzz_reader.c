@@ -2,7 +2,9 @@
  * fuzz_reader.c — libFuzzer target for the report reader (reportfile.c):
  * any bytes are parsed; a report that is accepted is merged with itself and
  * its percentiles read, so that every path a subcommand takes after a
- * successful parse runs on fuzzed figures too. Built with clang
+ * successful parse runs on fuzzed figures too. A refused report gets one
+ * message: not empty, one line without control characters (names and keys
+ * from the file are escaped). Built with clang
  * -fsanitize=fuzzer,address,undefined by cli/tests/CMakeLists.txt and run
  * for a bounded time by the ctest cli_fuzz_reader; seeds in fuzz-seeds/.
  */
@@ -17,8 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct cli_report r, merged = {0};
     char why[CLI_WHY];
     if (!cli_report_parse((const char *)data, size, &r, why)) {
-        if (memchr(why, '\0', sizeof why) == NULL) /* the message is one string */
+        if (memchr(why, '\0', sizeof why) == NULL || why[0] == '\0') /* one string, not empty */
             __builtin_trap();
+        for (const char *s = why; *s; s++)
+            if ((unsigned char)*s < 0x20 || *s == 0x7f) /* one line, whatever the file holds */
+                __builtin_trap();
         return 0;
     }
     if (cli_report_merge(&merged, &r, why) && cli_report_merge(&merged, &r, why)) {

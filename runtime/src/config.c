@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <math.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "regex_cost.h"
 
 struct hp_config hp_config;
 _Atomic unsigned hp_config_report_number = 1;
@@ -54,8 +56,10 @@ static const char *parse_percentile(const char **pp, double *v, char *label, cha
             return "";
     }
     int len = (int)(p - start);
+    const char *cut = len > 24 ? "..." : ""; /* a long number, shortened in the reason */
+    len = len > 24 ? 24 : len;
     if (decimals > HP_PERCENTILE_DECIMALS) {
-        snprintf(why, whysize, " (%.*s has more than %d decimals)", len, start,
+        snprintf(why, whysize, " (%.*s%s has more than %d decimals)", len, start, cut,
                  HP_PERCENTILE_DECIMALS);
         return why;
     }
@@ -63,7 +67,7 @@ static const char *parse_percentile(const char **pp, double *v, char *label, cha
     for (int i = 0; i < decimals; i++)
         scale *= 10;
     if (m > 100 * scale) {
-        snprintf(why, whysize, " (%.*s is above 100)", len, start);
+        snprintf(why, whysize, " (%.*s%s is above 100)", len, start, cut);
         return why;
     }
     *v = (double)m / (double)scale;
@@ -86,7 +90,9 @@ const char *hp_percentiles_parse(const char *s, struct hp_percentiles *out, char
     static char why[96];
     struct hp_percentiles r = {.n = 0};
     const char *p = s;
-    int items = 0;
+    int items = 0, nextra = 0;
+    double extra[256 - HP_MAX_PERCENTILES]; /* the different ones past the limit */
+    bool more = false;                      /* and more than those */
     if (note && notesize)
         note[0] = '\0';
     for (;;) {
@@ -102,14 +108,21 @@ const char *hp_percentiles_parse(const char *s, struct hp_percentiles *out, char
         for (int i = 0; i < r.n; i++)
             if (r.p[i] == v)
                 dup = i;
+        bool seen = dup >= 0;
+        for (int i = 0; i < nextra && !seen; i++)
+            seen = extra[i] == v;
         if (dup >= 0) {
             if (note && notesize && !note[0])
                 snprintf(note, notesize, "lists %s more than once", r.label[dup]);
+        } else if (seen) {
+            /* a repeat among those past the limit: refused below anyway */
         } else if (r.n < HP_MAX_PERCENTILES) {
             r.p[r.n] = v;
             memcpy(r.label[r.n++], label, sizeof label);
-        } else
-            r.n++; /* counted, to say how many there are */
+        } else if (nextra < (int)(sizeof extra / sizeof *extra))
+            extra[nextra++] = v; /* kept, to say how many different ones there are */
+        else
+            more = true;
         while (*p == ' ')
             p++;
         if (*p == '\0')
@@ -117,9 +130,9 @@ const char *hp_percentiles_parse(const char *s, struct hp_percentiles *out, char
         if (*p++ != ',')
             return "";
     }
-    if (r.n > HP_MAX_PERCENTILES) {
-        snprintf(why, sizeof why, " (%d different percentiles; at most %d)", r.n,
-                 HP_MAX_PERCENTILES);
+    if (nextra > 0) {
+        snprintf(why, sizeof why, " (%s%d different percentiles; at most %d)", more ? "more than " : "",
+                 r.n + nextra, HP_MAX_PERCENTILES);
         return why;
     }
     (void)items;
@@ -213,6 +226,18 @@ static const char *parse_regex(const char *v, regex_t *out) {
     static char why[160];
     if (*v == '\0')
         return NULL;
+    bool unbounded_empty;
+    double size = hp_regex_size(v, &unbounded_empty);
+    if (unbounded_empty) {
+        snprintf(why, sizeof why, " (an unbounded repetition of a part that can match nothing, "
+                                  "as in (a|)* or (b?)+)");
+        return why;
+    }
+    if (size > HP_REGEX_MAX_ATOMS) {
+        snprintf(why, sizeof why, " (more than %d atoms once its repetitions are copied out)",
+                 HP_REGEX_MAX_ATOMS);
+        return why;
+    }
     int rc = regcomp(out, v, REG_EXTENDED | REG_NOSUB);
     if (rc != 0) {
         char msg[120];
@@ -292,11 +317,34 @@ static const struct {
 #undef HP_OPTION
 };
 
+/*
+ * A value as a message quotes it: control characters written \n, \t, \r or
+ * \xNN, so that the message stays one line whatever the value holds, and at
+ * most HP_QUOTE_MAX bytes of it, then "...".
+ */
+#define HP_QUOTE_MAX 200
+static const char *quote(const char *v, char *buf, size_t size) {
+    size_t n = 0, i = 0;
+    for (; v[i] && i < HP_QUOTE_MAX && n + 8 < size; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c == '\n' || c == '\t' || c == '\r')
+            n += (size_t)snprintf(buf + n, size - n, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+        else if (c < 0x20 || c == 0x7f)
+            n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
+        else
+            buf[n++] = (char)c;
+    }
+    snprintf(buf + n, size - n, "%s", v[i] ? "..." : "");
+    return buf;
+}
+#define HP_QUOTED (HP_QUOTE_MAX * 4 + 8)
+
 void hp_config_reject_using(FILE *err, enum hp_option_index opt, const char *value, const char *why,
                             const char *using) {
+    char q[HP_QUOTED];
     locale_t old = uselocale(hp_c_locale());
     fprintf(err, "hotpath: %s=\"%s\" is not valid%s: expected %s; using %s\n", options[opt].var,
-            value, why, options[opt].accepted, using);
+            quote(value, q, sizeof q), why, options[opt].accepted, using);
     uselocale(old);
 }
 
@@ -329,7 +377,7 @@ static struct {
     atomic_bool settled;
     struct {
         enum hp_option_index opt;
-        char value[200];
+        char value[HP_QUOTE_MAX + 4];
         char why[160];
     } item[3];
 } deferred;
@@ -342,9 +390,9 @@ static void defer(enum hp_option_index opt, const char *value, const char *why) 
     if (deferred.n == 3)
         return;
     deferred.item[deferred.n].opt = opt;
-    size_t len = strlen(value);
+    size_t len = strlen(value); /* quoted when printed */
     snprintf(deferred.item[deferred.n].value, sizeof deferred.item[0].value, "%.*s%s",
-             len < 190 ? (int)len : 190, value, len < 190 ? "" : "...");
+             len <= HP_QUOTE_MAX ? (int)len : HP_QUOTE_MAX, value, len <= HP_QUOTE_MAX ? "" : "...");
     snprintf(deferred.item[deferred.n].why, sizeof deferred.item[0].why, "%s", why);
     deferred.n++;
 }
@@ -360,18 +408,21 @@ static void main_percentiles(FILE *err, const struct hp_main_request *m, bool sa
         char text[HP_MAX_PERCENTILES * HP_PERCENTILE_LABEL];
         hp_percentiles_text(out, text, sizeof text);
         snprintf(using, size, "\"%s\" from hotpath::main (%s)", text, m->name ? m->name : "?");
+        char q[HP_QUOTED];
         if (say && note[0] && err)
             fprintf(err, "hotpath: the percentiles \"%s\" of hotpath::main (%s) %s: using %s\n",
-                    m->percentiles, m->name ? m->name : "?", note, using + 0);
+                    quote(m->percentiles, q, sizeof q), m->name ? m->name : "?", note, using + 0);
         return;
     }
+    char q[HP_QUOTED];
     *out = hp_config.percentiles; /* the default: the environment's was refused or unset */
     the_default(HP_OPT_percentiles, using, size);
     if (say && m && m->percentiles && err)
         fprintf(err,
                 "hotpath: the percentiles \"%s\" of hotpath::main (%s) are not valid%s: expected "
                 "%s; using %s\n",
-                m->percentiles, m->name ? m->name : "?", why, options[HP_OPT_percentiles].accepted,
+                quote(m->percentiles, q, sizeof q), m->name ? m->name : "?", why,
+                options[HP_OPT_percentiles].accepted,
                 using);
 }
 
@@ -419,42 +470,76 @@ static void note_accepted(FILE *err, enum hp_option_index opt, const char *value
     char text[HP_MAX_PERCENTILES * HP_PERCENTILE_LABEL] = "";
     if (opt == HP_OPT_percentiles)
         hp_percentiles_text(&hp_config.percentiles, text, sizeof text);
-    fprintf(err, "hotpath: %s=\"%s\" %s: using \"%s\"\n", options[opt].var, value, parse_note,
-            text);
+    char q[HP_QUOTED];
+    fprintf(err, "hotpath: %s=\"%s\" %s: using \"%s\"\n", options[opt].var,
+            quote(value, q, sizeof q), parse_note, text);
 }
 
-void hp_config_load(FILE *err) {
+/* Parses v as option opt into hp_config; NULL or the reason it is refused. */
+static const char *parse_option(enum hp_option_index opt, const char *v) {
+    switch (opt) {
+#define HP_OPTION(field, var, type, def, accepted, desc)                                           \
+    case HP_OPT_##field:                                                                           \
+        return parse_##type(v, &hp_config.field);
+#include "options.def"
+#undef HP_OPTION
+    default:
+        return "";
+    }
+}
+
+void hp_config_defaults(void) {
     hp_config_free();
     memset(&hp_config, 0, sizeof hp_config);
     deferred.n = 0;
     atomic_store(&deferred.settled, false);
+    locale_t old = uselocale(hp_c_locale());
+    for (int opt = 0; opt < HP_OPT_COUNT; opt++)
+        if (parse_option((enum hp_option_index)opt, options[opt].def) != NULL)
+            abort(); /* a default that does not parse is a bug in options.def */
+    uselocale(old);
+}
+
+bool hp_config_set(FILE *err, enum hp_option_index opt, const char *v) {
+    if ((unsigned)opt >= HP_OPT_COUNT || !v)
+        return false;
+    locale_t old = uselocale(hp_c_locale());
+    parse_note[0] = '\0';
+    const char *why = parse_option(opt, v);
+    if (why && err) {
+        if (defers(opt))
+            defer(opt, v, why);
+        else
+            hp_config_reject(err, opt, v, why);
+    }
+    hp_config.in_env |= 1u << opt;
+    if (!why)
+        hp_config.from_env |= 1u << opt;
+    if (!why && parse_note[0] && err)
+        note_accepted(err, opt, v);
+    uselocale(old);
+    return why == NULL;
+}
+
+const char *hp_config_variable(enum hp_option_index opt) {
+    return (unsigned)opt < HP_OPT_COUNT ? options[opt].var : NULL;
+}
+
+const char *hp_config_accepted(enum hp_option_index opt) {
+    return (unsigned)opt < HP_OPT_COUNT ? options[opt].accepted : NULL;
+}
+
+void hp_config_load(FILE *err) {
+    hp_config_defaults();
     /* a relative HOTPATH_OUTPUT_PATH is taken from here, even if the program
      * changes directory before the report */
     if (!getcwd(hp_config.start_dir, sizeof hp_config.start_dir))
         hp_config.start_dir[0] = '\0';
-    locale_t old = uselocale(hp_c_locale());
-#define HP_OPTION(field, var, type, def, accepted, desc)                                           \
-    do {                                                                                           \
-        if (parse_##type(def, &hp_config.field) != NULL)                                           \
-            abort(); /* a default that does not parse is a bug in options.def */                  \
-        const char *v = getenv(var), *why = NULL;                                                  \
-        parse_note[0] = '\0';                                                                      \
-        if (v && (why = parse_##type(v, &hp_config.field)) != NULL && err) {                       \
-            if (defers(HP_OPT_##field))                                                            \
-                defer(HP_OPT_##field, v, why);                                                     \
-            else                                                                                   \
-                hp_config_reject(err, HP_OPT_##field, v, why);                                     \
-        }                                                                                          \
-        if (v)                                                                                     \
-            hp_config.in_env |= 1u << HP_OPT_##field;                                              \
-        if (v && !why)                                                                             \
-            hp_config.from_env |= 1u << HP_OPT_##field;                                            \
-        if (v && !why && parse_note[0] && err)                                                     \
-            note_accepted(err, HP_OPT_##field, v);                                                 \
-    } while (0);
-#include "options.def"
-#undef HP_OPTION
-    uselocale(old);
+    for (int opt = 0; opt < HP_OPT_COUNT; opt++) {
+        const char *v = getenv(options[opt].var);
+        if (v)
+            hp_config_set(err, (enum hp_option_index)opt, v);
+    }
 }
 
 void hp_config_free(void) {

@@ -60,6 +60,19 @@ extern struct hp_config hp_config;
  * bad value is reported on `err` in one line and replaced by its default. */
 void hp_config_load(FILE *err);
 
+/* hp_config_load in two steps, for it and for the tests and fuzz target
+ * (tests/fuzz/): hp_config_defaults sets every option to its default from
+ * options.def; hp_config_set reads one option's value as if it were that
+ * variable's in the environment (the line for a bad value, the remark on an
+ * accepted one, on err; the lines hp_config_settle prints wait for it).
+ * Returns whether the value was accepted. */
+void hp_config_defaults(void);
+bool hp_config_set(FILE *err, enum hp_option_index opt, const char *value);
+
+/* "HOTPATH_LIMIT", and what its message says is accepted (options.def). */
+const char *hp_config_variable(enum hp_option_index opt);
+const char *hp_config_accepted(enum hp_option_index opt);
+
 /* The C locale, for printing and parsing numbers whatever the program set
  * with setlocale (use with uselocale). */
 locale_t hp_c_locale(void);

@@ -1011,7 +1011,9 @@ static void report_to_file(const struct hp_report *r) {
         return;
     if (!in_place)
         unlink(tmp);
-    fprintf(stderr, "hotpath: cannot write the report to %s (%s): writing it to stderr instead\n",
+    fprintf(stderr,
+            "hotpath: cannot write the report to %s, from HOTPATH_OUTPUT_PATH (%s): writing it to "
+            "stderr instead\n",
             path, strerror(err));
     report_to_stderr(r);
 }

@@ -268,8 +268,9 @@ def a_write_error_sends_the_report_to_stderr(a):
     r = run([exe, "rows"], env={"HOTPATH_OUTPUT_PATH": "/dev/full"})
     err = r.stderr.decode()
     assert r.returncode == 0, err
-    assert messages(r.stderr) == ["hotpath: cannot write the report to /dev/full (No space left on "
-                                  "device): writing it to stderr instead"], err
+    assert messages(r.stderr) == ["hotpath: cannot write the report to /dev/full, from "
+                                  "HOTPATH_OUTPUT_PATH (No space left on device): writing it to "
+                                  "stderr instead"], err
     assert "[hotpath] Performance Summary from modes" in err and "| modes::sleepy " in err, err
     r = run([exe, "rows"], env={"HOTPATH_OUTPUT_PATH": "/dev/full", "HOTPATH_OUTPUT_FORMAT": "json"})
     rep = json.loads(r.stderr.decode().split("\n", 1)[1])

@@ -288,3 +288,57 @@ Test(config, refused_alloc_values_name_what_hotpath_main_asks_for) {
     free(msg);
     unsetenv("HOTPATH_ALLOC_CUMULATIVE");
 }
+
+/* Found by the fuzz target (tests/fuzz/fuzz_config.c): a value holding a
+ * line break or another control character still gets one line. */
+Test(config, a_value_with_a_line_break_gets_one_line) {
+    char *msg = load_with("HOTPATH_OUTPUT_FORMAT", "json\nhotpath: forged\x01");
+    cr_assert_eq(count_lines(msg), 1, "%s", msg);
+    cr_assert(strstr(msg, "HOTPATH_OUTPUT_FORMAT=\"json\\nhotpath: forged\\x01\" is not valid"), "%s", msg);
+    free(msg);
+    clear_env();
+    msg = load_with("HOTPATH_PERCENTILES", "5\n0");
+    cr_assert_eq(count_lines(msg), 1, "%s", msg);
+    cr_assert(strstr(msg, "HOTPATH_PERCENTILES=\"5\\n0\" is not valid"), "%s", msg);
+    free(msg);
+}
+
+/* Found by the fuzz target: a repeat after 16 different percentiles read
+ * past the 16 kept (UBSan: index 16 out of bounds). */
+Test(config, a_repeat_after_sixteen_percentiles_is_counted_right) {
+    char *msg = load_with("HOTPATH_PERCENTILES", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,17,18,1");
+    cr_assert(strstr(msg, "(18 different percentiles; at most 16)"), "%s", msg);
+    cr_assert_eq(count_lines(msg), 1, "%s", msg);
+    free(msg);
+}
+
+/* Found by the fuzz target: stacked repetitions made regcomp exponential
+ * (a++++++++++++++++++++ took 18 s at start-up); refused at once. */
+Test(config, a_focus_regex_too_costly_to_compile_is_refused, .timeout = 5) {
+    char *msg = load_with("HOTPATH_FOCUS", "a++++++++++++++++++++++++++++++++++++++++");
+    cr_assert(strstr(msg, "HOTPATH_FOCUS=\"a+++"), "%s", msg);
+    cr_assert(strstr(msg, "(more than 1000 atoms once its repetitions are copied out)"), "%s", msg);
+    cr_assert_not(hp_config.has_focus);
+    free(msg);
+    clear_env();
+    msg = load_with("HOTPATH_FOCUS", "((a{100}){100}){100}");
+    cr_assert(strstr(msg, "is not valid (more than 1000 atoms"), "%s", msg);
+    free(msg);
+    clear_env();
+    msg = load_with("HOTPATH_FOCUS", "(a*){1000}");
+    cr_assert(strstr(msg, "is not valid (more than 1000 atoms"), "%s", msg);
+    free(msg);
+    clear_env(); /* (a?|b?|...|p?){5,} took 15 s */
+    msg = load_with("HOTPATH_FOCUS", "(a?|b?|c?|d?|e?|f?|g?|h?|i?|j?|k?|l?|m?|n?|o?|p?){5,}");
+    cr_assert(strstr(msg, "is not valid (an unbounded repetition of a part that can match nothing"),
+              "%s", msg);
+    free(msg);
+    clear_env();
+    msg = load_with("HOTPATH_FOCUS", "(_[a-z]*)*x{0,}(ab?)+");
+    cr_assert_str_eq(msg, "");
+    free(msg);
+    msg = load_with("HOTPATH_FOCUS", "^(parse|lex)_[a-z]+(_[0-9]{1,3})?$");
+    cr_assert_str_eq(msg, "");
+    cr_assert(hp_config.has_focus);
+    free(msg);
+}

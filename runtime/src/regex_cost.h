@@ -1,0 +1,124 @@
+/*
+ * regex_cost.h — how costly a POSIX extended regular expression is for
+ * glibc's regcomp, checked before compiling one from outside input
+ * (HOTPATH_FOCUS in config.c, `hotpath report --focus` in cli/report.c),
+ * so that a pathological one is refused with a message instead of hanging
+ * the program for minutes. Found by the fuzz target tests/fuzz/fuzz_config.c.
+ */
+#ifndef HOTPATH_REGEX_COST_H
+#define HOTPATH_REGEX_COST_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+/*
+ * The size of the tree glibc's regcomp builds for an extended regular
+ * expression, in atoms: it copies a repeated part once per bound (x{2,5}:
+ * five copies) and x+ as xx*, so that stacked or nested repetitions
+ * multiply (a++++++++++++++++++++ took 18 s to compile, each + doubling it;
+ * 30 would take hours and the memory with them), and parts that can match
+ * nothing cost it about the square of their number ((a*){5000}: 3.7 s,
+ * ((a*)*){1000}: 8 s). Brackets and escapes count as one atom. At most
+ * HP_REGEX_MAX_ATOMS are accepted: under 0.2 s whatever their form (the
+ * slowest found, ((a*)*){199}, took 180 ms on a loaded 2-core VM).
+ */
+#define HP_REGEX_MAX_ATOMS 1000
+/* Sets *unbounded_empty when an unbounded repetition (*, +, {m,}) applies
+ * to a part that can match nothing ((a|)*, (a?|b?){5,}, a**): glibc's
+ * regcomp takes exponential time on those ((a?|b?|...|p?){5,}: 15 s). */
+static inline double hp_regex_size(const char *re, bool *unbounded_empty) {
+    struct {
+        double sum;
+        bool any_empty, alt_empty, before_last;
+    } outer[64];
+    double sum = 0, last = 0;  /* the group's size so far; the last atom's */
+    bool any_empty = false;    /* an alternative of the group so far can match nothing */
+    bool alt_empty = true;     /* the current alternative, up to before its last atom */
+    bool last_empty = false;   /* the last atom can match nothing */
+    int depth = 0;
+    *unbounded_empty = false;
+#define HP_ATOM(size, empty) (alt_empty = alt_empty && last_empty, sum += last = (size), last_empty = (empty))
+    for (const char *p = re; *p; p++) {
+        if (*p == '\\') {
+            p += p[1] != '\0';
+            HP_ATOM(1, false);
+        } else if (*p == '[') { /* to its closing ']': []x], [^]x], [[:alpha:]] */
+            p++;
+            p += *p == '^';
+            p += *p == ']';
+            for (; *p && *p != ']'; p++)
+                if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+                    char kind = p[1];
+                    for (p += 2; *p && !(p[0] == kind && p[1] == ']'); p++)
+                        ;
+                    if (!*p)
+                        break;
+                    p++;
+                }
+            if (!*p)
+                break;
+            HP_ATOM(1, false);
+        } else if (*p == '(') {
+            if (depth == 64)
+                return INFINITY;
+            alt_empty = alt_empty && last_empty; /* the last atom is settled */
+            outer[depth].sum = sum;
+            outer[depth].any_empty = any_empty;
+            outer[depth++].alt_empty = alt_empty;
+            sum = last = 0;
+            any_empty = false;
+            alt_empty = last_empty = true; /* nothing yet: empty */
+        } else if (*p == ')' && depth > 0) {
+            bool empty = any_empty || (alt_empty && last_empty);
+            double size = sum + 1;
+            depth--;
+            sum = outer[depth].sum;
+            any_empty = outer[depth].any_empty;
+            alt_empty = outer[depth].alt_empty;
+            sum += last = size;
+            last_empty = empty;
+        } else if (*p == '|') {
+            any_empty = any_empty || (alt_empty && last_empty);
+            sum += 1;
+            last = 0;
+            alt_empty = last_empty = true;
+        } else if (*p == '*' || *p == '?') {
+            if (*p == '*' && last_empty && last > 0)
+                *unbounded_empty = true;
+            sum += 1;
+            last += 1;
+            last_empty = true;
+        } else if (*p == '+') {
+            if (last_empty && last > 0)
+                *unbounded_empty = true;
+            sum += last;
+            last *= 2;
+        } else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
+            char *end;
+            double lo = (double)strtoul(p + 1, &end, 10), hi = lo;
+            bool unbounded = false;
+            if (*end == ',') {
+                unbounded = !(end[1] >= '0' && end[1] <= '9');
+                hi = unbounded ? (end++, lo + 1) : (double)strtoul(end + 1, &end, 10);
+            }
+            if (*end == '}') {
+                double copies = hi > lo ? hi : lo > 0 ? lo : 1;
+                if (unbounded && last_empty && last > 0)
+                    *unbounded_empty = true;
+                sum += last * (copies - 1);
+                last *= copies;
+                last_empty = last_empty || lo == 0;
+                p = end;
+            } else
+                HP_ATOM(1, false);
+        } else
+            HP_ATOM(1, false);
+    }
+#undef HP_ATOM
+    while (depth > 0)
+        sum += outer[--depth].sum;
+    return sum;
+}
+
+#endif
