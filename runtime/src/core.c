@@ -197,9 +197,14 @@ void hp_agg_init(struct hp_site_agg *agg) {
 
 struct hp_site_agg *hp_agg_for(uint32_t id) {
     if (!hp_reg.agg[id]) {
-        hp_reg.agg[id] = hp_mem_alloc(sizeof(struct hp_site_agg));
-        if (hp_reg.agg[id])
-            hp_agg_init(hp_reg.agg[id]);
+        /* zero from hp_mem_alloc: only the minimums to set, so that the
+         * 40 KiB of buckets are faulted in only where counts fall */
+        struct hp_site_agg *a = hp_mem_alloc(sizeof(struct hp_site_agg));
+        if (a) {
+            a->min = UINT64_MAX;
+            a->alloc.min_bytes = UINT64_MAX;
+        }
+        hp_reg.agg[id] = a;
     }
     return hp_reg.agg[id];
 }
