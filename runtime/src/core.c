@@ -82,6 +82,7 @@ static void resolve_longjmp(void);
 static void runtime_init(void) {
     hp_busy_enter();
     if (hp_copies_find_primary()) { /* copies.c: another copy is the process's runtime */
+        resolve_longjmp();          /* should this copy's longjmp be the one called */
         hp_busy_leave();
         return;
     }
