@@ -21,7 +21,10 @@ JSON reports are checked here (tests/corpus builds one file per program).
            with %p: one file), holding the program's and the library's
            functions with exact calls, nothing on stderr; with the version
            script or --exclude-libs, no hotpath_* or allocator symbol in
-           the library's dynamic symbols (nm -D) (issue 18).
+           the library's dynamic symbols (nm -D) (issue 18). And a library
+           whose copy is of another runtime ABI (the runtime's sources
+           built with -DHP_COPY_ABI=999): it steps aside, one line on
+           stderr naming it, one report with the program's rows only.
 
 Prints one line per check and exits 1 if any failed.
 """
@@ -194,6 +197,50 @@ def check_private(a, problems):
                      lib_allocs, "; exports %s" % leaked if leaked else ""))
 
 
+def check_step_aside(a, problems):
+    inc = ["-I", a.include, "-I", HERE]
+    src = os.path.join(HERE, "..", "..", "runtime", "src")
+    objdir = os.path.join(a.work, "abi999")
+    os.makedirs(objdir, exist_ok=True)
+    objs = []
+    for f in sorted(os.listdir(src)):
+        if f.endswith(".c"):
+            o = os.path.join(objdir, f[:-2] + ".o")
+            must([a.cc, "-O1", "-fPIC", "-fvisibility=hidden", "-std=gnu11", "-DHP_COPY_ABI=999",
+                  "-I", a.include, "-c", os.path.join(src, f), "-o", o])
+            objs.append(o)
+    archive = os.path.join(objdir, "libhotpath.a")
+    if os.path.exists(archive):
+        os.remove(archive)
+    must(["ar", "rcs", archive] + objs)
+    lib = os.path.join(a.work, "libpriv_abi999.so")
+    must([a.cc] + shlex.split(a.opt) + shlex.split(a.plugin) + inc +
+         ["-shared", "-fPIC", "priv_lib.c", archive, "-lpthread", "-lm", "-o", lib,
+          "-Wl,--version-script=" + os.path.join(HERE, "priv_lib.map")])
+    exe = os.path.join(a.work, "priv_main_abi999")
+    must([a.cc] + shlex.split(a.opt) + shlex.split(a.plugin) + inc + ["priv_main.c", lib, a.lib,
+         "-Wl,-rpath," + a.work, "-ldl", "-lpthread", "-lm", "-o", exe])
+    out = os.path.join(a.work, "abi999-reports")
+    if os.path.isdir(out):
+        for f in os.listdir(out):
+            os.remove(os.path.join(out, f))
+    os.makedirs(out, exist_ok=True)
+    env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json",
+               HOTPATH_OUTPUT_PATH=os.path.join(out, "r.%p.json"))
+    p = run([exe], env=env)
+    files = os.listdir(out)
+    lines = p.stderr.strip().splitlines()
+    if p.returncode != 0 or len(files) != 1 or len(lines) != 1 or lib not in lines[0] \
+            or "libhotpath.so" not in lines[0]:
+        problems.append("step aside: exit %s, reports %s, stderr %r"
+                        % (p.returncode, files, p.stderr[-400:]))
+        return
+    rows = {r["name"]: r["calls"] for r in json.load(open(os.path.join(out, files[0])))["functions"]}
+    if rows != {"priv_main::priv_main_work": 5}:
+        problems.append("step aside: rows %s, expected the program's only" % rows)
+    print("     step aside: %s; rows %s" % (lines[0], rows))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cc", required=True, help="compiler of unit A (and of B without --cc-b)")
@@ -220,6 +267,7 @@ def main():
         ran.append("dlclose")
     if a.only in (None, "private") and a.shared_lib:
         check_private(a, problems)
+        check_step_aside(a, problems)
         ran.append("private")
     for p in problems:
         print("FAIL " + p)
