@@ -206,6 +206,8 @@ static void classify_arg(int argc, char **argv, int *i, struct state *st, int de
         st->out->is_static = 1;
     else if (strcmp(a, "-r") == 0)
         st->out->is_relocatable = 1;
+    else if (strcmp(a, "-shared") == 0)
+        st->out->is_shared = 1;
     else if (starts(a, "-fplugin=") && strstr(a, "hotpath"))
         st->out->has_plugin = 1;
     else if (is_query(a))
@@ -298,6 +300,12 @@ char **hp_cc_rewrite(char *const *cmd, int ncmd, int argc, char **argv,
             if (setup->runtime_dir)
                 failed |= !(v[n++] = own[nown++] = concat("-Wl,-rpath,", setup->runtime_dir));
         }
+        /* A library that links libhotpath.a itself (a private copy of the
+         * runtime, which hands its sites to the process's: copies.c)
+         * exports none of its symbols: no malloc or hotpath_* of hotpath's
+         * in the project's library. */
+        if (c.is_shared)
+            v[n++] = "-Wl,--exclude-libs,libhotpath.a";
     }
     v[n] = NULL;
     for (int i = 0; i < nown; i++)

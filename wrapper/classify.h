@@ -48,6 +48,7 @@ struct hp_cc_class {
     int has_input;
     int is_static;      /* -static or -static-pie */
     int is_relocatable; /* -r: a partial link gets no runtime */
+    int is_shared;      /* -shared: libhotpath.a's symbols are not exported (--exclude-libs) */
     int lang_at_end;    /* a -x other than "none" is still in effect */
     int has_plugin;     /* a hotpath plugin is given already (-fplugin=...hotpath...):
                            no second one, no include folder added */

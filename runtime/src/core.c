@@ -24,6 +24,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "copies.h"
 #include "report.h"
 #include "fork.h"
 #include "signals.h"
@@ -40,7 +41,9 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 bool hp_fast;
 
-void hp_update_fast(void) { hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_alloc_on; }
+void hp_update_fast(void) {
+    hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_alloc_on && !hp_is_secondary();
+}
 
 /* ======================================================================== */
 /* Start-up and exit                                                        */
@@ -79,6 +82,11 @@ static void arena_init(void);
 
 static void runtime_init(void) {
     hp_busy_enter();
+    if (hp_copies_find_primary()) { /* copies.c: another copy is the process's runtime */
+        resolve_longjmp();          /* should this copy's longjmp be the one called */
+        hp_busy_leave();
+        return;
+    }
     hp_config_load(stderr);
     hp_clock_init(hp_config.clock);
     hp_alloc_init();
@@ -246,9 +254,14 @@ void hp_agg_init(struct hp_site_agg *agg) {
 
 struct hp_site_agg *hp_agg_for(uint32_t id) {
     if (!hp_reg.agg[id]) {
-        hp_reg.agg[id] = hp_mem_alloc(sizeof(struct hp_site_agg));
-        if (hp_reg.agg[id])
-            hp_agg_init(hp_reg.agg[id]);
+        /* zero from hp_mem_alloc: only the minimums to set, so that the
+         * 40 KiB of buckets are faulted in only where counts fall */
+        struct hp_site_agg *a = hp_mem_alloc(sizeof(struct hp_site_agg));
+        if (a) {
+            a->min = UINT64_MAX;
+            a->alloc.min_bytes = UINT64_MAX;
+        }
+        hp_reg.agg[id] = a;
     }
     return hp_reg.agg[id];
 }
@@ -803,6 +816,11 @@ static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32
 
 static uint64_t enter_open(struct hotpath_site *site, uintptr_t sp) {
     struct hp_thread *t = hp_tls.thread;
+    if (HP_UNLIKELY(!t)) { /* a copy that is not the process's runtime hands the call over */
+        hp_runtime_init();
+        if (HP_UNLIKELY(hp_is_secondary()))
+            return hp_primary ? hp_primary->enter(site, sp) : 0;
+    }
     if (hp_tls.busy) {
         /* The runtime is at work on this thread and may hold hp_lock: a
          * signal handler's call, not measured, counted as dropped. */
@@ -901,6 +919,11 @@ HP_API uint64_t hotpath_enter(struct hotpath_site *site) {
 
 static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint64_t token,
                                                 uint64_t now) {
+    if (HP_UNLIKELY(hp_is_secondary())) {
+        if (hp_primary)
+            hp_primary->exit(site, token);
+        return;
+    }
     bool main_window = token & HP_TOKEN_MAIN;
     uint32_t d = (uint32_t)(token & ~(HP_TOKEN_MAIN | HP_TOKEN_SLOW));
     if (hp_clock_source != HP_CLOCK_TSC)
@@ -1031,5 +1054,13 @@ uint64_t hp_alloc_bytes_locked(void) {
 }
 
 HP_API int hotpath_report(void) {
+    if (HP_UNLIKELY(hp_is_secondary()))
+        return hp_primary ? hp_primary->report() : -1;
     return hp_report_once() ? 0 : -1;
 }
+
+/* What this copy offers the others (copies.c), should it be the primary:
+ * bound here, never to another copy's exported hotpath_exit. */
+uint64_t hp_copy_enter(struct hotpath_site *site, uintptr_t sp) { return enter_slow(site, sp); }
+extern __typeof__(hotpath_exit) hp_copy_exit __attribute__((alias("hotpath_exit")));
+extern __typeof__(hotpath_report) hp_copy_report __attribute__((alias("hotpath_report")));

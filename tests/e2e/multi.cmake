@@ -1,6 +1,7 @@
 # Programs of several units (tests/multi/run_multi.py): a header's static
 # inline copied into two units, and a measured library dlopen'ed and
-# dlclose'd; through the GCC plugin, each Clang plugin, and a GCC unit with
+# dlclose'd, and a shared library with a private libhotpath.a (issue 18);
+# through the GCC plugin, each Clang plugin, and a GCC unit with
 # a Clang unit (included by tests/CMakeLists.txt).
 set(_multi ${CMAKE_CURRENT_SOURCE_DIR}/multi/run_multi.py)
 set(_multi_common --include ${HOTPATH_RUNTIME_INCLUDE} --lib $<TARGET_FILE:hotpath_static>)

@@ -3,11 +3,14 @@
 
 Builds one small program twice: instrumented (the GCC or Clang plugin, the
 static runtime, a JSON report written to a file by every process) and plain
-(no plugin, no runtime). Runs a suite of N processes of each, as a shell
-loop (`sh -c 'while ...; do ./prog; done'`), alternating the two for
-several rounds, and compares the medians: the added wall time per process
-against the plain suite's time, a ratio measured in this one run (no
-absolute time is asserted). Every instrumented process must have written
+(no plugin, no runtime). Runs a suite of N processes of each, as shell
+loops (`sh -c 'while ...; do ./prog; done'`) of --block processes, a
+plain block and an instrumented block in turn, for several rounds: the
+ratio of each instrumented block's time to the plain block just before it
+cancels the drift of a machine whose load changes from second to second,
+and the median of those ratios is the figure: the added wall time per
+process against the plain suite's time, a ratio measured in this one run
+(no absolute time is asserted). Every instrumented process must have written
 its report. Prints the figures and "N passed, N failed"; exits 1 when the
 ratio is above --max-ratio.
 """
@@ -34,7 +37,7 @@ int main(void) {
 """
 
 
-def suite(exe, n, env):
+def block(exe, n, env):
     loop = 'i=0; while [ $i -lt %d ]; do "%s" || exit 1; i=$((i+1)); done' % (n, exe)
     t = time.perf_counter()
     subprocess.run(["sh", "-c", loop], env=env, check=True)
@@ -50,6 +53,7 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--processes", type=int, default=200)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--block", type=int, default=25, help="processes per timed loop")
     ap.add_argument("--max-ratio", type=float, default=1.05)
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
@@ -66,29 +70,41 @@ def main():
     env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json",
                HOTPATH_OUTPUT_PATH=os.path.join(reports, "r.%p.json"))
     times = {"plain": [], "instr": []}
+    ratios = []
     errors = []
+    nblocks = max(1, a.processes // a.block)
     for _ in range(a.rounds):
-        for name, exe in (("plain", plain), ("instr", instr)):
-            for f in os.listdir(reports):
-                os.remove(os.path.join(reports, f))
-            times[name].append(suite(exe, a.processes, env))
-            if name == "instr":
-                files = os.listdir(reports)
-                good = 0
-                for f in files:
-                    with open(os.path.join(reports, f)) as fh:
-                        r = json.load(fh)
-                    good += any(x["name"] == "short::step" and x["calls"] == 100
-                                for x in r["functions"])
-                if good != a.processes:
-                    errors.append("%d of %d processes wrote a report with short::step"
-                                  % (good, a.processes))
+        for f in os.listdir(reports):
+            os.remove(os.path.join(reports, f))
+        suite_t = {"plain": 0.0, "instr": 0.0}
+        for _ in range(nblocks):
+            pair = {}
+            for name, exe in (("plain", plain), ("instr", instr)):
+                pair[name] = block(exe, a.block, env)
+                suite_t[name] += pair[name]
+            ratios.append(pair["instr"] / pair["plain"])
+        for name in suite_t:
+            times[name].append(suite_t[name])
+        files = os.listdir(reports)
+        good = 0
+        for f in files:
+            with open(os.path.join(reports, f)) as fh:
+                r = json.load(fh)
+            good += any(x["name"] == "short::step" and x["calls"] == 100
+                        for x in r["functions"])
+        if good != nblocks * a.block:
+            errors.append("%d of %d processes wrote a report with short::step"
+                          % (good, nblocks * a.block))
     p, i = statistics.median(times["plain"]), statistics.median(times["instr"])
-    added_us = (i - p) / a.processes * 1e6
-    ratio = i / p
-    print("suite of %d processes, median of %d rounds: plain %.3f s (%.0f us per process), "
-          "instrumented %.3f s; added %.0f us per process, %.1f%% of the plain time"
-          % (a.processes, a.rounds, p, p / a.processes * 1e6, i, added_us, (ratio - 1) * 100))
+    n = nblocks * a.block
+    ratio = statistics.median(ratios)
+    added_us = (ratio - 1) * p / n * 1e6
+    q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratio, ratio, ratio]
+    print("suite of %d processes (blocks of %d), %d rounds: plain %.3f s (%.0f us per process), "
+          "instrumented %.3f s (medians); paired blocks: instrumented/plain median %.3f "
+          "(quartiles %.3f-%.3f): added %.0f us per process, %.1f%% of the plain time"
+          % (n, a.block, a.rounds, p, p / n * 1e6, i, ratio, q[0], q[2], added_us,
+             (ratio - 1) * 100))
     print("rounds: plain %s; instrumented %s" % (["%.3f" % x for x in times["plain"]],
                                                  ["%.3f" % x for x in times["instr"]]))
     if ratio > a.max_ratio:

@@ -12,6 +12,19 @@ JSON reports are checked here (tests/corpus builds one file per program).
            exit(0): exit status 0, one report naming the library's
            function and block with the calls of both loads (issue 17). Run
            with the program on libhotpath.a (-rdynamic) and on libhotpath.so.
+  private  priv_lib.c built as a shared library that links libhotpath.a
+           (a private copy of the runtime), with a version script hiding
+           everything, without one, and without one but with
+           -Wl,--exclude-libs (what hotpath-cc adds to a -shared link);
+           priv_main.c, measured too, on libhotpath.a and on
+           libhotpath.so: one report per process (HOTPATH_OUTPUT_PATH
+           with %p: one file), holding the program's and the library's
+           functions with exact calls, nothing on stderr; with the version
+           script or --exclude-libs, no hotpath_* or allocator symbol in
+           the library's dynamic symbols (nm -D) (issue 18). And a library
+           whose copy is of another runtime ABI (the runtime's sources
+           built with -DHP_COPY_ABI=999): it steps aside, one line on
+           stderr naming it, one report with the program's rows only.
 
 Prints one line per check and exits 1 if any failed.
 """
@@ -115,6 +128,119 @@ def check_dlclose(a, problems):
                                                        for n, r in sorted(rows.items()))))
 
 
+HIDDEN = ("hotpath_", "malloc", "calloc", "realloc", "free", "memalign", "aligned_alloc",
+          "posix_memalign", "valloc", "pvalloc", "longjmp", "siglongjmp", "_longjmp")
+
+
+def exported(lib):
+    p = must(["nm", "-D", "--defined-only", lib])
+    names = [l.split()[-1] for l in p.stdout.splitlines() if l.strip()]
+    return [n for n in names if n.startswith(HIDDEN)]
+
+
+def check_private(a, problems):
+    inc = ["-I", a.include, "-I", HERE]
+    shared_dir = os.path.dirname(a.shared_lib)
+    libs = {
+        "version script": ["-Wl,--version-script=" + os.path.join(HERE, "priv_lib.map")],
+        "no version script": [],
+        "--exclude-libs": ["-Wl,--exclude-libs,libhotpath.a"],
+    }
+    for lib_how, lib_flags in libs.items():
+        lib = os.path.join(a.work, "libpriv_%s.so" % lib_how.replace(" ", "_").strip("-"))
+        must([a.cc] + shlex.split(a.opt) + shlex.split(a.plugin) + inc +
+             ["-shared", "-fPIC", "priv_lib.c", a.lib, "-lpthread", "-lm", "-o", lib] + lib_flags)
+        leaked = exported(lib)
+        if lib_flags and leaked:
+            problems.append("private (%s): the library exports %s" % (lib_how, leaked))
+        for prog_how, link in (("libhotpath.a", [a.lib]),
+                               ("libhotpath.so", [a.shared_lib, "-Wl,-rpath," + shared_dir])):
+            how = "%s, program on %s" % (lib_how, prog_how)
+            exe = os.path.join(a.work, "priv_main")
+            must([a.cc] + shlex.split(a.opt) + shlex.split(a.plugin) + inc + ["priv_main.c", lib]
+                 + link + ["-Wl,-rpath," + a.work, "-ldl", "-lpthread", "-lm", "-o", exe])
+            out = os.path.join(a.work, "priv-reports")
+            if os.path.isdir(out):
+                for f in os.listdir(out):
+                    os.remove(os.path.join(out, f))
+            os.makedirs(out, exist_ok=True)
+            env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json", HOTPATH_ALLOC="1",
+                       HOTPATH_OUTPUT_PATH=os.path.join(out, "r.%p.json"))
+            p = run([exe], env=env)
+            files = os.listdir(out)
+            if p.returncode != 0 or len(files) != 1 or p.stderr.strip():
+                problems.append("private (%s): exit %s, reports %s, stderr %r"
+                                % (how, p.returncode, files, p.stderr[-300:]))
+                continue
+            rep = json.load(open(os.path.join(out, files[0])))
+            rows = {r["name"]: r for r in rep["functions"]}
+            want = {"priv_main::priv_main_work": 5, "priv_lib::priv_lib_work": 5,
+                    "priv_lib::priv_lib_inner": 50}
+            for name, calls in want.items():
+                got = rows.get(name, {}).get("calls")
+                if got != calls:
+                    problems.append("private (%s): %s calls %s, expected %d (rows %s)"
+                                    % (how, name, got, calls, sorted(rows)))
+            outer, inner = rows.get("priv_main::priv_main_work"), rows.get("priv_lib::priv_lib_work")
+            # each figure is rounded from ticks on its own: 1 ns per row of slack
+            if outer and inner and not inner["total_ns"] <= outer["total_ns"] - outer["self_ns"] + 2:
+                problems.append("private (%s): the library's Total %d is not inside the "
+                                "program's callees' time %d" % (how, inner["total_ns"],
+                                                                outer["total_ns"] - outer["self_ns"]))
+            allocs = {r["name"]: r for r in rep.get("allocations", [])}
+            lib_allocs = allocs.get("priv_lib::priv_lib_work", {}).get("allocs", 0)
+            if lib_allocs > 5:
+                problems.append("private (%s): %d allocations counted for 5 (counted twice)"
+                                % (how, lib_allocs))
+            print("     private (%s): one report, %s; library allocations counted %d of 5%s"
+                  % (how, ", ".join("%s %s" % (n, r["calls"]) for n, r in sorted(rows.items())),
+                     lib_allocs, "; exports %s" % leaked if leaked else ""))
+
+
+def check_step_aside(a, problems):
+    inc = ["-I", a.include, "-I", HERE]
+    src = os.path.join(HERE, "..", "..", "runtime", "src")
+    objdir = os.path.join(a.work, "abi999")
+    os.makedirs(objdir, exist_ok=True)
+    objs = []
+    for f in sorted(os.listdir(src)):
+        if f.endswith(".c"):
+            o = os.path.join(objdir, f[:-2] + ".o")
+            must([a.cc, "-O1", "-fPIC", "-fvisibility=hidden", "-std=gnu11", "-DHP_COPY_ABI=999",
+                  "-I", a.include, "-c", os.path.join(src, f), "-o", o])
+            objs.append(o)
+    archive = os.path.join(objdir, "libhotpath.a")
+    if os.path.exists(archive):
+        os.remove(archive)
+    must(["ar", "rcs", archive] + objs)
+    lib = os.path.join(a.work, "libpriv_abi999.so")
+    must([a.cc] + shlex.split(a.opt) + shlex.split(a.plugin) + inc +
+         ["-shared", "-fPIC", "priv_lib.c", archive, "-lpthread", "-lm", "-o", lib,
+          "-Wl,--version-script=" + os.path.join(HERE, "priv_lib.map")])
+    exe = os.path.join(a.work, "priv_main_abi999")
+    must([a.cc] + shlex.split(a.opt) + shlex.split(a.plugin) + inc + ["priv_main.c", lib, a.lib,
+         "-Wl,-rpath," + a.work, "-ldl", "-lpthread", "-lm", "-o", exe])
+    out = os.path.join(a.work, "abi999-reports")
+    if os.path.isdir(out):
+        for f in os.listdir(out):
+            os.remove(os.path.join(out, f))
+    os.makedirs(out, exist_ok=True)
+    env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json",
+               HOTPATH_OUTPUT_PATH=os.path.join(out, "r.%p.json"))
+    p = run([exe], env=env)
+    files = os.listdir(out)
+    lines = p.stderr.strip().splitlines()
+    if p.returncode != 0 or len(files) != 1 or len(lines) != 1 or lib not in lines[0] \
+            or "libhotpath.so" not in lines[0]:
+        problems.append("step aside: exit %s, reports %s, stderr %r"
+                        % (p.returncode, files, p.stderr[-400:]))
+        return
+    rows = {r["name"]: r["calls"] for r in json.load(open(os.path.join(out, files[0])))["functions"]}
+    if rows != {"priv_main::priv_main_work": 5}:
+        problems.append("step aside: rows %s, expected the program's only" % rows)
+    print("     step aside: %s; rows %s" % (lines[0], rows))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cc", required=True, help="compiler of unit A (and of B without --cc-b)")
@@ -126,7 +252,7 @@ def main():
     ap.add_argument("--lib", required=True, help="libhotpath.a")
     ap.add_argument("--shared-lib", help="libhotpath.so (the dlclose program)")
     ap.add_argument("--work", required=True)
-    ap.add_argument("--only", choices=("inline", "dlclose"))
+    ap.add_argument("--only", choices=("inline", "dlclose", "private"))
     a = ap.parse_args()
     for k in ("work", "include", "lib", "shared_lib"):
         if getattr(a, k):
@@ -139,6 +265,10 @@ def main():
     if a.only in (None, "dlclose") and a.shared_lib:
         check_dlclose(a, problems)
         ran.append("dlclose")
+    if a.only in (None, "private") and a.shared_lib:
+        check_private(a, problems)
+        check_step_aside(a, problems)
+        ran.append("private")
     for p in problems:
         print("FAIL " + p)
     if not problems:

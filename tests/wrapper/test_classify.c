@@ -67,7 +67,7 @@ Test(classify, objects_only_link_gets_runtime_only) {
 Test(classify, shared_link_gets_runtime) {
     char out[2048];
     cr_assert_eq(rewrite("-shared -fPIC a.o -o liba.so", out, sizeof out), HP_CC_LINK);
-    cr_assert_str_eq(out, "cc -shared -fPIC a.o -o liba.so " RUNTIME);
+    cr_assert_str_eq(out, "cc -shared -fPIC a.o -o liba.so " RUNTIME " -Wl,--exclude-libs,libhotpath.a");
 }
 
 Test(classify, preprocess_gets_plugin_without_selection) {
