@@ -46,6 +46,9 @@ struct hp_config {
     bool alloc, alloc_cumulative;
     enum hp_sort sort;
     int signal; /* HOTPATH_SIGNAL: 0 for none */
+    char trace_path[4096]; /* HOTPATH_TRACE, as given: empty for no trace */
+    long trace_buffer;     /* HOTPATH_TRACE_BUFFER: calls per thread */
+    long trace_min_ns;     /* HOTPATH_TRACE_MIN_NS */
 };
 
 /* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */
