@@ -3,10 +3,10 @@
 # their reports (included by tests/CMakeLists.txt).
 set(_trace_script ${CMAKE_CURRENT_SOURCE_DIR}/e2e/trace_check.py)
 
-set(_trace_cli)
-if(TARGET hotpath_cli)
-  set(_trace_cli --hotpath $<TARGET_FILE:hotpath_cli>)
-endif()
+# The hotpath command is defined after tests/ (cli/ comes last): its file
+# is passed when it exists at generate time, else --hotpath= (its checks
+# are then skipped, and say so).
+set(_trace_cli "--hotpath=$<$<TARGET_EXISTS:hotpath_cli>:$<TARGET_FILE:hotpath_cli>>")
 
 function(hotpath_trace_test name cc cxx flags)
   add_test(NAME ${name}
@@ -32,3 +32,4 @@ foreach(entry ${_trace_plugins})
   hotpath_trace_test(${tag}_trace ${HOTPATH_CLANG_${n}} ${HOTPATH_CLANGXX_${n}}
     -fplugin=$<TARGET_FILE:${target}>)
 endforeach()
+
