@@ -66,7 +66,7 @@ struct trace_buf {
     size_t map_size;
     uint64_t cap;
     uint64_t n;        /* slots reserved: can exceed cap (the drops) */
-    uint64_t full_at;  /* end of the first call dropped */
+    _Atomic uint64_t full_at; /* end of the first call dropped */
     long tid;
     _Atomic int exited;
     char name[16]; /* the thread's name when it exited (or when the buffer was made) */
@@ -148,7 +148,7 @@ void hp_trace_record(uint32_t id, uint64_t start, uint64_t end) {
         e->id = id;
         atomic_store_explicit(&e->end, end ? end : 1, memory_order_release);
     } else if (i == b->cap)
-        b->full_at = end;
+        atomic_store_explicit(&b->full_at, end, memory_order_relaxed);
 }
 
 /* ======================================================================== */
@@ -244,9 +244,12 @@ static void put_json_string(FILE *f, const char *s) {
 /* The name of a thread still running, from /proc (its own may have changed
  * since its first call); the saved one otherwise. */
 static void thread_name(const struct trace_buf *b, char *out, size_t size) {
-    snprintf(out, size, "%s", b->name);
-    if (atomic_load(&((struct trace_buf *)b)->exited))
+    out[0] = '\0';
+    if (atomic_load(&((struct trace_buf *)b)->exited)) {
+        snprintf(out, size, "%s", b->name);
         return;
+    }
+    /* still running (or exiting now: then no name but its id) */
     char path[64];
     snprintf(path, sizeof path, "/proc/self/task/%ld/comm", b->tid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -254,11 +257,7 @@ static void thread_name(const struct trace_buf *b, char *out, size_t size) {
         return;
     ssize_t n = read(fd, out, size - 1);
     close(fd);
-    if (n <= 0) {
-        snprintf(out, size, "%s", b->name);
-        return;
-    }
-    out[n] = '\0';
+    out[n > 0 ? n : 0] = '\0';
     if (n > 0 && out[n - 1] == '\n')
         out[n - 1] = '\0';
 }
@@ -337,7 +336,8 @@ static void write_buffer(FILE *f, struct trace_buf *b, const struct site_info *s
         t->written++;
     }
     if (reserved > b->cap) {
-        uint64_t at = b->full_at > base ? b->full_at - base : 0;
+        uint64_t full_at = atomic_load_explicit(&b->full_at, memory_order_relaxed);
+        uint64_t at = full_at > base ? full_at - base : 0;
         write_event_head(f, "hotpath: trace buffer full", pid, b->tid);
         put(f, ",\"ph\":\"i\",\"s\":\"t\",\"ts\":");
         put_us(f, (uint64_t)((double)at * npt + 0.5));
