@@ -71,6 +71,30 @@ __attribute__((annotate("hotpath::main"))) int main(void) {
 }
 """
 
+FORK_PROGRAM = r"""
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static volatile unsigned long sink;
+__attribute__((annotate("hotpath"))) static void leaf(int n) { for (int i = 0; i < n; i++) sink += i; }
+__attribute__((annotate("hotpath"))) static void parent_only(void) { leaf(10); }
+__attribute__((annotate("hotpath"))) static void child_only(void) { leaf(20); leaf(20); }
+int main(void) {
+    for (int i = 0; i < 10; i++)
+        parent_only();
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (int i = 0; i < 7; i++)
+            child_only();
+        return 0;
+    }
+    waitpid(pid, NULL, 0);
+    parent_only();
+    return 0;
+}
+"""
+
 CXX_PROGRAM = r"""
 #include <cstdio>
 #include <stdexcept>
@@ -388,8 +412,37 @@ def main():
                         "got %d %r" % (p.returncode, p.stderr))
         return errs
 
+    def fork():
+        fsrc, fexe = os.path.join(a.work, "trace_fork.c"), os.path.join(a.work, "trace_fork")
+        with open(fsrc, "w") as f:
+            f.write(FORK_PROGRAM)
+        build(a.cc, ["-std=gnu11"], fsrc, fexe, a)
+        for f in glob.glob(os.path.join(a.work, "fork.*")):
+            os.remove(f)
+        env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json",
+                   HOTPATH_OUTPUT_PATH=os.path.join(a.work, "fork.report.%p.json"),
+                   HOTPATH_TRACE=os.path.join(a.work, "fork.trace.%p.json"))
+        subprocess.run([fexe], env=env, check=True, timeout=60)
+        errs = []
+        reports = sorted(glob.glob(os.path.join(a.work, "fork.report.*.json")))
+        if len(reports) != 2:
+            return ["expected 2 reports (parent, child), found %s" % reports]
+        for rp in reports:
+            pid = rp.split(".")[-2]
+            tp = os.path.join(a.work, "fork.trace.%s.json" % pid)
+            if not os.path.exists(tp):
+                errs.append("no trace of process %s" % pid)
+                continue
+            with open(rp) as f:
+                report = json.load(f)
+            with open(tp) as f:
+                trace = json.load(f)
+            errs += ["process %s: %s" % (pid, e) for e in check_full(report, trace, schema)]
+        return errs
+
     case("C: nested, recursion, 4 threads, longjmp", c_full)
     case("C++: an exception through measured frames", cxx_full)
+    case("fork: each process its trace (%p), the child's from the fork", fork)
     case("HOTPATH_TRACE_BUFFER=50: full buffers, drops counted", buffer_full)
     case("HOTPATH_TRACE_MIN_NS=2000: short calls left out, counted", min_ns)
     case("bad HOTPATH_TRACE* values: one line each, the default used", bad_values)
