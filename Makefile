@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-sanitize fuzz bad-input bench accuracy perf-compare realworld docs package clean
+.PHONY: all deps configure build demo test test-sanitize fuzz bad-input bench accuracy perf-compare realworld docs flamegraph-example package clean
 
 all: build
 
@@ -90,6 +90,11 @@ bad-input: build
 # Regenerates the configuration table of docs/configuration.md.
 docs: build
 	@$(BUILD)/tools/gen_options_doc docs/configuration.md
+
+# Regenerates the README's flame graph (docs/images/threads-flamegraph.svg):
+# examples/threads traced with HOTPATH_TRACE, through `hotpath flamegraph --svg`.
+flamegraph-example: build
+	@sh scripts/flamegraph_example.sh $(BUILD) docs/images
 
 # The Debian package, $(BUILD)/hotpath_<version>_<arch>.deb (installs into /usr).
 package: build

@@ -15,6 +15,8 @@ static const struct cli_command commands[] = {
      cli_report_main, cli_report_help},
     {"compare", "compare two sets of runs, function by function, with a verdict and an exit code",
      cli_compare_main, cli_compare_help},
+    {"flamegraph", "a HOTPATH_TRACE file as folded stacks (flamegraph.pl, speedscope) or an SVG",
+     cli_flamegraph_main, cli_flamegraph_help},
     {"version", "print the version", cli_version_main, cli_version_help},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

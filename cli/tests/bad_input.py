@@ -184,7 +184,7 @@ def main():
            "no allocation figures (run the program with HOTPATH_ALLOC=1 to compare --metric bytes)")
     expect(H, ["compare", "--metric", "p99.9", good1, good1], "no p99.9 figure (a schema-1 report holds only")
     # bad arguments
-    expect(H, ["frobnicate"], "hotpath: unknown command 'frobnicate'; the commands are: report compare version")
+    expect(H, ["frobnicate"], "hotpath: unknown command 'frobnicate'; the commands are: report compare flamegraph version")
     expect(H, ["report"], "hotpath report: no report named")
     expect(H, ["report", "--format", "xml", good], "hotpath report: --format: 'xml' is not one of table, markdown, csv, json")
     expect(H, ["report", "--sort", "speed", good], "--sort: 'speed' is not one of total, self, calls, avg, min, max, name")
@@ -204,8 +204,17 @@ def main():
     expect(H, ["compare", "--threshold", "x", good, good], "--threshold: 'x' is not a percentage from 0 to 1000")
     expect(H, ["compare", "--format", "json", good, good], "--format: 'json' is not one of table, markdown, csv")
     expect(H, ["version", "extra"], "hotpath version: takes no arguments (got 'extra')")
+    # flamegraph: a trace (HOTPATH_TRACE) is wanted
+    expect(H, ["flamegraph"], "hotpath flamegraph: expected one trace file")
+    expect(H, ["flamegraph", good, good], "hotpath flamegraph: expected one trace file")
+    expect(H, ["flamegraph", os.path.join(w, "missing.json")],
+           "hotpath flamegraph: cannot read %s: No such file or directory" % os.path.join(w, "missing.json"))
+    expect(H, ["flamegraph", put("notjson2.json", "this is not JSON\n")], "notjson2.json is not JSON")
+    expect(H, ["flamegraph", good], "has no traceEvents array: not a trace (HOTPATH_TRACE writes one)")
+    expect(H, ["flamegraph", "--unit", "ms", good], "hotpath flamegraph: --unit 'ms' is not valid: expected ns or us")
+    expect(H, ["flamegraph", "--bogus", good], "hotpath flamegraph: unrecognized option '--bogus'")
     # --help of each subcommand: its usage on stdout, exit 0
-    for cmd in ("report", "compare", "version"):
+    for cmd in ("report", "compare", "flamegraph", "version"):
         p = subprocess.run([H, cmd, "--help"], capture_output=True, text=True, timeout=30)
         ok = p.returncode == 0 and p.stdout.startswith(f"usage: hotpath {cmd}")
         print(f"{'ok  ' if ok else 'FAIL'} {cmd} --help")

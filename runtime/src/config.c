@@ -292,6 +292,38 @@ static const char *parse_signal(const char *v, int *out) {
     return "";
 }
 
+/* HOTPATH_TRACE: a path with %p and %% (no %n: one trace per process). */
+static const char *parse_trace_path(const char *v, char (*out)[4096]) {
+    if (strlen(v) >= sizeof *out)
+        return " (longer than 4095 bytes)";
+    for (const char *s = v; *s; s++)
+        if (*s == '%' && *++s != 'p' && *s != '%')
+            return " (a % that begins neither %p nor %%)";
+    strcpy(*out, v);
+    return NULL;
+}
+
+static const char *parse_whole(const char *v, long lo, long hi, long *out) {
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end != '\0' || errno != 0 || n < lo || n > hi || *v == '-' || *v == '+' ||
+        *v == ' ')
+        return "";
+    *out = n;
+    return NULL;
+}
+
+/* HOTPATH_TRACE_BUFFER: calls per thread (24 bytes each). */
+static const char *parse_trace_calls(const char *v, long *out) {
+    return parse_whole(v, 1, 100000000, out);
+}
+
+/* HOTPATH_TRACE_MIN_NS: nanoseconds, up to an hour. */
+static const char *parse_nanoseconds(const char *v, long *out) {
+    return parse_whole(v, 0, 3600000000000L, out);
+}
+
 static const char *parse_bool(const char *v, bool *out) {
     static const char *const yes[] = {"1", "true", "on", "yes"}, *const no[] = {"0", "false", "off", "no"};
     for (int i = 0; i < 4; i++) {

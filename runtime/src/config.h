@@ -49,6 +49,9 @@ struct hp_config {
     long sample; /* HOTPATH_SAMPLE: the period of every site when set (from_env) */
     bool compensate;
     long adaptive; /* HOTPATH_ADAPTIVE: the period of sites found too short; 1 = off */
+    char trace_path[4096]; /* HOTPATH_TRACE, as given: empty for no trace */
+    long trace_buffer;     /* HOTPATH_TRACE_BUFFER: calls per thread */
+    long trace_min_ns;     /* HOTPATH_TRACE_MIN_NS */
 };
 
 /* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */

@@ -28,6 +28,7 @@
 #include "report.h"
 #include "fork.h"
 #include "signals.h"
+#include "trace.h"
 
 __thread struct hp_tls hp_tls __attribute__((tls_model("initial-exec")));
 
@@ -42,7 +43,7 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 bool hp_fast;
 
 void hp_update_fast(void) {
-    hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_alloc_on && !hp_is_secondary();
+    hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_alloc_on && !hp_is_secondary() && !hp_trace_on;
 }
 
 /* ======================================================================== */
@@ -89,6 +90,7 @@ static void runtime_init(void) {
     }
     hp_config_load(stderr);
     hp_clock_init(hp_config.clock);
+    hp_trace_init(); /* trace.c */
     hp_alloc_init();
     hp_alloc_cumulative = hp_config.alloc_cumulative;
     hp_alloc_enable(hp_config.alloc);
@@ -936,6 +938,8 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
         fold_histogram(f->st);
     if (hp_alloc_on)
         hp_alloc_frame_end(d - 1, f->st, f->st->active == 1);
+    if (hp_trace_on)
+        hp_trace_record(site->id, f->start, now); /* trace.c */
     pop(f, d - 1, now);
     if (main_window) {
         hp_window.end = now;

@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "internal.h"
+#include "trace.h"
 
 static atomic_int report_state; /* 0 not yet, 1 printing or printed */
 
@@ -1117,6 +1118,7 @@ bool hp_report_once(void) {
     if (!atomic_compare_exchange_strong(&report_state, &expected, 1))
         return false;
     write_report();
+    hp_trace_write(); /* trace.c: the timeline, with the final report */
     return true;
 }
 
