@@ -585,15 +585,12 @@ static void write_nothing_measured(FILE *out, const struct hp_report *r) {
                          "the plugin?)");
 }
 
-/* What overhead compensation took out, or that it is off. */
+/* What overhead compensation took out; nothing when it is off (the
+ * default: the raw figures, the report as it always was). */
 static void write_compensation_line(FILE *out, const struct hp_report *r) {
     char all[32], in[32], ovh[32], pct[32];
-    if (!r->compensated) {
-        fputs("[hotpath] Raw figures (HOTPATH_COMPENSATE=0): each measured call's probe cost is in "
-              "its own and its callers' times\n",
-              out);
+    if (!r->compensated)
         return;
-    }
     double p = r->total_ns ? 100.0 * (double)r->overhead_ns / (double)r->total_ns : 0.0;
     hp_format_fixed(r->probe_in_ns + r->probe_out_ns, 1, all);
     hp_format_fixed(r->probe_in_ns, 1, in);
