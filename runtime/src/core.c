@@ -43,7 +43,8 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 bool hp_fast;
 
 void hp_update_fast(void) {
-    hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_alloc_on && !hp_is_secondary() && !hp_trace_on;
+    hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_alloc_on && !hp_is_secondary() && !hp_trace_on &&
+              !hp_signals_pending;
 }
 
 /* ======================================================================== */
@@ -832,6 +833,8 @@ static uint64_t enter_open(struct hotpath_site *site, uintptr_t sp) {
     }
     if (!t && !(t = thread_init()))
         return 0;
+    if (HP_UNLIKELY(hp_signals_pending)) /* a forked child's first measured call */
+        hp_signals_start();
     if (hp_tls.depth >= HP_MAX_DEPTH) {
         atomic_fetch_add(&t->dropped, 1);
         return 0;

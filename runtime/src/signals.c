@@ -27,8 +27,8 @@
  * The reporter thread is started only when needed: when the first thread
  * of the process starts measuring (nothing measured, nothing to report),
  * with every signal blocked so that none is delivered to it. A forked
- * child does not inherit it: the child starts its own at the fork when
- * the parent had one.
+ * child does not inherit it: when the parent had one, the child starts its
+ * own at its first measured call after the fork (not in the fork itself).
  */
 #define _GNU_SOURCE
 #include "signals.h"
@@ -176,9 +176,47 @@ void hp_signals_init(void) {
             atomic_store(&sig.want, true);
 }
 
+bool hp_signals_pending;
+static _Atomic unsigned pending_tries;
+#define HP_START_TRIES 1000 /* measured calls that may retry a deferred start */
+
+static void set_pending(bool on) {
+    if (hp_signals_pending != on) {
+        hp_signals_pending = on;
+        hp_update_fast();
+    }
+}
+
+/* True when no signal is blocked on this thread: then it is not running a
+ * signal handler (a handler runs with its signal blocked, unless the
+ * program asked for SA_NODEFER). */
+static bool no_signal_blocked(void) {
+    sigset_t cur;
+    return pthread_sigmask(SIG_BLOCK, NULL, &cur) == 0 && sigisemptyset(&cur);
+}
+
+/*
+ * pthread_create is not async-signal-safe: from a handler that interrupted
+ * pthread_create or malloc on this thread it waits for a lock the
+ * interrupted code holds, for ever (a measured function's first call in a
+ * handler, c_signal_first). So the reporter is started only on a thread
+ * that blocks no signal; elsewhere the start is deferred: hp_signals_pending
+ * keeps measured calls on the slow path, whose next call on such a thread
+ * starts it. After HP_START_TRIES deferred calls (threads that block
+ * signals for good) it gives up: a terminating signal then ends the
+ * process without a report, as it would have without hotpath.
+ */
 void hp_signals_start(void) {
-    if (!atomic_load(&sig.up))
-        pthread_once(&sig.start_once, start_reporter);
+    if (atomic_load(&sig.up) || !atomic_load(&sig.want)) {
+        set_pending(false);
+        return;
+    }
+    if (!no_signal_blocked()) {
+        set_pending(atomic_fetch_add(&pending_tries, 1) + 1 < HP_START_TRIES);
+        return;
+    }
+    pthread_once(&sig.start_once, start_reporter);
+    set_pending(false);
 }
 
 /* At exit, before the final report: the reporter ends now, while the
@@ -202,6 +240,11 @@ void hp_signals_fork_child(void) {
     atomic_store(&sig.demands, 0);
     atomic_store(&sig.quit, false);
     sig.start_once = (pthread_once_t)PTHREAD_ONCE_INIT;
-    if (had)
-        hp_signals_start();
+    /* Not here: the child of a threaded parent may call only
+     * async-signal-safe functions until it execs, and pthread_create is
+     * not one (ThreadSanitizer kills such children). The child's next
+     * measured call starts it (hp_signals_pending keeps that call off the
+     * fast path); a child that execs or measures nothing never has one. */
+    atomic_store(&pending_tries, 0);
+    set_pending(had);
 }

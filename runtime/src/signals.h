@@ -2,6 +2,8 @@
 #ifndef HOTPATH_SIGNALS_H
 #define HOTPATH_SIGNALS_H
 
+#include <stdbool.h>
+
 /* Installs the handlers (the terminating signals whose action is the
  * default, and hp_config.signal). Once, from runtime_init. */
 void hp_signals_init(void);
@@ -14,8 +16,11 @@ void hp_signals_start(void);
 /* At exit, before the report: lets the reporter thread end. */
 void hp_signals_exit(void);
 
-/* In a forked child (pthread_atfork): forgets the parent's reporter and
- * starts the child's own if the parent had one. */
+/* In a forked child (pthread_atfork): forgets the parent's reporter; if
+ * the parent had one, sets hp_signals_pending, which keeps the child's
+ * measured calls on the slow path until one of them has started the
+ * child's own (hp_signals_start). */
 void hp_signals_fork_child(void);
+extern bool hp_signals_pending;
 
 #endif
