@@ -202,6 +202,15 @@ bool hp_config_expand_path(const char *pattern, char *out, size_t size) {
     return true;
 }
 
+bool hp_config_resolve_path(const char *pattern, char *out, size_t size) {
+    char rel[sizeof hp_config.output_path + 64];
+    if (!hp_config_expand_path(pattern, rel, sizeof rel))
+        return false;
+    if (rel[0] == '/' || !hp_config.start_dir[0])
+        return (size_t)snprintf(out, size, "%s", rel) < size;
+    return (size_t)snprintf(out, size, "%s/%s", hp_config.start_dir, rel) < size;
+}
+
 static const char *parse_count(const char *v, long *out) {
     char *end;
     errno = 0;

@@ -122,6 +122,9 @@ void hp_config_free(void);
  * hp_config_report_number and %% by %; false if the result does not fit in
  * `size` bytes. */
 bool hp_config_expand_path(const char *pattern, char *out, size_t size);
+/* The same, and a relative result taken from the directory the program
+ * started in (HOTPATH_OUTPUT_PATH, HOTPATH_TRACE). */
+bool hp_config_resolve_path(const char *pattern, char *out, size_t size);
 
 /* The number %n stands for: that of the next report of this process (1
  * first; signals.c counts the on-demand reports). */

@@ -956,22 +956,35 @@ void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format
 /* ======================================================================== */
 
 /*
- * The report file. Written to a temporary file in the same directory, then
- * renamed over the path, so that a process killed while writing never
- * leaves a partly written report there (a regular file or a new one; a
- * device, pipe, symbolic link or other non-regular file is written in
- * place). A relative
- * path is taken from the directory the program started in. Every write,
- * flush and close is checked: on an error, one line on stderr and the
- * report goes to stderr.
+ * The report file (and the trace: trace.c), through hp_out (report.h):
+ * never partly written at the path. A relative path is taken from the
+ * directory the program started in. Every write, flush and close is
+ * checked: on an error, one line on stderr and the report goes to stderr.
  */
-static bool output_path(char *path, size_t size) {
-    char rel[sizeof hp_config.output_path + 64];
-    if (!hp_config_expand_path(hp_config.output_path, rel, sizeof rel))
-        return false;
-    if (rel[0] == '/' || !hp_config.start_dir[0])
-        return (size_t)snprintf(path, size, "%s", rel) < size;
-    return (size_t)snprintf(path, size, "%s/%s", hp_config.start_dir, rel) < size;
+bool hp_out_open(struct hp_out *o, const char *path) {
+    struct stat st; /* a device, pipe or symbolic link is written in place */
+    o->path = path;
+    o->in_place = (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) ||
+                  (size_t)snprintf(o->tmp, sizeof o->tmp, "%s.hotpath-%ld.tmp", path,
+                                   (long)getpid()) >= sizeof o->tmp;
+    o->f = o->in_place ? NULL : fopen(o->tmp, "w");
+    if (!o->f) { /* a device, or a directory we may not create files in */
+        o->in_place = true;
+        o->f = fopen(path, "w");
+    }
+    return o->f != NULL;
+}
+
+int hp_out_close(struct hp_out *o) {
+    fflush(o->f);
+    int err = ferror(o->f) ? (errno ? errno : EIO) : 0;
+    if (fclose(o->f) != 0 && !err)
+        err = errno ? errno : EIO;
+    if (!err && !o->in_place && rename(o->tmp, o->path) != 0)
+        err = errno;
+    if (err && !o->in_place)
+        unlink(o->tmp);
+    return err;
 }
 
 static void report_to_stderr(const struct hp_report *r) {
@@ -979,23 +992,15 @@ static void report_to_stderr(const struct hp_report *r) {
 }
 
 static void report_to_file(const struct hp_report *r) {
-    char path[2 * sizeof hp_config.output_path + 64], tmp[sizeof path + 48], why[160 + sizeof path];
-    if (!output_path(path, sizeof path)) {
+    char path[HP_OUT_PATH_MAX], why[160 + sizeof path];
+    if (!hp_config_resolve_path(hp_config.output_path, path, sizeof path)) {
         snprintf(why, sizeof why, " (longer than %zu bytes with %%p replaced)", sizeof path - 1);
         hp_config_reject(stderr, HP_OPT_output_path, hp_config.output_path, why);
         report_to_stderr(r);
         return;
     }
-    struct stat st; /* a device, pipe or symbolic link is written in place */
-    bool in_place = (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) ||
-                    (size_t)snprintf(tmp, sizeof tmp, "%s.hotpath-%ld.tmp", path, (long)getpid()) >=
-                        sizeof tmp;
-    FILE *f = in_place ? NULL : fopen(tmp, "w");
-    if (!f) { /* a device, or a directory we may not create files in */
-        in_place = true;
-        f = fopen(path, "w");
-    }
-    if (!f) {
+    struct hp_out o;
+    if (!hp_out_open(&o, path)) {
         snprintf(why, sizeof why, " (cannot open %s: %s)", path, strerror(errno));
         if (strcmp(path, hp_config.output_path) == 0)
             snprintf(why, sizeof why, " (cannot open it: %s)", strerror(errno));
@@ -1004,16 +1009,10 @@ static void report_to_file(const struct hp_report *r) {
         return;
     }
     errno = 0;
-    hp_report_write(f, r, hp_config.format); /* ends with fflush */
-    int err = ferror(f) ? (errno ? errno : EIO) : 0;
-    if (fclose(f) != 0 && !err)
-        err = errno ? errno : EIO;
-    if (!err && !in_place && rename(tmp, path) != 0)
-        err = errno;
+    hp_report_write(o.f, r, hp_config.format);
+    int err = hp_out_close(&o);
     if (!err)
         return;
-    if (!in_place)
-        unlink(tmp);
     fprintf(stderr,
             "hotpath: cannot write the report to %s, from HOTPATH_OUTPUT_PATH (%s): writing it to "
             "stderr instead\n",

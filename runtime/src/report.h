@@ -129,4 +129,24 @@ size_t hp_utf8_len(const char *s);
  * replaced by the UTF-8 of its Latin-1 reading (0xE9 "é" becomes C3 A9). */
 void hp_put_utf8(FILE *out, const char *s);
 
+/*
+ * A file that holds a whole report (or trace) or nothing: written to
+ * PATH.hotpath-PID.tmp beside `path` and renamed over it once flushed and
+ * closed without error, so that a process killed while writing never
+ * leaves a partial file there. A device, pipe, symbolic link or other
+ * non-regular file, or a folder where no file may be created, is written
+ * in place. hp_out_open: false with errno set when neither can be opened.
+ * hp_out_close: 0, or the errno of the first failed write, flush, close or
+ * rename (the temporary file then removed). Set errno to 0 before writing.
+ */
+#define HP_OUT_PATH_MAX (2 * 4096 + 64)
+struct hp_out {
+    FILE *f;
+    bool in_place;
+    const char *path;
+    char tmp[HP_OUT_PATH_MAX + 48];
+};
+bool hp_out_open(struct hp_out *o, const char *path);
+int hp_out_close(struct hp_out *o);
+
 #endif

@@ -43,7 +43,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -262,15 +261,6 @@ static void thread_name(const struct trace_buf *b, char *out, size_t size) {
         out[n - 1] = '\0';
 }
 
-static bool trace_path(char *path, size_t size) {
-    char rel[sizeof hp_config.trace_path + 64];
-    if (!hp_config_expand_path(hp_config.trace_path, rel, sizeof rel))
-        return false;
-    if (rel[0] == '/' || !hp_config.start_dir[0])
-        return (size_t)snprintf(path, size, "%s", rel) < size;
-    return (size_t)snprintf(path, size, "%s/%s", hp_config.start_dir, rel) < size;
-}
-
 struct site_info {
     const char *name;
     uint32_t kind;
@@ -447,13 +437,13 @@ void hp_trace_write(void) {
         munmap(sites, bytes);
         sites = MAP_FAILED;
     }
-    char path[2 * sizeof hp_config.trace_path + 64], tmp[sizeof path + 48];
+    char path[HP_OUT_PATH_MAX];
     if (sites == MAP_FAILED) {
         fputs("hotpath: HOTPATH_TRACE: out of memory: no trace is written\n", stderr);
         hp_busy_leave();
         return;
     }
-    if (!trace_path(path, sizeof path)) {
+    if (!hp_config_resolve_path(hp_config.trace_path, path, sizeof path)) {
         hp_config_reject(stderr, HP_OPT_trace_path, hp_config.trace_path,
                          " (too long with %p replaced)");
         munmap(sites, bytes);
@@ -461,16 +451,8 @@ void hp_trace_write(void) {
         hp_busy_leave();
         return;
     }
-    struct stat st; /* a device, pipe or symbolic link is written in place */
-    bool in_place = (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) ||
-                    (size_t)snprintf(tmp, sizeof tmp, "%s.hotpath-%ld.tmp", path,
-                                     (long)getpid()) >= sizeof tmp;
-    FILE *f = in_place ? NULL : fopen(tmp, "w");
-    if (!f) {
-        in_place = true;
-        f = fopen(path, "w");
-    }
-    if (!f) {
+    struct hp_out o;
+    if (!hp_out_open(&o, path)) {
         fprintf(stderr, "hotpath: HOTPATH_TRACE: cannot open %s (%s): no trace is written\n",
                 path, strerror(errno));
         munmap(sites, bytes);
@@ -478,6 +460,7 @@ void hp_trace_write(void) {
         hp_busy_leave();
         return;
     }
+    FILE *f = o.f;
     size_t vbuf_size = (size_t)1 << 20;
     char *vbuf = mmap(NULL, vbuf_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (vbuf != MAP_FAILED)
@@ -485,17 +468,10 @@ void hp_trace_write(void) {
     struct totals t = {0};
     errno = 0;
     write_trace(f, list, sites, nsites, &t);
-    fflush(f);
-    int err = ferror(f) ? (errno ? errno : EIO) : 0;
-    if (fclose(f) != 0 && !err)
-        err = errno ? errno : EIO;
+    int err = hp_out_close(&o);
     if (vbuf != MAP_FAILED)
         munmap(vbuf, vbuf_size);
-    if (!err && !in_place && rename(tmp, path) != 0)
-        err = errno;
     if (err) {
-        if (!in_place)
-            unlink(tmp);
         fprintf(stderr, "hotpath: cannot write the trace to %s (%s): no trace is written\n",
                 path, strerror(err));
     } else if (t.dropped)
