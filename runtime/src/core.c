@@ -854,8 +854,10 @@ static uint64_t enter_open(struct hotpath_site *site, uintptr_t sp) {
     /* Once per process, where measuring starts: the registry and this
      * thread's state are set up by now, so the calibration adds little
      * more than its own calls (calibrate.c). */
-    static atomic_flag calibrated = ATOMIC_FLAG_INIT;
-    if (HP_UNLIKELY(!atomic_flag_test_and_set_explicit(&calibrated, memory_order_relaxed)))
+    static _Atomic bool calibrated; /* a plain load after the first: tracing and
+                                     * allocation tracking come here every call */
+    if (HP_UNLIKELY(!atomic_load_explicit(&calibrated, memory_order_relaxed)) &&
+        !atomic_exchange_explicit(&calibrated, true, memory_order_relaxed))
         hp_calibrate();
     bool first = st->site->kind == HOTPATH_KIND_MAIN && window_open(st->site);
     if (first) /* the window set the thread's blocks aside: this one too */
