@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "reportfile.h"
+#include "report.h" /* hp_printable (runtime/src/format.c) */
 
 static const struct cli_command commands[] = {
     {"report", "render one or many reports, merged, as a table, Markdown, JSON or CSV",
@@ -82,7 +83,7 @@ int main(int argc, char **argv) {
 static void say_line(const char *cmd, const char *kind, const char *fmt, va_list ap) {
     char text[4096], line[sizeof text * 4 + 8];
     vsnprintf(text, sizeof text, fmt, ap);
-    fprintf(stderr, "hotpath %s: %s%s\n", cmd, kind, cli_printable(text, sizeof text, line, sizeof line));
+    fprintf(stderr, "hotpath %s: %s%s\n", cmd, kind, hp_printable(text, sizeof text, line, sizeof line));
 }
 
 int cli_fail(const char *cmd, const char *fmt, ...) {

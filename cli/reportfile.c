@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "histogram.h" /* the runtime's bucket layout: pure inline functions */
+#include "report.h" /* hp_printable (runtime/src/format.c) */
 
 #define MAX_EXACT 9007199254740992.0 /* 2^53: every integer below is exact in a double */
 #define MAX_REPORT_BYTES (256u << 20)
@@ -26,23 +27,6 @@ static void say(char *why, const char *fmt, ...) {
 }
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
-
-const char *cli_printable(const char *s, size_t max, char *buf, size_t size) {
-    size_t n = 0, i = 0;
-    if (size == 0)
-        return buf;
-    for (; s[i] && i < max && n + 8 < size; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\n' || c == '\t' || c == '\r')
-            n += (size_t)snprintf(buf + n, size - n, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
-        else if (c < 0x20 || c == 0x7f)
-            n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
-        else
-            buf[n++] = (char)c;
-    }
-    snprintf(buf + n, size - n, "%s", s[i] ? "..." : "");
-    return buf;
-}
 
 /* ======================================================================== */
 /* Distributions                                                            */
@@ -188,7 +172,7 @@ static bool get_percentiles(struct ctx *c, const cJSON *obj, const char *key, in
             e->valuedouble >= MAX_EXACT) {
             char q[40 * 4 + 8];
             say(c->why, "%s\"%s\" holds \"%s\": expected a percentile (0 to 100) as key and a "
-                "whole number as value", c->where, key, cli_printable(e->string, 40, q, sizeof q));
+                "whole number as value", c->where, key, hp_printable(e->string, 40, q, sizeof q));
             return false;
         }
         if (*n == CLI_MAX_PERCENTILES)
@@ -265,7 +249,7 @@ static void where_row(struct ctx *c, const char *array, int i, const cJSON *row)
     {
         char q[80 * 4 + 8];
         snprintf(c->where, sizeof c->where, "%s[%d] (\"%s\"): ", array, i,
-                 cli_printable(name->valuestring, 80, q, sizeof q));
+                 hp_printable(name->valuestring, 80, q, sizeof q));
     }
     else
         snprintf(c->where, sizeof c->where, "%s[%d]: ", array, i);

@@ -114,11 +114,6 @@ bool cli_report_list_load(char *const *args, size_t nargs, struct cli_report_lis
                           char *why);
 void cli_report_list_free(struct cli_report_list *list);
 
-/* s as a message quotes it: at most `max` bytes of it (then "..."), each
- * control character written \n, \t, \r or \xNN, so that a name or key read
- * from a file keeps a message on one line. Returns buf. */
-const char *cli_printable(const char *s, size_t max, char *buf, size_t size);
-
 /* Parses "50,95,99.9" into p[]; returns the count, or -1 if malformed. */
 int cli_parse_percentiles(const char *s, double *p);
 

@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "regex_cost.h"
+#include "report.h" /* hp_printable */
 
 struct hp_config hp_config;
 _Atomic unsigned hp_config_report_number = 1;
@@ -358,25 +359,11 @@ static const struct {
 #undef HP_OPTION
 };
 
-/*
- * A value as a message quotes it: control characters written \n, \t, \r or
- * \xNN, so that the message stays one line whatever the value holds, and at
- * most HP_QUOTE_MAX bytes of it, then "...".
- */
+/* A value as a message quotes it: hp_printable (format.c), at most
+ * HP_QUOTE_MAX bytes of it. */
 #define HP_QUOTE_MAX 200
 static const char *quote(const char *v, char *buf, size_t size) {
-    size_t n = 0, i = 0;
-    for (; v[i] && i < HP_QUOTE_MAX && n + 8 < size; i++) {
-        unsigned char c = (unsigned char)v[i];
-        if (c == '\n' || c == '\t' || c == '\r')
-            n += (size_t)snprintf(buf + n, size - n, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
-        else if (c < 0x20 || c == 0x7f)
-            n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
-        else
-            buf[n++] = (char)c;
-    }
-    snprintf(buf + n, size - n, "%s", v[i] ? "..." : "");
-    return buf;
+    return hp_printable(v, HP_QUOTE_MAX, buf, size);
 }
 #define HP_QUOTED (HP_QUOTE_MAX * 4 + 8)
 

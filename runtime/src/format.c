@@ -118,3 +118,20 @@ const char *hp_format_fixed(double v, int decimals, char *buf) {
     snprintf(buf, 32, "%.31s", tmp);
     return buf;
 }
+
+const char *hp_printable(const char *s, size_t max, char *buf, size_t size) {
+    size_t n = 0, i = 0;
+    if (size == 0)
+        return buf;
+    for (; s[i] && i < max && n + 8 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n' || c == '\t' || c == '\r')
+            n += (size_t)snprintf(buf + n, size - n, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+        else if (c < 0x20 || c == 0x7f)
+            n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
+        else
+            buf[n++] = (char)c;
+    }
+    snprintf(buf + n, size - n, "%s", s[i] ? "..." : "");
+    return buf;
+}

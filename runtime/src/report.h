@@ -108,6 +108,11 @@ size_t hp_alloc_rows_select(struct hp_alloc_row *rows, size_t n, size_t *over_li
 
 /* "250ns", "44.54µs", "2.09ms", "1.23s" (in any locale). buf holds at least 32 bytes. */
 const char *hp_format_duration(uint64_t ns, char *buf);
+/* s as a message quotes it: at most `max` bytes of it (then "..."), each
+ * control character written \n, \t, \r or \xNN, so that a value, name or
+ * key keeps a message on one line (the runtime's messages, and the hotpath
+ * command's about report files). Returns buf. */
+const char *hp_printable(const char *s, size_t max, char *buf, size_t size);
 
 /* "512B", "1.50KiB", "2.00MiB", "1.00GiB". buf holds at least 32 bytes. */
 const char *hp_format_bytes(uint64_t bytes, char *buf);
