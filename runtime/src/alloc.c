@@ -452,7 +452,7 @@ void hp_alloc_enable(bool on) {
     hook_mode = on ? MODE_TRACK : MODE_GLIBC;
 #endif
     hp_update_fast();
-    if (changed && hp_comp_figures.done)
+    if (changed && atomic_load_explicit(&hp_comp_figures.done, memory_order_acquire))
         hp_calibrate(); /* the probe takes another path now: its cost is not the same */
 }
 

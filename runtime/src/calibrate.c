@@ -83,13 +83,14 @@ static uint64_t median(uint64_t *v, int n) {
     return v[n / 2];
 }
 
-uint64_t hp_adapt_at;
+_Atomic uint64_t hp_adapt_at;
 
 void hp_adapt(struct hp_site_stats *st) {
     const struct hotpath_site *e = st->site;
     if (e->kind == HOTPATH_KIND_MAIN || e->kind == HP_KIND_CALIBRATION ||
         HOTPATH_SITE_SAMPLE(e->flags) != 0 || HP_LOAD(st->period) != 1 ||
-        (hp_config.from_env & (1u << HP_OPT_sample)) || !hp_comp_figures.done)
+        (hp_config.from_env & (1u << HP_OPT_sample)) ||
+        !atomic_load_explicit(&hp_comp_figures.done, memory_order_acquire))
         return;
     /* The mean of the compensated durations (raw with HOTPATH_COMPENSATE=0)
      * against the whole cost of a call, in the code around it. */
@@ -99,8 +100,9 @@ void hp_adapt(struct hp_site_stats *st) {
 }
 
 void hp_calibrate(void) {
-    hp_comp = (struct hp_comp){0, 0};
-    hp_adapt_at = 0;
+    HP_STORE(hp_comp.in, 0);
+    HP_STORE(hp_comp.out, 0);
+    HP_STORE(hp_adapt_at, 0);
     if (!(hp_config.compensate || hp_config.adaptive > 1) || hp_tls.busy || !hp_tls.thread || hp_tls.depth >= HP_MAX_DEPTH - 1)
         return;
     uint64_t t_start = hp_now();
@@ -142,11 +144,11 @@ void hp_calibrate(void) {
     sink = x;
     struct hp_comp_figures *f = &hp_comp_figures;
     if (hp_config.compensate) {
-        hp_comp.in = f->in;
-        hp_comp.out = f->marginal > f->in ? f->marginal - f->in : 0;
+        HP_STORE(hp_comp.in, f->in);
+        HP_STORE(hp_comp.out, f->marginal > f->in ? f->marginal - f->in : 0);
     }
     if (hp_config.adaptive > 1)
-        hp_adapt_at = HP_ADAPT_WARMUP;
+        HP_STORE(hp_adapt_at, HP_ADAPT_WARMUP);
     f->cost_ticks = hp_now() - t_start;
-    f->done = true;
+    atomic_store_explicit(&f->done, true, memory_order_release);
 }

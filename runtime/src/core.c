@@ -682,7 +682,7 @@ static bool window_open(const struct hotpath_site *e) {
  */
 static __attribute__((noinline, cold)) void record_slow(struct hp_site_stats *st, uint32_t old,
                                                        uint64_t dur) {
-    if (HP_UNLIKELY(HP_LOAD(st->calls) == hp_adapt_at))
+    if (HP_UNLIKELY(HP_LOAD(st->calls) == HP_LOAD(hp_adapt_at)))
         hp_adapt(st); /* calibrate.c */
     uint32_t wrapped = old >= HP_HIST_CHUNK && HP_LOAD(hp_hist_arena[old]) == 0 ? old : 0;
     uint32_t b = hp_hist_index(dur);
@@ -733,7 +733,7 @@ static inline __attribute__((always_inline)) bool record(struct hp_site_stats *s
      * register across the rest, which cost two saved registers; the
      * adaptive mode's look at the warm-up's end likewise (hp_adapt_at is 0,
      * never met, unless HOTPATH_ADAPTIVE) */
-    return !c || !HP_LOAD(*ctr) || HP_LOAD(st->calls) == hp_adapt_at;
+    return !c || !HP_LOAD(*ctr) || HP_LOAD(st->calls) == HP_LOAD(hp_adapt_at);
 }
 
 /* A bucket of bytes per call holds at most the calls since the last fold:
@@ -805,14 +805,14 @@ static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32
      * going below zero; the caller's window is charged what was taken out
      * here plus this call's part outside its window. */
     struct hp_site_stats *st = f->st;
-    uint64_t raw = now - f->start, cost = f->ovh + hp_comp.in;
+    uint64_t raw = now - f->start, cost = f->ovh + HP_LOAD(hp_comp.in);
     uint64_t dur = raw > cost ? raw - cost : 0;
     uint32_t old;
     bool slow = record(st, dur, f->child, &old);
     atomic_signal_fence(memory_order_seq_cst);
     hp_tls.depth = d;
     f[-1].child += dur; /* the stack's frame -1 is a spare, for d == 0 */
-    f[-1].ovh += raw - dur + hp_comp.out;
+    f[-1].ovh += raw - dur + HP_LOAD(hp_comp.out);
     if (HP_UNLIKELY(slow))
         record_slow(st, old, dur);
 }

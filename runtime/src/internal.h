@@ -335,7 +335,9 @@ void hp_update_fast(void);
  * window, `out` around it, in the caller's window only. Both 0 with
  * HOTPATH_COMPENSATE=0 or before calibration. */
 struct hp_comp {
-    uint64_t in, out;
+    /* written by the calibrating thread while others may be popping
+     * frames: relaxed atomics (plain moves on x86-64), HP_LOAD/HP_STORE */
+    _Atomic uint64_t in, out;
 };
 extern struct hp_comp hp_comp;
 /* What the calibration measured (ticks per call), for the report. */
@@ -344,7 +346,7 @@ struct hp_comp_figures {
     uint64_t all;      /* an empty measured call, calls back to back */
     uint64_t marginal; /* a measured call between pieces of latency-bound work */
     uint64_t cost_ticks; /* what the calibration itself took */
-    bool done;
+    _Atomic bool done;   /* stored last (release): the figures above are then readable */
 };
 extern struct hp_comp_figures hp_comp_figures;
 /* Measures hp_comp on the calling thread (its state set up, not busy); an
@@ -358,7 +360,7 @@ void hp_calibrate(void);
  * when off. */
 #define HP_ADAPT_WARMUP 256
 #define HP_ADAPT_PROBES 3 /* a mean below this many probe costs is too short to time */
-extern uint64_t hp_adapt_at;
+extern _Atomic uint64_t hp_adapt_at; /* HP_LOAD/HP_STORE: set by the calibrating thread */
 /* At st's HP_ADAPT_WARMUP-th timed call on its owner thread: a site that
  * asked for no period of its own and whose mean is below HP_ADAPT_PROBES
  * calibrated probe costs gets the period HOTPATH_ADAPTIVE. */

@@ -1022,10 +1022,10 @@ static void report_to_file(const struct hp_report *r) {
 
 /* The compensation's figures, and % Total of the window without the
  * overhead that was taken out of the rows. */
-static void compensation(struct hp_report *r, struct hp_comp comp, size_t n) {
+static void compensation(struct hp_report *r, uint64_t comp_in, uint64_t comp_out, size_t n) {
     r->compensated = hp_config.compensate;
-    r->probe_in_ns = (double)comp.in * r->ns_per_tick;
-    r->probe_out_ns = (double)comp.out * r->ns_per_tick;
+    r->probe_in_ns = (double)comp_in * r->ns_per_tick;
+    r->probe_out_ns = (double)comp_out * r->ns_per_tick;
     for (size_t i = 0; i < n; i++)
         r->calls_all += r->rows[i].calls;
     double ovh = (double)r->calls_all * (r->probe_in_ns + r->probe_out_ns);
@@ -1060,14 +1060,15 @@ void hp_report_collect(struct hp_report *r) {
     r->measured = false;
     for (uint32_t id = 1; id < hp_reg.count && !r->measured; id++)
         r->measured = hp_reg.sites[id]->kind != HP_KIND_CALIBRATION;
-    struct hp_comp comp = hp_comp;
-    uint64_t calibration_ticks = hp_comp_figures.cost_ticks;
+    uint64_t comp_in = HP_LOAD(hp_comp.in), comp_out = HP_LOAD(hp_comp.out);
+    uint64_t calibration_ticks =
+        atomic_load_explicit(&hp_comp_figures.done, memory_order_acquire) ? hp_comp_figures.cost_ticks : 0;
     pthread_mutex_unlock(&hp_lock);
     r->calibration_ns = hp_ticks_to_ns(calibration_ticks);
 
     r->total_ns = hp_ticks_to_ns(end - start);
     r->nmeasured = n;
-    compensation(r, comp, n);
+    compensation(r, comp_in, comp_out, n);
     r->nrows = r->rows ? hp_rows_select(r->rows, n, &r->over_limit) : 0;
     r->narows = r->arows ? hp_alloc_rows_select(r->arows, r->narows, &r->aover_limit) : 0;
 }
