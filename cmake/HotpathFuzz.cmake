@@ -46,12 +46,24 @@ function(hotpath_fuzz_target)
   foreach(d ${F_INCLUDES})
     list(APPEND _inc -I${d})
   endforeach()
+  # IMPLICIT_DEPENDS does not see headers beside the sources (regex_cost.h,
+  # options.def): depend on every header of the sources' and includes' folders
+  set(_headers "")
+  foreach(f ${F_SOURCES})
+    get_filename_component(_d ${f} DIRECTORY)
+    file(GLOB _h ${_d}/*.h ${_d}/*.def)
+    list(APPEND _headers ${_h})
+  endforeach()
+  foreach(d ${F_INCLUDES})
+    file(GLOB_RECURSE _h ${d}/*.h)
+    list(APPEND _headers ${_h})
+  endforeach()
+  list(REMOVE_DUPLICATES _headers)
   add_custom_command(OUTPUT ${_bin}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${_dir}
     COMMAND ${HOTPATH_FUZZ_CLANG} -g -O1 -fsanitize=fuzzer,address,undefined
       -fno-sanitize-recover=undefined ${_inc} ${F_SOURCES} ${F_LIBS} -o ${_bin}
-    DEPENDS ${F_SOURCES}
-    IMPLICIT_DEPENDS C ${F_SOURCES}
+    DEPENDS ${F_SOURCES} ${_headers}
     COMMENT "Building the fuzz target ${F_BINARY} with ${HOTPATH_FUZZ_CLANG}")
   add_custom_target(${F_BINARY} ALL DEPENDS ${_bin})
   add_dependencies(hotpath_fuzz ${F_BINARY})

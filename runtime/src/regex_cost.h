@@ -94,9 +94,10 @@ static inline double hp_regex_size(const char *re, bool *unbounded_empty) {
                 *unbounded_empty = true;
             sum += last;
             last *= 2;
-        } else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
-            char *end;
-            double lo = (double)strtoul(p + 1, &end, 10), hi = lo;
+        } else if (*p == '{' && ((p[1] >= '0' && p[1] <= '9') || p[1] == ',')) {
+            /* {m}, {m,}, {m,n}, and glibc's {,n} for {0,n} and {,} for * */
+            char *end = (char *)p + 1;
+            double lo = *end == ',' ? 0 : (double)strtoul(p + 1, &end, 10), hi = lo;
             bool unbounded = false;
             if (*end == ',') {
                 unbounded = !(end[1] >= '0' && end[1] <= '9');

@@ -218,25 +218,47 @@ Test(sampling, the_table_marks_estimates_and_the_json_names_the_period) {
 /* Recursion: Total counts outermost activations only. An untimed call is
  * still an activation, so a timed call inside it is not taken for the
  * outermost: 20 levels of equal work give sum / total about 10.5 (the
- * levels' durations 1..20 over the outermost's 20), sampled or not. */
-static struct hotpath_site s_rec = HOTPATH_SAMPLED_SITE_INIT("samp::rec", HOTPATH_KIND_FUNCTION, 4);
+ * levels' durations 1..20 over the outermost's 20), sampled or not. With
+ * 1 call in 4 timed, one preemption of a timed inner call whose outermost
+ * is untimed weighs on the sum alone (CI saw 23.15 once), so three runs on
+ * three sites are made and their median ratio is checked; counting inner
+ * calls as outermost would bring every run's ratio near 1. */
+static struct hotpath_site s_rec[3] = {
+    HOTPATH_SAMPLED_SITE_INIT("samp::rec0", HOTPATH_KIND_FUNCTION, 4),
+    HOTPATH_SAMPLED_SITE_INIT("samp::rec1", HOTPATH_KIND_FUNCTION, 4),
+    HOTPATH_SAMPLED_SITE_INIT("samp::rec2", HOTPATH_KIND_FUNCTION, 4),
+};
 
-static __attribute__((noinline)) void rec(int depth) {
-    uint64_t t = hotpath_enter(&s_rec);
+static __attribute__((noinline)) void rec(struct hotpath_site *s, int depth) {
+    uint64_t t = hotpath_enter(s);
     spin(300);
     if (depth > 1)
-        rec(depth - 1);
-    hotpath_exit(&s_rec, t);
+        rec(s, depth - 1);
+    hotpath_exit(s, t);
+}
+
+static int by_value(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
 Test(sampling, recursion_counts_the_outermost_calls_in_total) {
-    for (int i = 0; i < 500; i++)
-        rec(20);
-    struct hp_row r = row_of("samp::rec");
-    cr_assert_eq(r.calls, 10000);
-    cr_assert(r.sampled && r.timed < 5000);
-    double ratio = (double)r.sum / (double)r.total;
-    cr_assert(ratio > 6 && ratio < 16, "sum %llu / total %llu = %.2f",
-              (unsigned long long)r.sum, (unsigned long long)r.total, ratio);
-    cr_assert_eq(hp_tls.by_id[s_rec.id]->active, 0);
+    double ratio[3];
+    char seen[160] = "";
+    for (int k = 0; k < 3; k++) {
+        for (int i = 0; i < 500; i++)
+            rec(&s_rec[k], 20);
+        char name[16];
+        snprintf(name, sizeof name, "samp::rec%d", k);
+        struct hp_row r = row_of(name);
+        cr_assert_eq(r.calls, 10000);
+        cr_assert(r.sampled && r.timed < 5000);
+        cr_assert_eq(hp_tls.by_id[s_rec[k].id]->active, 0);
+        ratio[k] = (double)r.sum / (double)r.total;
+        size_t n = strlen(seen);
+        snprintf(seen + n, sizeof seen - n, " %.2f (sum %llu / total %llu)", ratio[k],
+                 (unsigned long long)r.sum, (unsigned long long)r.total);
+    }
+    qsort(ratio, 3, sizeof *ratio, by_value);
+    cr_assert(ratio[1] > 6 && ratio[1] < 16, "median of%s", seen);
 }
