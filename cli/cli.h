@@ -26,6 +26,8 @@ int cli_compare_main(int argc, char **argv);
 void cli_compare_help(FILE *out);
 int cli_flamegraph_main(int argc, char **argv);
 void cli_flamegraph_help(FILE *out);
+int cli_top_main(int argc, char **argv);
+void cli_top_help(FILE *out);
 int cli_version_main(int argc, char **argv);
 void cli_version_help(FILE *out);
 

@@ -18,6 +18,8 @@ static const struct cli_command commands[] = {
      cli_compare_main, cli_compare_help},
     {"flamegraph", "a HOTPATH_TRACE file as folded stacks (flamegraph.pl, speedscope) or an SVG",
      cli_flamegraph_main, cli_flamegraph_help},
+    {"top", "the functions of a running process (HOTPATH_LIVE=1), refreshed every second",
+     cli_top_main, cli_top_help},
     {"version", "print the version", cli_version_main, cli_version_help},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

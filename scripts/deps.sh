@@ -4,7 +4,7 @@
 # and fails, so that nothing half-configured follows.
 set -eu
 
-PACKAGES="gcc g++ make cmake pkg-config binutils python3 libcriterion-dev libcjson-dev valgrind
+PACKAGES="gcc g++ make cmake pkg-config binutils python3 libcriterion-dev libcjson-dev libncurses-dev tmux valgrind
 autoconf automake libtool dpkg-dev locales-all python3-jsonschema
 gcc-12-plugin-dev
 clang clang-14 llvm-14-dev libclang-14-dev

@@ -334,6 +334,33 @@ static const char *parse_nanoseconds(const char *v, long *out) {
     return parse_whole(v, 0, 3600000000000L, out);
 }
 
+/* HOTPATH_LIVE_INTERVAL: seconds with at most 3 decimals, 0.1 to 3600,
+ * kept in milliseconds. */
+static const char *parse_seconds(const char *v, long *out) {
+    long ms = 0;
+    const char *s = v;
+    if (*s < '0' || *s > '9')
+        return "";
+    for (; *s >= '0' && *s <= '9'; s++)
+        if ((ms = ms * 10 + (*s - '0')) > 3600)
+            return "";
+    ms *= 1000;
+    if (*s == '.') {
+        long unit = 100;
+        if (!*++s)
+            return "";
+        for (; *s >= '0' && *s <= '9'; s++, unit /= 10) {
+            if (unit == 0)
+                return " (more than 3 decimals)";
+            ms += (*s - '0') * unit;
+        }
+    }
+    if (*s != '\0' || ms < 100 || ms > 3600000)
+        return "";
+    *out = ms;
+    return NULL;
+}
+
 static const char *parse_bool(const char *v, bool *out) {
     static const char *const yes[] = {"1", "true", "on", "yes"}, *const no[] = {"0", "false", "off", "no"};
     for (int i = 0; i < 4; i++) {

@@ -52,6 +52,8 @@ struct hp_config {
     char trace_path[4096]; /* HOTPATH_TRACE, as given: empty for no trace */
     long trace_buffer;     /* HOTPATH_TRACE_BUFFER: calls per thread */
     long trace_min_ns;     /* HOTPATH_TRACE_MIN_NS */
+    bool live;             /* HOTPATH_LIVE */
+    long live_interval;    /* HOTPATH_LIVE_INTERVAL, in milliseconds */
 };
 
 /* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */

@@ -44,6 +44,7 @@
 
 #include "config.h"
 #include "internal.h"
+#include "live.h"
 #include "report.h"
 
 #define HP_TERM_WAIT_MS 5000 /* longest wait of a terminating handler for the report */
@@ -94,6 +95,7 @@ static void on_term(int signo) {
         for (long waited = 0; !atomic_load(&sig.term_done) && waited < HP_TERM_WAIT_MS; waited++)
             sleep_ms(1);
     }
+    hp_live_unlink(); /* live.c: HOTPATH_LIVE's file (unlink is async-signal-safe) */
     errno = saved;
     die_by(signo);
 }
@@ -207,7 +209,8 @@ static bool no_signal_blocked(void) {
  * process without a report, as it would have without hotpath.
  */
 void hp_signals_start(void) {
-    if (atomic_load(&sig.up) || !atomic_load(&sig.want)) {
+    bool live = hp_live_wanted(); /* live.c: HOTPATH_LIVE's thread starts the same way */
+    if ((atomic_load(&sig.up) || !atomic_load(&sig.want)) && !live) {
         set_pending(false);
         return;
     }
@@ -215,7 +218,10 @@ void hp_signals_start(void) {
         set_pending(atomic_fetch_add(&pending_tries, 1) + 1 < HP_START_TRIES);
         return;
     }
-    pthread_once(&sig.start_once, start_reporter);
+    if (!atomic_load(&sig.up) && atomic_load(&sig.want))
+        pthread_once(&sig.start_once, start_reporter);
+    if (live)
+        hp_live_start();
     set_pending(false);
 }
 
@@ -246,5 +252,5 @@ void hp_signals_fork_child(void) {
      * measured call starts it (hp_signals_pending keeps that call off the
      * fast path); a child that execs or measures nothing never has one. */
     atomic_store(&pending_tries, 0);
-    set_pending(had);
+    set_pending(had || hp_live_wanted());
 }
