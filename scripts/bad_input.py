@@ -56,6 +56,7 @@ BAD_VALUES = {
     "clock": ["sundial"],
     "sort": ["name"],
     "signal": ["SIGKILL"],
+    "seconds": ["0.05", "1.2345", "fast"],
 }
 # For a type not listed above (a new option's): tried, and shown when refused.
 GENERIC_BAD = ["bogus", "-1"]

@@ -184,7 +184,7 @@ def main():
            "no allocation figures (run the program with HOTPATH_ALLOC=1 to compare --metric bytes)")
     expect(H, ["compare", "--metric", "p99.9", good1, good1], "no p99.9 figure (a schema-1 report holds only")
     # bad arguments
-    expect(H, ["frobnicate"], "hotpath: unknown command 'frobnicate'; the commands are: report compare flamegraph version")
+    expect(H, ["frobnicate"], "hotpath: unknown command 'frobnicate'; the commands are: report compare flamegraph top version")
     expect(H, ["report"], "hotpath report: no report named")
     expect(H, ["report", "--format", "xml", good], "hotpath report: --format: 'xml' is not one of table, markdown, csv, json")
     expect(H, ["report", "--sort", "speed", good], "--sort: 'speed' is not one of total, self, calls, avg, min, max, name")
@@ -213,8 +213,13 @@ def main():
     expect(H, ["flamegraph", good], "has no traceEvents array: not a trace (HOTPATH_TRACE writes one)")
     expect(H, ["flamegraph", "--unit", "ms", good], "hotpath flamegraph: --unit 'ms' is not valid: expected ns or us")
     expect(H, ["flamegraph", "--bogus", good], "hotpath flamegraph: unrecognized option '--bogus'")
+    # top: a running process's live figures (cli/tests/top.py has the rest)
+    expect(H, ["top"], "hotpath top: which process? usage: hotpath top [--interval SECONDS] PID")
+    expect(H, ["top", "12abc"], "hotpath top: '12abc' is not a process id (a whole number from 1 to 4194304)")
+    expect(H, ["top", "--interval", "0", "1"], "hotpath top: --interval takes a number of seconds from 0.1 to 60 (got '0')")
+    expect(H, ["top", "4194303"], "hotpath top: no process 4194303 is running", code=1)
     # --help of each subcommand: its usage on stdout, exit 0
-    for cmd in ("report", "compare", "flamegraph", "version"):
+    for cmd in ("report", "compare", "flamegraph", "top", "version"):
         p = subprocess.run([H, cmd, "--help"], capture_output=True, text=True, timeout=30)
         ok = p.returncode == 0 and p.stdout.startswith(f"usage: hotpath {cmd}")
         print(f"{'ok  ' if ok else 'FAIL'} {cmd} --help")

@@ -197,8 +197,14 @@ def main():
                   "status %r; screen: %s" % (done, capture(session)))
     finally:
         tmux("kill-server", check_rc=False)
-        prog.kill()
-        prog.wait()
+        prog.terminate()  # SIGTERM: the runtime removes its file (SIGKILL would leave it)
+        try:
+            prog.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            prog.kill()
+            prog.wait()
+    path = "/dev/shm/hotpath-%d-%d" % (os.getuid(), prog.pid)
+    check("the live file is removed when SIGTERM ends the program", not os.path.exists(path), path)
 
     # bad input
     def top_rc(*args):

@@ -28,6 +28,7 @@
 #include "live.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -107,17 +108,16 @@ static bool create_file(void) {
         live.fd = -1;
         return false;
     }
-    struct hp_live_header *h = live.map;
-    h->version = HP_LIVE_VERSION;
-    h->header_size = sizeof *h;
-    h->pid = (uint64_t)getpid();
-    h->uid = (uint64_t)getuid();
-    h->interval_ms = (uint64_t)hp_config.live_interval;
-    h->capacity = live.capacity;
-    atomic_store_explicit(&h->seq, 0, memory_order_relaxed);
+    struct hp_live_header h = {.version = HP_LIVE_VERSION,
+                               .header_size = sizeof h,
+                               .pid = (uint64_t)getpid(),
+                               .uid = (uint64_t)getuid(),
+                               .interval_ms = (uint64_t)hp_config.live_interval,
+                               .capacity = live.capacity};
     /* the magic last: a reader that sees it sees a whole header */
+    hp_live_store_bytes((char *)live.map + 8, (char *)&h + 8, sizeof h - 8);
     atomic_thread_fence(memory_order_release);
-    memcpy(h->magic, HP_LIVE_MAGIC, 8);
+    hp_live_store_bytes(live.map, HP_LIVE_MAGIC, 8);
     return true;
 }
 
@@ -153,14 +153,17 @@ static void store(const char *text, size_t len, uint32_t threads) {
         }
         h = live.map;
     }
-    h->capacity = live.capacity;
-    memcpy((char *)h + h->header_size, text, len);
-    h->length = len;
-    h->number = ++live.number;
+    hp_live_store_bytes((char *)h + h->header_size, text, len);
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    h->time_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-    h->threads = threads;
+    struct {
+        uint64_t capacity, length, number, time_ns;
+        uint32_t threads, reserved;
+    } f = {live.capacity, len, ++live.number,
+           (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec, threads, 0};
+    _Static_assert(sizeof f == sizeof(struct hp_live_header) - offsetof(struct hp_live_header, capacity) -
+                                   sizeof h->spare, "the fields under seq, in header order");
+    hp_live_store_bytes(&h->capacity, &f, sizeof f);
     atomic_store_explicit(&h->seq, seq + 2, memory_order_release);
 }
 
