@@ -116,8 +116,7 @@ static bool create_file(void) {
                                .capacity = live.capacity};
     /* the magic last: a reader that sees it sees a whole header */
     hp_live_store_bytes((char *)live.map + 8, (char *)&h + 8, sizeof h - 8);
-    atomic_thread_fence(memory_order_release);
-    hp_live_store_bytes(live.map, HP_LIVE_MAGIC, 8);
+    hp_live_store_bytes(live.map, HP_LIVE_MAGIC, 8); /* release stores: after the rest */
     return true;
 }
 
@@ -142,8 +141,8 @@ static uint32_t count_threads(void) {
 static void store(const char *text, size_t len, uint32_t threads) {
     struct hp_live_header *h = live.map;
     uint64_t seq = atomic_load_explicit(&h->seq, memory_order_relaxed);
+    /* odd; the release stores below keep it before every byte they write */
     atomic_store_explicit(&h->seq, seq + 1, memory_order_relaxed);
-    atomic_thread_fence(memory_order_release); /* seq odd before any byte below */
     if (len > live.capacity) {
         size_t cap = live.capacity;
         while (cap < len)

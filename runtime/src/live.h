@@ -63,8 +63,8 @@ void hp_live_path(unsigned long uid, long pid, char *out);
 int hp_live_read(const void *map, size_t size, struct hp_live_header *h, char **buf,
                  size_t *need, const char **why);
 
-/* Copies n bytes into / out of the shared file as relaxed atomics (the
- * payload and the header fields under seq; see live_read.c). */
+/* Copies n bytes into (release stores) / out of (acquire loads) the
+ * shared file: the payload and the header fields under seq (live_read.c). */
 void hp_live_store_bytes(void *shared, const void *src, size_t n);
 void hp_live_load_bytes(void *dst, const void *shared, size_t n);
 

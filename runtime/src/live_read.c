@@ -13,11 +13,13 @@ void hp_live_path(unsigned long uid, long pid, char *out) {
 
 #define HP_LIVE_TRIES 100
 
-/* The bytes under the seqlock are read and written as relaxed atomics (8
- * bytes at a time where aligned): a reader racing the writer then reads
- * stale or mixed bytes, which the second read of seq throws away, and not
- * a data race in C11's sense (ThreadSanitizer has nothing to report). On
- * x86-64 these are plain moves. */
+/* The bytes under the seqlock are written as release stores and read as
+ * acquire loads (8 bytes at a time where aligned): a reader racing the
+ * writer then reads stale or mixed bytes, which the second read of seq
+ * throws away, and not a data race in C11's sense (ThreadSanitizer has
+ * nothing to report; it does not support fences, which these replace: a
+ * release store keeps the odd seq before it, an acquire load keeps the
+ * second read of seq after it). On x86-64 these are plain moves. */
 void hp_live_store_bytes(void *shared, const void *src, size_t n) {
     unsigned char *d = shared;
     const unsigned char *s = src;
@@ -26,10 +28,10 @@ void hp_live_store_bytes(void *shared, const void *src, size_t n) {
         for (; i + 8 <= n; i += 8) {
             uint64_t w;
             memcpy(&w, s + i, 8);
-            __atomic_store_n((uint64_t *)(void *)(d + i), w, __ATOMIC_RELAXED);
+            __atomic_store_n((uint64_t *)(void *)(d + i), w, __ATOMIC_RELEASE);
         }
     for (; i < n; i++)
-        __atomic_store_n(d + i, s[i], __ATOMIC_RELAXED);
+        __atomic_store_n(d + i, s[i], __ATOMIC_RELEASE);
 }
 
 void hp_live_load_bytes(void *dst, const void *shared, size_t n) {
@@ -38,11 +40,11 @@ void hp_live_load_bytes(void *dst, const void *shared, size_t n) {
     size_t i = 0;
     if ((uintptr_t)s % 8 == 0)
         for (; i + 8 <= n; i += 8) {
-            uint64_t w = __atomic_load_n((const uint64_t *)(const void *)(s + i), __ATOMIC_RELAXED);
+            uint64_t w = __atomic_load_n((const uint64_t *)(const void *)(s + i), __ATOMIC_ACQUIRE);
             memcpy(d + i, &w, 8);
         }
     for (; i < n; i++)
-        d[i] = __atomic_load_n(s + i, __ATOMIC_RELAXED);
+        d[i] = __atomic_load_n(s + i, __ATOMIC_ACQUIRE);
 }
 
 int hp_live_read(const void *map, size_t size, struct hp_live_header *h, char **buf,
@@ -83,7 +85,6 @@ int hp_live_read(const void *map, size_t size, struct hp_live_header *h, char **
             }
             hp_live_load_bytes(copy, (const char *)map + h->header_size, len);
         }
-        atomic_thread_fence(memory_order_acquire);
         uint64_t s2 = atomic_load_explicit(&m->seq, memory_order_relaxed);
         if (s1 != s2)
             continue;
