@@ -7,12 +7,13 @@ built with the GCC plugin and run with HOTPATH_LIVE=1:
     from Total's in this program), `q` quits with status 0;
   - a second `hotpath top` on the same pid at the same time shows the same
     function, and both quit;
+  - with HOTPATH_ALLOC=1 the Alloc and Allocs columns show a function's bytes;
   - bad input: no such pid, a pid that runs without HOTPATH_LIVE, a pid that
     is not a number (one line each, exit status 1, 1 and 2);
   - the live file of an idle program holds the figures of its final report.
 
-With --capture FILE the second screen is also written there (docs/live.md's
-capture comes from it). Skipped (exit 77) when tmux is not installed.
+With --capture FILE the second screen is also written there, and the screen
+with allocation tracking to FILE.alloc (docs/live.md's captures come from them). Skipped (exit 77) when tmux is not installed.
 Prints "N passed, N failed"; exits 1 on failure."""
 import argparse
 import json
@@ -38,12 +39,18 @@ __attribute__((annotate("hotpath"))) static void outer(void) {
     for (int i = 0; i < 20; i++) leaf();
 }
 __attribute__((annotate("hotpath"))) static void tick(void) { sink++; }
+__attribute__((annotate("hotpath"))) static void grow(void) {
+    char *p = malloc(1000);
+    if (p) { p[0] = 1; sink += (unsigned char)p[0]; }
+    free(p);
+}
 int main(int argc, char **argv) {
     long rounds = argc > 1 ? atol(argv[1]) : -1; /* -1: for ever */
     struct timespec ms = {0, 1000000};
     for (long i = 0; rounds < 0 || i < rounds; i++) {
         outer();
         for (int k = 0; k < 50; k++) tick();
+        grow();
         if (i == 2) { puts("ready"); fflush(stdout); }
         nanosleep(&ms, NULL);
     }
@@ -99,8 +106,13 @@ def wait_for(pred, timeout=10.0, step=0.1):
 def start_top(hotpath, pid, session, env_file):
     # The exit status is written to a file once top returns; the shell then waits.
     cmd = "%s top %d; echo $? > %s; sleep 60" % (hotpath, pid, env_file)
-    tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "20",
-         "env", "LANG=C.UTF-8", "TERM=xterm-256color", "sh", "-c", cmd)
+    for attempt in range(20):  # a server that kill-server just ended may still be going
+        r = tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "20",
+                 "env", "LANG=C.UTF-8", "TERM=xterm-256color", "sh", "-c", cmd, check_rc=False)
+        if r.returncode == 0:
+            return
+        time.sleep(0.1)
+    raise RuntimeError("tmux new-session: %s" % r.stderr.strip())
 
 
 def read_live(pid):
@@ -206,6 +218,31 @@ def main():
     path = "/dev/shm/hotpath-%d-%d" % (os.getuid(), prog.pid)
     check("the live file is removed when SIGTERM ends the program", not os.path.exists(path), path)
 
+    # allocation tracking on: the Alloc and Allocs columns
+    aprog = subprocess.Popen([exe], stdout=subprocess.PIPE, text=True,
+                             env=dict(env, HOTPATH_ALLOC="1"))
+    try:
+        aprog.stdout.readline()
+        status3 = os.path.join(a.work, "status3")
+        if os.path.exists(status3):
+            os.remove(status3)
+        start_top(a.hotpath, aprog.pid, "alloc", status3)
+        screen = wait_for(lambda: (lambda s: s if row(s, "top::grow") and row(s, "top::grow")[2] != "-"
+                                   else None)(capture("alloc")))
+        r = row(screen or "", "top::grow")
+        head = [l for l in (screen or "").splitlines() if l.startswith("Function")]
+        check("with HOTPATH_ALLOC=1: Alloc and Allocs columns, top::grow's bytes and count",
+              bool(head) and head[0].split()[-2:] == ["Alloc", "Allocs"] and bool(r) and
+              r[-2].endswith("B") and r[-2] != "0B" and int(r[-1]) > 0, screen or capture("alloc"))
+        if a.capture and screen:
+            with open(a.capture + ".alloc", "w") as f:
+                f.write("\n".join(l.rstrip() for l in screen.splitlines()).strip() + "\n")
+        tmux("send-keys", "-t", "alloc", "q")
+    finally:
+        tmux("kill-server", check_rc=False)
+        aprog.terminate()
+        aprog.wait()
+
     # bad input
     def top_rc(*args):
         r = subprocess.run([a.hotpath, "top"] + list(args), capture_output=True, text=True)
@@ -266,7 +303,7 @@ def main():
     fs = {f["name"]: {k: f.get(k) for k in keys} for f in snap["functions"]} if snap else {}
     ff = {f["name"]: {k: f.get(k) for k in keys} for f in final["functions"]}
     check("the idle snapshot's figures equal the final report's (%d functions)" % len(ff),
-          fs == ff and len(ff) == 3 and ff["top::tick"]["calls"] == 40 * 50,
+          fs == ff and len(ff) == 4 and ff["top::tick"]["calls"] == 40 * 50,
           "snapshot %s\nreport %s" % (fs, ff))
 
     failed = results.count(False)
