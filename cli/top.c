@@ -282,8 +282,11 @@ static void draw(const struct live_file *lf, const struct snapshot *s, const str
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
         double age = ((double)now.tv_sec * 1e9 + (double)now.tv_nsec - (double)s->h.time_ns) / 1e9;
-        snprintf(when, sizeof when, "snapshot %llu, %.1fs old", (unsigned long long)s->h.number,
-                 age < 0 ? 0.0 : age);
+        /* a file that is not rewritten: a process that exec'ed a program
+         * without hotpath, or one stopped (SIGSTOP, a debugger) */
+        bool stale = age > 2.0 * (double)s->h.interval_ms / 1000.0 + 2.0;
+        snprintf(when, sizeof when, "snapshot %llu, %.1fs old%s", (unsigned long long)s->h.number,
+                 age < 0 ? 0.0 : age, stale ? " (not updated: stopped?)" : "");
     }
     char prog[256] = "?";
     if (s && s->r.program)
