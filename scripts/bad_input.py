@@ -56,6 +56,8 @@ BAD_VALUES = {
     "clock": ["sundial"],
     "sort": ["name"],
     "signal": ["SIGKILL"],
+    "seconds": ["0", "fast"],
+    "metrics": ["99999", "host.example:9464", "[::1]9464"],
 }
 # For a type not listed above (a new option's): tried, and shown when refused.
 GENERIC_BAD = ["bogus", "-1"]

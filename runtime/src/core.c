@@ -27,6 +27,7 @@
 #include "copies.h"
 #include "report.h"
 #include "fork.h"
+#include "metrics.h"
 #include "signals.h"
 #include "trace.h"
 
@@ -55,6 +56,7 @@ static void thread_exit(void *arg);
 
 static void at_exit(void) {
     hp_signals_exit(); /* signals.c */
+    hp_metrics_exit(); /* metrics.c */
     hp_report_once();
 }
 
@@ -75,6 +77,7 @@ static void fork_parent(void) { hp_lock_leave(); }
 static void fork_child(void) {
     pthread_mutex_init(&hp_lock, NULL);
     hp_signals_fork_child(); /* signals.c: the child's report thread */
+    hp_metrics_fork_child(); /* metrics.c: no endpoint in the child */
     hp_fork_child_reset();   /* fork.c: the child's figures start here */
     hp_busy_leave();
 }

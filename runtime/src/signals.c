@@ -44,6 +44,7 @@
 
 #include "config.h"
 #include "internal.h"
+#include "metrics.h"
 #include "report.h"
 
 #define HP_TERM_WAIT_MS 5000 /* longest wait of a terminating handler for the report */
@@ -207,7 +208,8 @@ static bool no_signal_blocked(void) {
  * process without a report, as it would have without hotpath.
  */
 void hp_signals_start(void) {
-    if (atomic_load(&sig.up) || !atomic_load(&sig.want)) {
+    bool metrics = hp_metrics_wanted(); /* metrics.c: its thread starts the same way */
+    if (!metrics && (atomic_load(&sig.up) || !atomic_load(&sig.want))) {
         set_pending(false);
         return;
     }
@@ -215,7 +217,10 @@ void hp_signals_start(void) {
         set_pending(atomic_fetch_add(&pending_tries, 1) + 1 < HP_START_TRIES);
         return;
     }
-    pthread_once(&sig.start_once, start_reporter);
+    if (atomic_load(&sig.want))
+        pthread_once(&sig.start_once, start_reporter);
+    if (metrics)
+        hp_metrics_start();
     set_pending(false);
 }
 
