@@ -26,6 +26,11 @@ import metrics_endpoint as me  # noqa: E402
 
 SKIP = 77
 QUERY = 'hotpath_calls_total{function="%s"}' % me.FUNC
+PANELS = [
+    'topk(10, rate(hotpath_time_seconds_total{kind="self"}[1m]))',
+    'rate(hotpath_calls_total[1m])',
+    'histogram_quantile(0.95, sum by (le, function) (rate(hotpath_call_duration_seconds_bucket[1m])))',
+]
 
 
 def query(port, q):
@@ -108,6 +113,15 @@ def main():
             res = r.get("data", {}).get("result", [])
             if not res or res[0]["value"][1] != "1":
                 errors.append("up{job=\"hotpath\"}: %s" % res)
+        # the queries docs/prometheus.md gives for Grafana panels
+        for q in PANELS:
+            if errors:
+                break
+            res = query(web, q).get("data", {}).get("result", [])
+            got = {x["metric"].get("function"): float(x["value"][1]) for x in res}
+            print("query %s: %s" % (q, got))
+            if not got.get(me.FUNC, 0) > 0:
+                errors.append("query %s: %s, expected a value > 0 for %s" % (q, got, me.FUNC))
     finally:
         stop(server)
         rc, err = prog.stop()
