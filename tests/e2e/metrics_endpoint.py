@@ -17,6 +17,8 @@ runs with HOTPATH_METRICS on a free loopback port; the checks:
   many         20 clients at once: each answered 200 or 503 (at most 16
                served at once), none left hanging; a scrape after works
   busy-port    the port taken: one line, the program runs on and reports
+  fork         a forked child has no endpoint, and once the parent is gone
+               the port is closed, the child running on
   bad-address  a malformed address: one line, the program runs on
 
 Prints "N passed, N failed"; exits 1 on failure. Every wait is bounded."""
@@ -33,7 +35,9 @@ import time
 PROGRAM = r"""
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 static volatile unsigned long sink;
 __attribute__((annotate("hotpath"))) static void work(void) {
     for (int i = 0; i < 100; i++)
@@ -47,10 +51,16 @@ __attribute__((annotate("hotpath"))) static void step(void) {
 }
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 20000; /* about 20 s at most */
+    int forks = argc > 2 && strcmp(argv[2], "fork") == 0;
+    pid_t child = -1;
     struct timespec ms = {0, 1000000};
     for (long i = 0; i < n; i++) {
         step();
-        if (i == 10) {
+        if (forks && i == 5 && (child = fork()) == 0)
+            forks = 0; /* the child measures on, and says nothing */
+        if (i == 10 && child != 0) {
+            if (forks)
+                printf("child %ld\n", (long)child);
             puts("ready");
             fflush(stdout);
         }
@@ -140,7 +150,11 @@ class Program:
         self.env.update(env or {})
         self.p = subprocess.Popen([exe] + list(args), env=self.env, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
-        self.p.stdout.readline()  # "ready": measuring, the endpoint's thread started
+        self.child = None
+        line = self.p.stdout.readline()  # "ready": measuring, the endpoint's thread started
+        if line.startswith("child "):
+            self.child = int(line.split()[1])
+            self.p.stdout.readline()
 
     def stop(self, timeout=10):
         if self.p.poll() is None:
@@ -328,6 +342,43 @@ def check_many(exe, port, errors):
             errors.append("many: program ended %s: %s" % (rc, err))
 
 
+def check_fork(exe, port, errors):
+    """A forked child has no endpoint, and keeps no copy of the parent's
+    listening socket: once the parent is gone, the port is closed (not
+    left accepting connections nobody answers)."""
+    prog = Program(exe, port, args=["3000", "fork"])
+    try:
+        if not prog.child:
+            errors.append("fork: the program did not say its child's pid")
+            return
+        if scrape(port)[0] != 200:
+            errors.append("fork: the parent's endpoint does not answer after the fork")
+        prog.p.kill()  # the parent only: its child runs on
+        prog.p.wait(timeout=10)
+        time.sleep(0.1)
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+                s.sendall(b"GET /metrics HTTP/1.1\r\n\r\n")
+                s.settimeout(2)
+                got = s.recv(100)
+            errors.append("fork: the port still open after the parent died: %r" % got[:40])
+        except ConnectionRefusedError:
+            pass
+        try:
+            os.kill(prog.child, 0)
+        except ProcessLookupError:
+            errors.append("fork: the child did not run on")
+    finally:
+        if prog.child:
+            try:
+                os.kill(prog.child, 9)
+            except ProcessLookupError:
+                pass
+        _, err = prog.stop()  # the parent's and the child's stderr
+        if "HOTPATH_METRICS" in err:
+            errors.append("fork: a line about the endpoint: %s" % err)
+
+
 def check_busy_port(exe, errors):
     holder = socket.socket()
     holder.bind(("127.0.0.1", 0))
@@ -386,6 +437,7 @@ def main():
         "bad-http": lambda e: check_bad_http(exe, free_port(), e),
         "silent": lambda e: check_silent(exe, free_port(), e),
         "many": lambda e: check_many(exe, free_port(), e),
+        "fork": lambda e: check_fork(exe, free_port(), e),
         "busy-port": lambda e: check_busy_port(exe, e),
         "bad-address": lambda e: check_bad_address(exe, e),
     }
