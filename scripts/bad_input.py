@@ -56,7 +56,7 @@ BAD_VALUES = {
     "clock": ["sundial"],
     "sort": ["name"],
     "signal": ["SIGKILL"],
-    "seconds": ["0", "fast"],
+    "seconds": ["0.05", "1.2345", "fast"],
     "metrics": ["99999", "host.example:9464", "[::1]9464"],
 }
 # For a type not listed above (a new option's): tried, and shown when refused.

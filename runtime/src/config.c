@@ -335,15 +335,30 @@ static const char *parse_nanoseconds(const char *v, long *out) {
     return parse_whole(v, 0, 3600000000000L, out);
 }
 
-/* HOTPATH_LIVE_INTERVAL: seconds, from 0.1 to 3600, read in the C locale. */
-static const char *parse_seconds(const char *v, double *out) {
-    char *end;
-    errno = 0;
-    double s = strtod(v, &end);
-    if (end == v || *end != '\0' || errno != 0 || !(s >= 0.1 && s <= 3600.0) || *v == ' ' ||
-        *v == '+')
+/* HOTPATH_LIVE_INTERVAL: seconds with at most 3 decimals, 0.1 to 3600,
+ * kept in milliseconds. */
+static const char *parse_seconds(const char *v, long *out) {
+    long ms = 0;
+    const char *s = v;
+    if (*s < '0' || *s > '9')
         return "";
-    *out = s;
+    for (; *s >= '0' && *s <= '9'; s++)
+        if ((ms = ms * 10 + (*s - '0')) > 3600)
+            return "";
+    ms *= 1000;
+    if (*s == '.') {
+        long unit = 100;
+        if (!*++s)
+            return "";
+        for (; *s >= '0' && *s <= '9'; s++, unit /= 10) {
+            if (unit == 0)
+                return " (more than 3 decimals)";
+            ms += (*s - '0') * unit;
+        }
+    }
+    if (*s != '\0' || ms < 100 || ms > 3600000)
+        return "";
+    *out = ms;
     return NULL;
 }
 

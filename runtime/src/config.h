@@ -62,7 +62,7 @@ struct hp_config {
     char trace_path[4096]; /* HOTPATH_TRACE, as given: empty for no trace */
     long trace_buffer;     /* HOTPATH_TRACE_BUFFER: calls per thread */
     long trace_min_ns;     /* HOTPATH_TRACE_MIN_NS */
-    double live_interval;  /* HOTPATH_LIVE_INTERVAL: seconds between two collections of live figures */
+    long live_interval;    /* HOTPATH_LIVE_INTERVAL, in milliseconds */
     struct hp_metrics_addr metrics; /* HOTPATH_METRICS */
 };
 

@@ -76,8 +76,8 @@ static void fork_prepare(void) { hp_lock_enter(); }
 static void fork_parent(void) { hp_lock_leave(); }
 static void fork_child(void) {
     pthread_mutex_init(&hp_lock, NULL);
+    hp_metrics_fork_child(); /* metrics.c: no endpoint in the child (before signals.c) */
     hp_signals_fork_child(); /* signals.c: the child's report thread */
-    hp_metrics_fork_child(); /* metrics.c: no endpoint in the child */
     hp_fork_child_reset();   /* fork.c: the child's figures start here */
     hp_busy_leave();
 }

@@ -282,7 +282,7 @@ static double process_start(void) {
 /* The exposition of now, or of the last collection when it is younger than
  * HOTPATH_LIVE_INTERVAL. */
 static void refresh_body(uint64_t now) {
-    uint64_t interval = (uint64_t)(hp_config.live_interval * 1000.0 + 0.5);
+    uint64_t interval = (uint64_t)hp_config.live_interval; /* ms */
     if (srv.have_body && now - srv.body_at < interval)
         return;
     char *text = NULL;

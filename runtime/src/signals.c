@@ -209,7 +209,7 @@ static bool no_signal_blocked(void) {
  */
 void hp_signals_start(void) {
     bool metrics = hp_metrics_wanted(); /* metrics.c: its thread starts the same way */
-    if (!metrics && (atomic_load(&sig.up) || !atomic_load(&sig.want))) {
+    if ((atomic_load(&sig.up) || !atomic_load(&sig.want)) && !metrics) {
         set_pending(false);
         return;
     }
@@ -217,7 +217,7 @@ void hp_signals_start(void) {
         set_pending(atomic_fetch_add(&pending_tries, 1) + 1 < HP_START_TRIES);
         return;
     }
-    if (atomic_load(&sig.want))
+    if (!atomic_load(&sig.up) && atomic_load(&sig.want))
         pthread_once(&sig.start_once, start_reporter);
     if (metrics)
         hp_metrics_start();
