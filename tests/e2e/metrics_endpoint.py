@@ -8,6 +8,8 @@ runs with HOTPATH_METRICS on a free loopback port; the checks:
                when the prometheus package is installed, and a parse here):
                calls, total and self time, a cumulative histogram whose
                +Inf bucket is its _count, labels escaped, start time
+  alloc        with HOTPATH_ALLOC=1: bytes and allocations of a function
+               that allocates 64 bytes a call
   grows        two scrapes HOTPATH_LIVE_INTERVAL apart: the calls grew
   cached       two scrapes within the interval: the same text
   bad-http     a request that is not HTTP (400), a TLS hello (400), POST
@@ -44,10 +46,17 @@ __attribute__((annotate("hotpath"))) static void work(void) {
         sink++;
 }
 [[hotpath::measure("quote\"back\\slash")]] static void odd(void) { sink++; }
+__attribute__((annotate("hotpath"))) static void buffer(void) {
+    char *volatile p = malloc(64);
+    p[0] = 1;
+    sink += (unsigned long)p[0];
+    free(p);
+}
 __attribute__((annotate("hotpath"))) static void step(void) {
     work();
     work();
     odd();
+    buffer();
 }
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 20000; /* about 20 s at most */
@@ -234,6 +243,30 @@ def check_exposition(exe, port, errors, promtool):
         rc, err = prog.stop()
         if rc not in (0, -15):
             errors.append("exposition: program ended %s: %s" % (rc, err))
+
+
+def check_alloc(exe, port, errors):
+    """With allocation tracking on, the allocation families: buffer() makes
+    one allocation of 64 bytes a call, and the others none."""
+    prog = Program(exe, port, {"HOTPATH_ALLOC": "1"})
+    try:
+        status, _, body = scrape(port)
+        samples, types = parse(body.decode())
+        for fam in ("hotpath_alloc_bytes_total", "hotpath_allocations_total"):
+            if types.get(fam) != "counter":
+                errors.append("alloc: TYPE of %s is %r" % (fam, types.get(fam)))
+        f = "metrics_prog::buffer"
+        calls = value(samples, "hotpath_calls_total", function=f)
+        allocs = value(samples, "hotpath_allocations_total", function=f)
+        nbytes = value(samples, "hotpath_alloc_bytes_total", function=f)
+        if status != 200 or not calls or allocs != calls or nbytes != 64 * calls:
+            errors.append("alloc: %s: %s calls, %s allocations, %s bytes: expected one of 64 "
+                          "bytes a call" % (f, calls, allocs, nbytes))
+        if value(samples, "hotpath_allocations_total", function=FUNC) not in (None, 0):
+            errors.append("alloc: %s allocations counted for %s" %
+                          (value(samples, "hotpath_allocations_total", function=FUNC), FUNC))
+    finally:
+        prog.stop()
 
 
 def check_grows_and_cache(exe, port, errors):
@@ -433,6 +466,7 @@ def main():
               "by this script's parser only")
     checks = {
         "exposition": lambda e: check_exposition(exe, free_port(), e, promtool),
+        "alloc": lambda e: check_alloc(exe, free_port(), e),
         "grows": lambda e: check_grows_and_cache(exe, free_port(), e),
         "bad-http": lambda e: check_bad_http(exe, free_port(), e),
         "silent": lambda e: check_silent(exe, free_port(), e),
