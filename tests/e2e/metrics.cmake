@@ -12,7 +12,8 @@ if(TARGET hotpath_gcc_plugin)
         --plugin-flags=-fplugin=${CMAKE_BINARY_DIR}/plugin-gcc/hotpath.so
         --include ${HOTPATH_RUNTIME_INCLUDE}
         --lib $<TARGET_FILE:hotpath_static>
-        --work ${CMAKE_CURRENT_BINARY_DIR}/metrics_${check})
+        --work ${CMAKE_CURRENT_BINARY_DIR}/metrics_${check}
+        --sanitizer=${HOTPATH_SANITIZE})
     set_tests_properties(gcc_metrics_${check} PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77
       LABELS metrics)
   endforeach()

@@ -57,6 +57,7 @@ def main():
     ap.add_argument("--lib", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--sanitizer", default="", help="HOTPATH_SANITIZE of the build (nothing changes)")
     a = ap.parse_args()
     prom = shutil.which("prometheus")
     if not prom:
