@@ -180,6 +180,7 @@ class Program:
 def check_exposition(exe, port, errors, promtool):
     prog = Program(exe, port, {"HOTPATH_LIVE_INTERVAL": "0.1"})
     try:
+        time.sleep(0.3)  # some hundred calls
         status, headers, body = scrape(port)
         if status != 200:
             errors.append("exposition: status %d" % status)
@@ -209,7 +210,10 @@ def check_exposition(exe, port, errors, promtool):
         if calls is None or calls < 20:
             errors.append("exposition: hotpath_calls_total%s = %s, expected >= 20" % (lab, calls))
         step = value(samples, "hotpath_calls_total", function="metrics_prog::step")
-        if calls is not None and step is not None and not (abs(calls - 2 * step) <= 2):
+        # the rows are read one after the other while the program runs on:
+        # work may have gone on a little past step (a few calls a ms)
+        if calls is not None and step is not None and not (
+                -2 <= calls - 2 * step <= max(2, 0.1 * calls)):
             errors.append("exposition: work %s calls, step %s: expected twice as many" % (calls, step))
         odd = value(samples, "hotpath_calls_total", function='quote"back\\slash')
         if odd is None:
@@ -270,13 +274,14 @@ def check_alloc(exe, port, errors):
 
 
 def check_grows_and_cache(exe, port, errors):
-    prog = Program(exe, port, {"HOTPATH_LIVE_INTERVAL": "0.5"})
+    prog = Program(exe, port, {"HOTPATH_LIVE_INTERVAL": "1.5"})
     try:
+        t0 = time.monotonic()
         a = scrape(port)[2]
-        b = scrape(port)[2]  # within 0.5 s of a: the same collection
-        if a != b:
+        b = scrape(port)[2]
+        if a != b and time.monotonic() - t0 < 1.4:  # within the interval: the same collection
             errors.append("cached: two scrapes within HOTPATH_LIVE_INTERVAL differ")
-        time.sleep(0.7)
+        time.sleep(1.6)
         c = scrape(port)[2]
         va = value(parse(a.decode())[0], "hotpath_calls_total", function=FUNC)
         vc = value(parse(c.decode())[0], "hotpath_calls_total", function=FUNC)
@@ -307,7 +312,7 @@ def check_bad_http(exe, port, errors):
                 status = "error %s" % e
             if status != want:
                 errors.append("bad-http: %s: %s, expected %d" % (what, status, want))
-            if time.monotonic() - t0 > 1.0:
+            if time.monotonic() - t0 > 1.5:  # not held until the 2 s read timeout
                 errors.append("bad-http: %s took %.2fs" % (what, time.monotonic() - t0))
         if scrape(port)[0] != 200:
             errors.append("bad-http: no scrape after the bad requests")
@@ -327,7 +332,7 @@ def check_silent(exe, port, errors):
         t0 = time.monotonic()
         status = scrape(port)[0]
         took = time.monotonic() - t0
-        if status != 200 or took > 0.5:
+        if status != 200 or took > 1.0:  # not held until the silent ones' 2 s are up
             errors.append("silent: a scrape beside a silent client: %s in %.3fs" % (status, took))
         for name, s in (("silent", silent), ("half", half)):
             t0 = time.monotonic()
