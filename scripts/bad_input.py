@@ -57,6 +57,7 @@ BAD_VALUES = {
     "sort": ["name"],
     "signal": ["SIGKILL"],
     "seconds": ["0.05", "1.2345", "fast"],
+    "metrics": ["99999", "host.example:9464", "[::1]9464"],
 }
 # For a type not listed above (a new option's): tried, and shown when refused.
 GENERIC_BAD = ["bogus", "-1"]

@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="gcc g++ make cmake pkg-config binutils python3 libcriterion-dev libcjson-dev libncurses-dev tmux valgrind
-autoconf automake libtool dpkg-dev locales-all python3-jsonschema
+autoconf automake libtool dpkg-dev locales-all python3-jsonschema prometheus
 gcc-12-plugin-dev
 clang clang-14 llvm-14-dev libclang-14-dev
 clang-19 llvm-19-dev libclang-19-dev libclang-rt-19-dev"

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "metrics.h"
 #include "regex_cost.h"
 #include "report.h" /* hp_printable */
 
@@ -361,6 +362,11 @@ static const char *parse_seconds(const char *v, long *out) {
     return NULL;
 }
 
+/* HOTPATH_METRICS: [ADDRESS]:PORT (metrics.c). */
+static const char *parse_metrics(const char *v, struct hp_metrics_addr *out) {
+    return hp_metrics_parse(v, out);
+}
+
 static const char *parse_bool(const char *v, bool *out) {
     static const char *const yes[] = {"1", "true", "on", "yes"}, *const no[] = {"0", "false", "off", "no"};
     for (int i = 0; i < 4; i++) {
@@ -407,6 +413,8 @@ static const char *the_default(enum hp_option_index opt, char *buf, size_t size)
     const char *def = options[opt].def;
     if (opt == HP_OPT_output_path)
         snprintf(buf, size, "the default (stderr)");
+    else if (opt == HP_OPT_metrics)
+        snprintf(buf, size, "no endpoint (continuing without the endpoint)");
     else if (opt == HP_OPT_sample)
         snprintf(buf, size, "each site's own period (every call timed where a site asks for none)");
     else if (def[0])

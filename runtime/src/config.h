@@ -32,6 +32,16 @@ enum hp_option_index {
     HP_OPT_COUNT
 };
 
+/* HOTPATH_METRICS: the address of the Prometheus endpoint (metrics.c). */
+struct hp_metrics_addr {
+    bool on;              /* an address was given: the endpoint is wanted */
+    bool loopback;        /* 127.0.0.0/8 or ::1 */
+    int family;           /* AF_INET or AF_INET6 */
+    unsigned char ip[16]; /* network order: 4 bytes for AF_INET */
+    uint16_t port;
+    char text[64];        /* "127.0.0.1:9464", "[::1]:9464": for messages */
+};
+
 struct hp_config {
     unsigned from_env; /* bit HP_OPT_<field>: set from a valid environment value */
     unsigned in_env;   /* bit HP_OPT_<field>: the variable is set, valid or not */
@@ -54,6 +64,7 @@ struct hp_config {
     long trace_min_ns;     /* HOTPATH_TRACE_MIN_NS */
     bool live;             /* HOTPATH_LIVE */
     long live_interval;    /* HOTPATH_LIVE_INTERVAL, in milliseconds */
+    struct hp_metrics_addr metrics; /* HOTPATH_METRICS */
 };
 
 /* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */

@@ -28,6 +28,7 @@
 #include "report.h"
 #include "fork.h"
 #include "live.h"
+#include "metrics.h"
 #include "signals.h"
 #include "trace.h"
 
@@ -57,6 +58,7 @@ static void thread_exit(void *arg);
 static void at_exit(void) {
     hp_signals_exit(); /* signals.c */
     hp_live_exit();    /* live.c: HOTPATH_LIVE's thread stops, its file goes */
+    hp_metrics_exit(); /* metrics.c */
     hp_report_once();
 }
 
@@ -77,6 +79,7 @@ static void fork_parent(void) { hp_lock_leave(); }
 static void fork_child(void) {
     pthread_mutex_init(&hp_lock, NULL);
     hp_live_fork_child();    /* live.c: before signals.c, which reads hp_live_wanted */
+    hp_metrics_fork_child(); /* metrics.c: no endpoint in the child (before signals.c) */
     hp_signals_fork_child(); /* signals.c: the child's report thread */
     hp_fork_child_reset();   /* fork.c: the child's figures start here */
     hp_busy_leave();

@@ -45,6 +45,7 @@
 #include "config.h"
 #include "internal.h"
 #include "live.h"
+#include "metrics.h"
 #include "report.h"
 
 #define HP_TERM_WAIT_MS 5000 /* longest wait of a terminating handler for the report */
@@ -210,7 +211,8 @@ static bool no_signal_blocked(void) {
  */
 void hp_signals_start(void) {
     bool live = hp_live_wanted(); /* live.c: HOTPATH_LIVE's thread starts the same way */
-    if ((atomic_load(&sig.up) || !atomic_load(&sig.want)) && !live) {
+    bool metrics = hp_metrics_wanted(); /* metrics.c: its thread starts the same way */
+    if ((atomic_load(&sig.up) || !atomic_load(&sig.want)) && !live && !metrics) {
         set_pending(false);
         return;
     }
@@ -222,6 +224,8 @@ void hp_signals_start(void) {
         pthread_once(&sig.start_once, start_reporter);
     if (live)
         hp_live_start();
+    if (metrics)
+        hp_metrics_start();
     set_pending(false);
 }
 
