@@ -178,6 +178,10 @@ static const char *parse_path(const char *v, char (*out)[4096]) {
     return NULL;
 }
 
+long hp_report_pid;
+
+long hp_pid(void) { return hp_report_pid ? hp_report_pid : (long)getpid(); }
+
 bool hp_config_expand_path(const char *pattern, char *out, size_t size) {
     size_t n = 0;
     for (const char *s = pattern; *s; s++) {
@@ -187,7 +191,7 @@ bool hp_config_expand_path(const char *pattern, char *out, size_t size) {
         if (*s == '%') {
             s++; /* parse_path let only %p, %n and %% through */
             if (*s == 'p') {
-                len = (size_t)snprintf(pid, sizeof pid, "%ld", (long)getpid());
+                len = (size_t)snprintf(pid, sizeof pid, "%ld", hp_pid());
                 piece = pid;
             } else if (*s == 'n') {
                 len = (size_t)snprintf(pid, sizeof pid, "%u", hp_config_report_number);

@@ -122,6 +122,11 @@ void hp_config_free(void);
  * hp_config_report_number and %% by %; false if the result does not fit in
  * `size` bytes. */
 bool hp_config_expand_path(const char *pattern, char *out, size_t size);
+
+/* The pid reports and %p are of: getpid(), or, in the child that writes a
+ * terminating signal's report (signals.c), its parent's (hp_report_pid). */
+long hp_pid(void);
+extern long hp_report_pid;
 /* The same, and a relative result taken from the directory the program
  * started in (HOTPATH_OUTPUT_PATH, HOTPATH_TRACE). */
 bool hp_config_resolve_path(const char *pattern, char *out, size_t size);

@@ -1041,7 +1041,7 @@ void hp_report_collect(struct hp_report *r) {
     memset(r, 0, sizeof *r);
     r->clock = hp_clock_name();
     r->ns_per_tick = hp_ns_per_tick();
-    r->pid = (long)getpid();
+    r->pid = hp_pid();
     r->program = program_invocation_short_name;
 
     pthread_mutex_lock(&hp_lock);
