@@ -521,10 +521,16 @@ static const char *parse_option(enum hp_option_index opt, const char *v) {
 }
 
 void hp_config_defaults(void) {
-    hp_config_free();
-    memset(&hp_config, 0, sizeof hp_config);
-    deferred.n = 0;
-    atomic_store(&deferred.settled, false);
+    /* Static storage is zero at start-up: the first load clears nothing
+     * (a memset would fault in all of the struct's pages). */
+    static bool loaded;
+    if (loaded) {
+        hp_config_free();
+        memset(&hp_config, 0, sizeof hp_config);
+        deferred.n = 0;
+        atomic_store(&deferred.settled, false);
+    }
+    loaded = true;
     locale_t old = uselocale(hp_c_locale());
     for (int opt = 0; opt < HP_OPT_COUNT; opt++)
         if (parse_option((enum hp_option_index)opt, options[opt].def) != NULL)
@@ -563,14 +569,17 @@ const char *hp_config_accepted(enum hp_option_index opt) {
 
 void hp_config_load(FILE *err) {
     hp_config_defaults();
-    /* a relative HOTPATH_OUTPUT_PATH is taken from here, even if the program
-     * changes directory before the report */
-    if (!getcwd(hp_config.start_dir, sizeof hp_config.start_dir))
-        hp_config.start_dir[0] = '\0';
     for (int opt = 0; opt < HP_OPT_COUNT; opt++) {
         const char *v = getenv(options[opt].var);
         if (v)
             hp_config_set(err, (enum hp_option_index)opt, v);
+    }
+    /* a relative HOTPATH_OUTPUT_PATH (or HOTPATH_TRACE) is taken from here,
+     * even if the program changes directory before the report */
+    if ((hp_config.output_path[0] && hp_config.output_path[0] != '/') ||
+        (hp_config.trace_path[0] && hp_config.trace_path[0] != '/')) {
+        if (!getcwd(hp_config.start_dir, sizeof hp_config.start_dir))
+            hp_config.start_dir[0] = '\0';
     }
 }
 

@@ -37,8 +37,6 @@ struct hp_config {
     unsigned in_env;   /* bit HP_OPT_<field>: the variable is set, valid or not */
     struct hp_percentiles percentiles;
     enum hp_format format;
-    char output_path[4096]; /* as given */
-    char start_dir[4096];   /* the working directory at start-up, for a relative output path */
     long limit;
     bool has_focus;
     regex_t focus;
@@ -49,9 +47,13 @@ struct hp_config {
     long sample; /* HOTPATH_SAMPLE: the period of every site when set (from_env) */
     bool compensate;
     long adaptive; /* HOTPATH_ADAPTIVE: the period of sites found too short; 1 = off */
-    char trace_path[4096]; /* HOTPATH_TRACE, as given: empty for no trace */
     long trace_buffer;     /* HOTPATH_TRACE_BUFFER: calls per thread */
     long trace_min_ns;     /* HOTPATH_TRACE_MIN_NS */
+    /* The large arrays last, so that a process that sets neither path
+     * touches only the struct's first page (each page is a fault). */
+    char trace_path[4096];  /* HOTPATH_TRACE, as given: empty for no trace */
+    char output_path[4096]; /* as given */
+    char start_dir[4096];   /* the working directory at start-up, for a relative path: only then */
 };
 
 /* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */
