@@ -208,12 +208,19 @@ bool hp_config_expand_path(const char *pattern, char *out, size_t size) {
 }
 
 bool hp_config_resolve_path(const char *pattern, char *out, size_t size) {
-    char rel[sizeof hp_config.output_path + 64];
-    if (!hp_config_expand_path(pattern, rel, sizeof rel))
+    /* In place, without a second path buffer on the stack: at exit a
+     * short process would fault in a page for it. */
+    if (!hp_config_expand_path(pattern, out, size))
         return false;
-    if (rel[0] == '/' || !hp_config.start_dir[0])
-        return (size_t)snprintf(out, size, "%s", rel) < size;
-    return (size_t)snprintf(out, size, "%s/%s", hp_config.start_dir, rel) < size;
+    if (out[0] == '/' || !hp_config.start_dir[0])
+        return true;
+    size_t dir = strlen(hp_config.start_dir), len = strlen(out);
+    if (dir + 1 + len >= size)
+        return false;
+    memmove(out + dir + 1, out, len + 1);
+    memcpy(out, hp_config.start_dir, dir);
+    out[dir] = '/';
+    return true;
 }
 
 static const char *parse_count(const char *v, long *out) {

@@ -1025,21 +1025,32 @@ static void report_to_stderr(const struct hp_report *r) {
     hp_report_write(stderr, r, hp_config.format);
 }
 
+/* The report goes to stderr: the output path is too long or cannot be
+ * opened. Out of line, so that its message buffer is not on the stack of
+ * every report (a page fault in a short process). */
+static __attribute__((noinline, cold)) void report_path_failed(const struct hp_report *r,
+                                                                const char *path, int err) {
+    char why[160 + HP_OUT_PATH_MAX];
+    if (!path)
+        snprintf(why, sizeof why, " (longer than %zu bytes with %%p replaced)",
+                 (size_t)HP_OUT_PATH_MAX - 1);
+    else if (strcmp(path, hp_config.output_path) == 0)
+        snprintf(why, sizeof why, " (cannot open it: %s)", strerror(err));
+    else
+        snprintf(why, sizeof why, " (cannot open %s: %s)", path, strerror(err));
+    hp_config_reject(stderr, HP_OPT_output_path, hp_config.output_path, why);
+    report_to_stderr(r);
+}
+
 static void report_to_file(const struct hp_report *r) {
-    char path[HP_OUT_PATH_MAX], why[160 + sizeof path];
+    char path[HP_OUT_PATH_MAX];
     if (!hp_config_resolve_path(hp_config.output_path, path, sizeof path)) {
-        snprintf(why, sizeof why, " (longer than %zu bytes with %%p replaced)", sizeof path - 1);
-        hp_config_reject(stderr, HP_OPT_output_path, hp_config.output_path, why);
-        report_to_stderr(r);
+        report_path_failed(r, NULL, 0);
         return;
     }
     struct hp_out o;
     if (!hp_out_open(&o, path)) {
-        snprintf(why, sizeof why, " (cannot open %s: %s)", path, strerror(errno));
-        if (strcmp(path, hp_config.output_path) == 0)
-            snprintf(why, sizeof why, " (cannot open it: %s)", strerror(errno));
-        hp_config_reject(stderr, HP_OPT_output_path, hp_config.output_path, why);
-        report_to_stderr(r);
+        report_path_failed(r, path, errno);
         return;
     }
     errno = 0;
