@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-sanitize fuzz bad-input bench accuracy perf-compare realworld docs flamegraph-example package clean
+.PHONY: all deps configure build demo test test-sanitize fuzz bad-input bench accuracy perf-compare realworld realworld-xz docs flamegraph-example package clean
 
 all: build
 
@@ -80,6 +80,14 @@ perf-compare: build
 realworld: build
 	@sh scripts/deb-src.sh
 	@python3 tests/realworld/run.py --build $(BUILD)
+
+# xz-utils (Debian source): liblzma.so has its own version script; built
+# plain and with build/bin/hotpath-cc (HOTPATH_INCLUDE=.*), `make check`
+# run, every report checked to hold its program's and liblzma's functions
+# (docs/reliability.md, "xz-utils"). Several minutes: not in `make test`.
+realworld-xz: build
+	@sh scripts/deb-src.sh
+	@python3 tests/realworld/run.py --build $(BUILD) --projects xz --configs gcc
 
 # Regenerates the bad-input tables of docs/reliability.md from real runs of
 # the plugins, the runtime, hotpath-cc and hotpath (scripts/bad_input.py;

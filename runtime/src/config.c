@@ -179,6 +179,10 @@ static const char *parse_path(const char *v, char (*out)[4096]) {
     return NULL;
 }
 
+long hp_report_pid;
+
+long hp_pid(void) { return hp_report_pid ? hp_report_pid : (long)getpid(); }
+
 bool hp_config_expand_path(const char *pattern, char *out, size_t size) {
     size_t n = 0;
     for (const char *s = pattern; *s; s++) {
@@ -188,7 +192,7 @@ bool hp_config_expand_path(const char *pattern, char *out, size_t size) {
         if (*s == '%') {
             s++; /* parse_path let only %p, %n and %% through */
             if (*s == 'p') {
-                len = (size_t)snprintf(pid, sizeof pid, "%ld", (long)getpid());
+                len = (size_t)snprintf(pid, sizeof pid, "%ld", hp_pid());
                 piece = pid;
             } else if (*s == 'n') {
                 len = (size_t)snprintf(pid, sizeof pid, "%u", hp_config_report_number);
@@ -205,12 +209,19 @@ bool hp_config_expand_path(const char *pattern, char *out, size_t size) {
 }
 
 bool hp_config_resolve_path(const char *pattern, char *out, size_t size) {
-    char rel[sizeof hp_config.output_path + 64];
-    if (!hp_config_expand_path(pattern, rel, sizeof rel))
+    /* In place, without a second path buffer on the stack: at exit a
+     * short process would fault in a page for it. */
+    if (!hp_config_expand_path(pattern, out, size))
         return false;
-    if (rel[0] == '/' || !hp_config.start_dir[0])
-        return (size_t)snprintf(out, size, "%s", rel) < size;
-    return (size_t)snprintf(out, size, "%s/%s", hp_config.start_dir, rel) < size;
+    if (out[0] == '/' || !hp_config.start_dir[0])
+        return true;
+    size_t dir = strlen(hp_config.start_dir), len = strlen(out);
+    if (dir + 1 + len >= size)
+        return false;
+    memmove(out + dir + 1, out, len + 1);
+    memcpy(out, hp_config.start_dir, dir);
+    out[dir] = '/';
+    return true;
 }
 
 static const char *parse_count(const char *v, long *out) {
@@ -552,10 +563,16 @@ static const char *parse_option(enum hp_option_index opt, const char *v) {
 }
 
 void hp_config_defaults(void) {
-    hp_config_free();
-    memset(&hp_config, 0, sizeof hp_config);
-    deferred.n = 0;
-    atomic_store(&deferred.settled, false);
+    /* Static storage is zero at start-up: the first load clears nothing
+     * (a memset would fault in all of the struct's pages). */
+    static bool loaded;
+    if (loaded) {
+        hp_config_free();
+        memset(&hp_config, 0, sizeof hp_config);
+        deferred.n = 0;
+        atomic_store(&deferred.settled, false);
+    }
+    loaded = true;
     locale_t old = uselocale(hp_c_locale());
     for (int opt = 0; opt < HP_OPT_COUNT; opt++)
         if (parse_option((enum hp_option_index)opt, options[opt].def) != NULL)
@@ -594,14 +611,17 @@ const char *hp_config_accepted(enum hp_option_index opt) {
 
 void hp_config_load(FILE *err) {
     hp_config_defaults();
-    /* a relative HOTPATH_OUTPUT_PATH is taken from here, even if the program
-     * changes directory before the report */
-    if (!getcwd(hp_config.start_dir, sizeof hp_config.start_dir))
-        hp_config.start_dir[0] = '\0';
     for (int opt = 0; opt < HP_OPT_COUNT; opt++) {
         const char *v = getenv(options[opt].var);
         if (v)
             hp_config_set(err, (enum hp_option_index)opt, v);
+    }
+    /* a relative HOTPATH_OUTPUT_PATH (or HOTPATH_TRACE) is taken from here,
+     * even if the program changes directory before the report */
+    if ((hp_config.output_path[0] && hp_config.output_path[0] != '/') ||
+        (hp_config.trace_path[0] && hp_config.trace_path[0] != '/')) {
+        if (!getcwd(hp_config.start_dir, sizeof hp_config.start_dir))
+            hp_config.start_dir[0] = '\0';
     }
 }
 

@@ -47,8 +47,6 @@ struct hp_config {
     unsigned in_env;   /* bit HP_OPT_<field>: the variable is set, valid or not */
     struct hp_percentiles percentiles;
     enum hp_format format;
-    char output_path[4096]; /* as given */
-    char start_dir[4096];   /* the working directory at start-up, for a relative output path */
     long limit;
     bool has_focus;
     regex_t focus;
@@ -59,12 +57,16 @@ struct hp_config {
     long sample; /* HOTPATH_SAMPLE: the period of every site when set (from_env) */
     bool compensate;
     long adaptive; /* HOTPATH_ADAPTIVE: the period of sites found too short; 1 = off */
-    char trace_path[4096]; /* HOTPATH_TRACE, as given: empty for no trace */
     long trace_buffer;     /* HOTPATH_TRACE_BUFFER: calls per thread */
     long trace_min_ns;     /* HOTPATH_TRACE_MIN_NS */
     bool live;             /* HOTPATH_LIVE */
     long live_interval;    /* HOTPATH_LIVE_INTERVAL, in milliseconds */
     struct hp_metrics_addr metrics; /* HOTPATH_METRICS */
+    /* The large arrays last, so that a process that sets neither path
+     * touches only the struct's first page (each page is a fault). */
+    char trace_path[4096];  /* HOTPATH_TRACE, as given: empty for no trace */
+    char output_path[4096]; /* as given */
+    char start_dir[4096];   /* the working directory at start-up, for a relative path: only then */
 };
 
 /* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */
@@ -135,6 +137,11 @@ void hp_config_free(void);
  * hp_config_report_number and %% by %; false if the result does not fit in
  * `size` bytes. */
 bool hp_config_expand_path(const char *pattern, char *out, size_t size);
+
+/* The pid reports and %p are of: getpid(), or, in the child that writes a
+ * terminating signal's report (signals.c), its parent's (hp_report_pid). */
+long hp_pid(void);
+extern long hp_report_pid;
 /* The same, and a relative result taken from the directory the program
  * started in (HOTPATH_OUTPUT_PATH, HOTPATH_TRACE). */
 bool hp_config_resolve_path(const char *pattern, char *out, size_t size);

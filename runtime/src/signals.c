@@ -24,11 +24,32 @@
  * (its handler then decides: if it calls exit(), the report is written
  * at exit as usual). Ignored signals (nohup's SIGHUP) stay ignored.
  *
- * The reporter thread is started only when needed: when the first thread
- * of the process starts measuring (nothing measured, nothing to report),
- * with every signal blocked so that none is delivered to it. A forked
- * child does not inherit it: when the parent had one, the child starts its
- * own at its first measured call after the fork (not in the fork itself).
+ * The reporter thread is started only where it is needed: with
+ * HOTPATH_SIGNAL (an on-demand report is written while the program goes
+ * on), or once a second thread of the process starts measuring. Until
+ * then (a single-threaded program, the common case, and every short
+ * process) a terminating signal is reported without a thread: the handler
+ * forks (_Fork, async-signal-safe), the child (a copy of the process at
+ * the interrupted instruction, one thread, nothing of it shared) writes
+ * the report under the parent's pid and _exits, and the handler waits for
+ * it (at most HP_TERM_WAIT_MS; then kills it) before ending the process
+ * by the signal. The child may deadlock where the reporter thread would
+ * have (the interrupted code holds a lock the report needs: hp_lock,
+ * malloc's in fopen): the wait bounds both the same way. What it costs:
+ * nothing until a signal comes; then one fork of the process (its page
+ * tables). What it gives up: a lock held at that instant by an unmeasured
+ * thread of the program stays held in the child (the reporter would have
+ * waited for its release), so there the report can be lost after the wait;
+ * and a program's own SIGCHLD handler sees the child end (it may reap it:
+ * the wait then ends at once). A process that ends normally never starts
+ * the thread nor forks: in a short process the thread's creation,
+ * scheduling and exit were a third of the wall time hotpath added
+ * (docs/benchmarks.md, "Short processes").
+ *
+ * The reporter is started with every signal blocked so that none is
+ * delivered to it. A forked child does not inherit it: when the parent
+ * had one for HOTPATH_SIGNAL, the child starts its own at its first
+ * measured call after the fork (not in the fork itself).
  */
 #define _GNU_SOURCE
 #include "signals.h"
@@ -40,7 +61,9 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "internal.h"
@@ -60,8 +83,11 @@ static struct {
     _Atomic bool up;           /* the reporter thread runs */
     _Atomic bool want;         /* some handler is installed: a reporter is needed */
     _Atomic bool quit;         /* the process is exiting: the reporter ends */
+    _Atomic bool demand;       /* HOTPATH_SIGNAL's handler is installed: a reporter is needed */
+    _Atomic(struct hp_thread *) first; /* the first thread that measured, NULL before */
     pthread_once_t start_once;
 } sig = {.start_once = PTHREAD_ONCE_INIT};
+
 
 /* ---- the handlers: async-signal-safe only ---- */
 
@@ -84,6 +110,30 @@ static void die_by(int signo) {
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/* The final report, written by a forked copy of the process (no reporter
+ * thread): see the top of this file. */
+static void report_in_child(void) {
+    long parent = (long)getpid();
+    pid_t child = _Fork();
+    if (child == 0) {
+        hp_report_pid = parent; /* %p and the report's pid: the process's own */
+        hp_report_once();
+        _exit(0);
+    }
+    if (child < 0)
+        return;
+    struct timespec step = {0, 100000}; /* 0.1 ms */
+    for (long waited = 0; waited < HP_TERM_WAIT_MS * 10L; waited++) {
+        pid_t w = waitpid(child, NULL, WNOHANG);
+        if (w == child || (w < 0 && errno != EINTR))
+            return; /* ended (or reaped by the program's SIGCHLD handler) */
+        nanosleep(&step, NULL);
+    }
+    kill(child, SIGKILL);
+    while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
+    }
+}
+
 static void on_term(int signo) {
     int saved = errno;
     int none = 0;
@@ -95,6 +145,9 @@ static void on_term(int signo) {
             sem_post(&sig.wake);
         for (long waited = 0; !atomic_load(&sig.term_done) && waited < HP_TERM_WAIT_MS; waited++)
             sleep_ms(1);
+    } else if (first && !atomic_load(&sig.up) && !atomic_load(&sig.quit) && !hp_report_done() &&
+               atomic_load(&sig.first)) {
+        report_in_child(); /* something was measured, and no reporter thread */
     }
     hp_live_unlink(); /* live.c: HOTPATH_LIVE's file (unlink is async-signal-safe) */
     errno = saved;
@@ -172,8 +225,10 @@ static bool install(int signo, void (*fn)(int), bool only_if_default) {
 
 void hp_signals_init(void) {
     int demand = hp_config.signal;
-    if (demand && install(demand, on_demand, false))
+    if (demand && install(demand, on_demand, false)) {
         atomic_store(&sig.want, true);
+        atomic_store(&sig.demand, true);
+    }
     for (size_t i = 0; i < sizeof term_signals / sizeof *term_signals; i++)
         if (term_signals[i] != demand && install(term_signals[i], on_term, true))
             atomic_store(&sig.want, true);
@@ -216,6 +271,14 @@ void hp_signals_start(void) {
         set_pending(false);
         return;
     }
+    /* Terminating signals only, and one thread measuring: no reporter
+     * thread, the handler forks (see the top of this file). */
+    struct hp_thread *none = NULL, *self = hp_tls.thread;
+    if (!atomic_load(&sig.demand) &&
+        (atomic_compare_exchange_strong(&sig.first, &none, self) || none == self)) {
+        set_pending(false);
+        return;
+    }
     if (!no_signal_blocked()) {
         set_pending(atomic_fetch_add(&pending_tries, 1) + 1 < HP_START_TRIES);
         return;
@@ -242,8 +305,10 @@ void hp_signals_exit(void) {
 }
 
 void hp_signals_fork_child(void) {
-    /* The reporter did not come along: the child starts its own. */
-    bool had = atomic_load(&sig.up);
+    /* The reporter did not come along: the child starts its own if it
+     * needs one (HOTPATH_SIGNAL; or a second thread measuring). */
+    bool had = atomic_load(&sig.up) && atomic_load(&sig.demand);
+    atomic_store(&sig.first, hp_tls.thread);
     atomic_store(&sig.up, false);
     atomic_store(&sig.term_sig, 0);
     atomic_store(&sig.term_done, false);

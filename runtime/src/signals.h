@@ -8,8 +8,9 @@
  * default, and hp_config.signal). Once, from runtime_init. */
 void hp_signals_init(void);
 
-/* Starts the reporter thread if a handler was installed and it is not
- * running yet. Called when a thread starts measuring; not from a signal
+/* Starts the reporter thread if a handler was installed, it is not
+ * running yet and it is needed (HOTPATH_SIGNAL, or a second thread that
+ * measures). Called when a thread starts measuring; not from a signal
  * handler. */
 void hp_signals_start(void);
 

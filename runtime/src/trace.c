@@ -341,7 +341,7 @@ static void write_buffer(FILE *f, struct trace_buf *b, const struct site_info *s
 
 static void write_trace(FILE *f, struct trace_buf *list, const struct site_info *sites,
                         uint32_t nsites, struct totals *t) {
-    long pid = (long)getpid();
+    long pid = hp_pid();
     uint64_t base = hp_process_start;
     double npt = hp_ns_per_tick();
     put(f, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":");

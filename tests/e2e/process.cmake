@@ -37,11 +37,14 @@ if(TARGET hotpath_gcc_plugin)
   hotpath_signal_test(gcc_signal_reports ${HOTPATH_TEST_CC}
     -fplugin=${CMAKE_BINARY_DIR}/plugin-gcc/hotpath.so)
   # 200 processes of under 1 ms, with and without hotpath: the median ratio
-  # of paired blocks of 25 in one run (docs/benchmarks.md#short-processes).
-  # The bound guards against a wait at exit coming back (the 20 ms
-  # calibration wait measured 2.86); the 5% target is not met (measured
-  # 1.50 at load 16-22, quartiles 1.29-1.62: a bound under 1.7 would be
-  # flaky on a loaded machine).
+  # of paired blocks of 25 in one run, and the page faults added per
+  # process (docs/benchmarks.md#short-processes). The faults do not depend
+  # on the load: 29.3 added now, 37.3 before the report thread and the
+  # report's mappings went: the bound 34 fails a return of those with a
+  # margin of 4.7 faults. The ratio does: the 5% target is not met (medians
+  # 1.34 and 1.46 in two runs at load 18-19, quartiles up to 1.62), so its
+  # bound 1.8 only guards against a wait at exit coming back (the 20 ms
+  # calibration wait measured 2.86).
   if(NOT HOTPATH_SANITIZE)
   add_test(NAME gcc_short_processes
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/short_processes.py
@@ -50,7 +53,7 @@ if(TARGET hotpath_gcc_plugin)
       --include ${HOTPATH_RUNTIME_INCLUDE}
       --lib $<TARGET_FILE:hotpath_static>
       --work ${CMAKE_CURRENT_BINARY_DIR}/short-processes
-      --max-ratio 2.0)
+      --max-ratio 1.8 --max-added-faults 34)
   set_tests_properties(gcc_short_processes PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
   endif()
 endif()

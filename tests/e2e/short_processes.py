@@ -17,6 +17,7 @@ ratio is above --max-ratio.
 import argparse
 import json
 import os
+import resource
 import shlex
 import statistics
 import subprocess
@@ -37,11 +38,17 @@ int main(void) {
 """
 
 
-def block(exe, n, env):
+def block(exe, n, env, faults=None):
+    """Seconds of wall time of n runs of exe; adds their minor page faults
+    (the shell's included, the same for both programs) to faults[0]."""
     loop = 'i=0; while [ $i -lt %d ]; do "%s" || exit 1; i=$((i+1)); done' % (n, exe)
+    f0 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt
     t = time.perf_counter()
     subprocess.run(["sh", "-c", loop], env=env, check=True)
-    return time.perf_counter() - t
+    t = time.perf_counter() - t
+    if faults is not None:
+        faults[0] += resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt - f0
+    return t
 
 
 def main():
@@ -55,6 +62,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--block", type=int, default=25, help="processes per timed loop")
     ap.add_argument("--max-ratio", type=float, default=1.05)
+    ap.add_argument("--max-added-faults", type=float,
+                    help="fail above this many page faults added per process (a figure "
+                         "that does not depend on the machine's load)")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     src = os.path.join(a.work, "short.c")
@@ -70,6 +80,7 @@ def main():
     env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json",
                HOTPATH_OUTPUT_PATH=os.path.join(reports, "r.%p.json"))
     times = {"plain": [], "instr": []}
+    faults = {"plain": [0], "instr": [0]}
     ratios = []
     errors = []
     nblocks = max(1, a.processes // a.block)
@@ -80,7 +91,7 @@ def main():
         for _ in range(nblocks):
             pair = {}
             for name, exe in (("plain", plain), ("instr", instr)):
-                pair[name] = block(exe, a.block, env)
+                pair[name] = block(exe, a.block, env, faults[name])
                 suite_t[name] += pair[name]
             ratios.append(pair["instr"] / pair["plain"])
         for name in suite_t:
@@ -107,6 +118,12 @@ def main():
              (ratio - 1) * 100))
     print("rounds: plain %s; instrumented %s" % (["%.3f" % x for x in times["plain"]],
                                                  ["%.3f" % x for x in times["instr"]]))
+    runs = n * a.rounds
+    fp, fi = faults["plain"][0] / runs, faults["instr"][0] / runs
+    print("page faults per process (getrusage of the children, the shell's share included): "
+          "plain %.1f, instrumented %.1f, added %.1f" % (fp, fi, fi - fp))
+    if a.max_added_faults is not None and fi - fp > a.max_added_faults:
+        errors.append("%.1f page faults added per process, above %.0f" % (fi - fp, a.max_added_faults))
     if ratio > a.max_ratio:
         errors.append("instrumented/plain %.3f, above %.2f" % (ratio, a.max_ratio))
     for e in errors:

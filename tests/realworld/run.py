@@ -3,7 +3,10 @@
 each compiler plugin measuring every function, their own test suites run,
 and every process's report checked.
 
-For each project (zlib, cjson, libyaml) and each configuration:
+For each project (zlib, cjson, libyaml by default; xz-utils with
+--projects xz, whose liblzma.so has a version script: there every report
+must also hold both its program's functions and liblzma's, and be the
+report of the pid its file name gives) and each configuration:
 
     plain     the compiler alone (the baseline: its suite's time is 1.00x)
     gcc       the GCC plugin, include=.*
@@ -111,6 +114,51 @@ def counts_libyaml(log_text):
     return c[0] + same, c[1] + 1
 
 
+def counts_automake(log_text):
+    """(passed, total) from automake's test-suite summary."""
+    t = re.findall(r"^# TOTAL:\s+(\d+)", log_text, re.M)
+    p = re.findall(r"^# PASS:\s+(\d+)", log_text, re.M)
+    s = re.findall(r"^# SKIP:\s+(\d+)", log_text, re.M)
+    if not t or not p:
+        return None
+    return int(p[-1]) + (int(s[-1]) if s else 0), int(t[-1])
+
+
+def check_xz(reports):
+    """xz-utils: liblzma.so is a version-scripted shared library. Every
+    report that holds liblzma's functions must also hold its program's own
+    (a function from outside src/liblzma/), and each process wrote one
+    report (the %p in the path: one file per pid, the pid inside it)."""
+    problems = []
+    both = lib_only = 0
+    # liblzma's units are compiled from src/liblzma with paths relative to
+    # it (check/check.c, common/index.c), its headers by ../../src/liblzma/...
+    libdir = os.path.join(os.path.dirname(reports), "src", "liblzma")
+    libfiles = {os.path.relpath(os.path.join(d, n), libdir)
+                for d, _, names in os.walk(libdir) for n in names if n.endswith((".c", ".h"))}
+
+    def in_lib(path):
+        return "liblzma/" in path or os.path.normpath(path) in libfiles
+
+    for f in sorted(glob.glob(os.path.join(reports, "*.json"))):
+        try:
+            with open(f, encoding="utf-8") as fh:
+                r = json.load(fh)
+        except (OSError, ValueError):
+            continue  # counted by check_reports
+        if os.path.basename(f) != "r.%s.json" % r.get("pid"):
+            problems.append(f"{os.path.basename(f)}: holds the report of pid {r.get('pid')}")
+        files = [x.get("file", "") for x in r.get("functions", [])]
+        lib = any(in_lib(x) for x in files)
+        own = any(not in_lib(x) for x in files)
+        if lib and own:
+            both += 1
+        elif lib:
+            lib_only += 1
+            problems.append(f"{os.path.basename(f)} ({r.get('program')}): liblzma's functions only")
+    return {"both": both, "lib_only": lib_only}, problems
+
+
 PROJECTS = {
     # zlib: its own configure script and Makefile; `make test` builds and runs
     # the static example and minigzip (a shared libz would carry a runtime of
@@ -147,7 +195,21 @@ PROJECTS = {
                 "&& cmp -s big.out ../libyaml-plain/big.out && echo 'reformatter: same output'; exit $s",
         "counts": counts_libyaml,
     },
+    # xz-utils: autotools and libtool, liblzma.so with its own version
+    # script (liblzma_linux.map), xz and xzdec linked to it; `make check`
+    # runs the test programs and the shell tests (xz, xzdec on the test
+    # files). Not in the default set: about two minutes per configuration.
+    "xz": {
+        "package": "xz-utils",
+        "build": ["CC=\"$HP_CC\" CFLAGS=\"$HP_CFLAGS\" LDFLAGS=\"$HP_LDFLAGS\" ./configure "
+                  "--disable-nls --disable-doc --disable-static",
+                  "make -j2"],
+        "test": "make check",
+        "counts": counts_automake,
+        "reports": check_xz,
+    },
 }
+DEFAULT_PROJECTS = "zlib,cjson,libyaml"
 
 
 # ---------------------------------------------------------------------------
@@ -203,16 +265,20 @@ def run_config(project, name, args, base_counts, base_time):
     spec = PROJECTS[project]
     src = fetch_source(spec["package"], os.path.join(args.work, "src"))
     tree = os.path.join(args.work, f"{project}-{name}")
-    shutil.rmtree(tree, ignore_errors=True)
-    shutil.copytree(src, tree, symlinks=True)
     log = os.path.join(args.work, f"{project}-{name}.log")
-    open(log, "w").close()
     env = config_env(name, os.path.abspath(args.build), args.wrapper)
-    for step in spec["build"]:
-        rc, _ = sh(step, tree, env, log)
-        if rc != 0:
-            return {"status": "build failed", "log": log}
+    built = os.path.join(tree, ".hotpath-built")
+    if not (args.reuse and os.path.exists(built)):
+        shutil.rmtree(tree, ignore_errors=True)
+        shutil.copytree(src, tree, symlinks=True)
+        open(log, "w").close()
+        for step in spec["build"]:
+            rc, _ = sh(step, tree, env, log)
+            if rc != 0:
+                return {"status": "build failed", "log": log}
+        open(built, "w").close()
     reports = os.path.join(tree, "hotpath-reports")
+    shutil.rmtree(reports, ignore_errors=True)
     os.makedirs(reports, exist_ok=True)
     if name != "plain":
         env["HOTPATH_OUTPUT_FORMAT"] = "json"
@@ -229,12 +295,16 @@ def run_config(project, name, args, base_counts, base_time):
             row["status"] = "plain suite failed"
         return row
     files, valid, with_functions, problems = check_reports(reports, project)
+    if "reports" in spec:
+        extra, more = spec["reports"](reports)
+        row["extra"] = extra
+        problems += more
     row.update(files=files, valid=valid, with_functions=with_functions, problems=problems)
     if base_time:
         row["slowdown"] = secs / base_time
     if rc != 0 or counts is None or (base_counts and counts[0] < base_counts[0]):
         row["status"] = "suite failed"
-    elif files == 0 or valid < files or with_functions == 0:
+    elif files == 0 or valid < files or with_functions == 0 or problems:
         row["status"] = "reports missing or invalid"
     return row
 
@@ -244,9 +314,13 @@ def main():
     ap.add_argument("--build", default="build", help="hotpath's build tree")
     ap.add_argument("--work", default="/tmp/hotpath-realworld")
     ap.add_argument("--wrapper", help="the hotpath-cc to build with (default: BUILD/bin/hotpath-cc)")
-    ap.add_argument("--projects", default=",".join(PROJECTS))
+    ap.add_argument("--projects", default=DEFAULT_PROJECTS,
+                    help="default %s; also: xz" % DEFAULT_PROJECTS)
     ap.add_argument("--configs", default="plain,gcc,clang14,clang19,asan")
     ap.add_argument("--markdown", help="write the table as Markdown to this file")
+    ap.add_argument("--reuse", action="store_true",
+                    help="run the suite again in a tree this script built before (WORK/PROJECT-CONFIG), "
+                         "without unpacking and building it again")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     configs = args.configs.split(",")
@@ -280,6 +354,8 @@ def main():
                   f"{row.get('valid', 0)}/{row.get('files', 0)} reports valid "
                   f"({row.get('with_functions', 0)} with functions), "
                   f"slowdown {row.get('slowdown', 0):.2f}x"
+                  + (f", {row['extra']}" if row.get("extra") else "")
+                  + (f", {row['seconds']:.1f} s against {base['seconds']:.1f} s plain")
                   + ("" if ok else f" -- {row['status']} (see {row['log']})"))
             for p in row.get("problems", [])[:5]:
                 print(f"     {p}")
