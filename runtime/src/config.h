@@ -52,6 +52,7 @@ struct hp_config {
     char trace_path[4096]; /* HOTPATH_TRACE, as given: empty for no trace */
     long trace_buffer;     /* HOTPATH_TRACE_BUFFER: calls per thread */
     long trace_min_ns;     /* HOTPATH_TRACE_MIN_NS */
+    bool threads;          /* HOTPATH_THREADS: a timing table per thread */
 };
 
 /* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */
