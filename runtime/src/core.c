@@ -627,7 +627,7 @@ static void window_open_locked(void) {
                 __atomic_store_n(&t->by_id[id], NULL, __ATOMIC_RELAXED);
         }
         atomic_store(&t->dropped, 0);
-        t->measured0 = hp_thread_measured(t) + t->measured0; /* threads.c */
+        hp_thread_measured_restart(t); /* threads.c */
     }
     for (uint32_t id = 1; id < hp_reg.count; id++)
         if (hp_reg.agg[id])

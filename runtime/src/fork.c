@@ -68,7 +68,7 @@ void hp_fork_child_reset(void) {
         }
         hp_alloc_fork_child(self, hp_tls.depth);
         hp_thread_identify(self); /* the child's tid */
-        self->measured0 = self->stack[-1].child;
+        hp_thread_measured_restart(self);
     }
     hp_trec_reset(); /* threads.c: the exited threads were the parent's */
     hp_process_start = now;

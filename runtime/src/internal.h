@@ -444,8 +444,10 @@ void hp_thread_identify(struct hp_thread *t);
 void hp_trec_thread_exit(struct hp_thread *t);
 /* Forgets every record (the window opens; a forked child). Holds hp_lock. */
 void hp_trec_reset(void);
-/* The thread's measured time so far, in ticks (stack[-1].child). */
+/* The thread's measured time so far, in ticks (stack[-1].child), and its
+ * restart from 0 (the window opens; a forked child). */
 uint64_t hp_thread_measured(const struct hp_thread *t);
+void hp_thread_measured_restart(struct hp_thread *t);
 /* A live thread's name and CPU time now, from any thread (holding hp_lock,
  * so that t is not freed meanwhile); name holds 16 bytes. */
 void hp_thread_now(const struct hp_thread *t, char name[16], uint64_t *cpu_ns);

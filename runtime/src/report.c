@@ -1256,18 +1256,24 @@ static void jw_histogram(struct jw *j, int depth, const char *key, const struct 
 /* "per_thread": [{"tid": 1, "calls": 2, "total_ns": 3, "self_ns": 4}, ...] on one line */
 static void jw_per_thread(struct jw *j, int depth, const struct hp_report *r,
                           const struct hp_row *row) {
-    const char *sep = j->pretty ? ": " : ":", *comma = j->pretty ? ", " : ",";
+    bool p = j->pretty;
     jw_item(j, depth, "per_thread");
     fputc_unlocked('[', j->out);
     for (uint32_t k = 0; k < row->nper; k++) {
         const struct hp_thread_fig *f = &r->figs[row->first_per + k];
         if (k)
-            put_str(j->out, comma);
-        fprintf(j->out, "{\"tid\"%s%ld%s\"calls\"%s", sep, r->threads[f->thread].tid, comma, sep);
+            put_str(j->out, p ? ", " : ",");
+        put_str(j->out, p ? "{\"tid\": " : "{\"tid\":");
+        put_u64(j->out, (uint64_t)r->threads[f->thread].tid); /* a tid is positive */
+        put_str(j->out, p ? ", \"calls\": " : ",\"calls\":");
         put_u64(j->out, f->calls);
-        fprintf(j->out, "%s\"total_ns\"%s", comma, sep);
+        put_str(j->out, p ? ", \"total_ns\": " : ",\"total_ns\":");
         put_u64(j->out, f->total);
-        fprintf(j->out, "%s\"self_ns\"%s%lld}", comma, sep, (long long)f->self);
+        put_str(j->out, p ? ", \"self_ns\": " : ",\"self_ns\":");
+        if (f->self < 0)
+            fputc_unlocked('-', j->out);
+        put_u64(j->out, f->self < 0 ? -(uint64_t)f->self : (uint64_t)f->self);
+        fputc_unlocked('}', j->out);
     }
     fputc_unlocked(']', j->out);
 }
