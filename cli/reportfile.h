@@ -5,7 +5,9 @@
  * Reads schema 1 and schema 2 (docs/compare.md, /work/shared's schema
  * contract): schema 2 adds "pid", "ns_per_tick", "histogram_layout", and per
  * function "sum_ns" and "histogram" (per allocation row "bytes_sum",
- * "min_bytes", "max_bytes", "bytes_histogram"). Unknown fields are ignored.
+ * "min_bytes", "max_bytes", "bytes_histogram"). Unknown fields are ignored:
+ * among them the per-thread figures ("threads", "thread_records_bytes", per
+ * function "per_thread"), which report and compare do not show.
  * Integers are read through cJSON as doubles: exact up to 2^53 (104 days in
  * nanoseconds); a larger value is refused, not rounded.
  */

@@ -62,6 +62,7 @@ struct hp_config {
     bool live;             /* HOTPATH_LIVE */
     long live_interval;    /* HOTPATH_LIVE_INTERVAL, in milliseconds */
     struct hp_metrics_addr metrics; /* HOTPATH_METRICS */
+    bool threads;          /* HOTPATH_THREADS: a timing table per thread */
     /* The large arrays last, so that a process that sets neither path
      * touches only the struct's first page (each page is a fault). */
     char trace_path[4096];  /* HOTPATH_TRACE, as given: empty for no trace */

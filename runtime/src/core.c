@@ -478,6 +478,7 @@ static struct hp_thread *thread_init(void) {
     }
     t->stack = (struct hp_frame *)stack + 1;
     t->alloc = &hp_tls.alloc;
+    hp_thread_identify(t); /* threads.c */
     t->next = hp_reg.threads;
     if (t->next)
         t->next->prev = t;
@@ -571,6 +572,7 @@ static void thread_exit(void *arg) {
         if (agg)
             hp_agg_add_stats(agg, s);
     }
+    hp_trec_thread_exit(t); /* threads.c: its row in the report's Threads section */
     hp_reg.dropped += atomic_load(&t->dropped);
     /* Counted now: a fresh state starts again from 0 (live bytes are kept
      * apart, in the slack and the peak). */
@@ -631,11 +633,13 @@ static void window_open_locked(void) {
                 __atomic_store_n(&t->by_id[id], NULL, __ATOMIC_RELAXED);
         }
         atomic_store(&t->dropped, 0);
+        hp_thread_measured_restart(t); /* threads.c */
     }
     for (uint32_t id = 1; id < hp_reg.count; id++)
         if (hp_reg.agg[id])
             hp_agg_init(hp_reg.agg[id]);
     hp_reg.dropped = 0;
+    hp_trec_reset(); /* threads.c: exited threads' rows go with their figures */
 }
 
 /* What a main site asks for, unless the environment said otherwise. */

@@ -67,7 +67,10 @@ void hp_fork_child_reset(void) {
             self->stack[d].child = 0;
         }
         hp_alloc_fork_child(self, hp_tls.depth);
+        hp_thread_identify(self); /* the child's tid */
+        hp_thread_measured_restart(self);
     }
+    hp_trec_reset(); /* threads.c: the exited threads were the parent's */
     hp_process_start = now;
     if (hp_window.name && hp_window.end == 0)
         hp_window.start = now;

@@ -256,6 +256,14 @@ struct hp_thread {
     _Atomic uint64_t dropped; /* measurements lost: depth overflow, or a signal handler while busy */
     struct hp_alloc_thread *alloc; /* the thread's counters, in its TLS */
     struct hp_alloc_frame *alloc_stack; /* HP_MAX_DEPTH, mapped on first use */
+    /* Identity, for the report's Threads section (threads.c): set at the
+     * thread's first measured call; name read again at exit and report. */
+    pthread_t self;
+    long tid;
+    char name[16];
+    /* stack[-1].child (every depth-0 call's duration, added by pop) when
+     * the window opened: the thread's measured time is what came since. */
+    uint64_t measured0;
 };
 
 /* The hot fields, in initial-exec TLS so that reaching them costs one
@@ -387,6 +395,62 @@ void hp_alloc_agg_merge(struct hp_alloc_agg *agg, const struct hp_alloc_agg *m);
 void *hp_calloc(size_t n, size_t size);
 void *hp_realloc(void *p, size_t size);
 void hp_free(void *p);
+
+/* ---- per-thread records (threads.c) ---- */
+/*
+ * What an exited thread measured, kept for the report's Threads section
+ * and the JSON's per_thread figures: the same figures its stats blocks
+ * added to the merged aggregates (no histograms, no minimum or maximum).
+ * The first HP_TREC_SINGLE threads to exit get a record each; past that,
+ * threads are merged by name into one record per name (up to
+ * HP_TREC_GROUPS names), then into one "other threads" record: at most
+ * HP_TREC_MAX records whatever the number of threads. All under hp_lock.
+ */
+#define HP_TREC_SINGLE 64
+#define HP_TREC_GROUPS 64
+#define HP_TREC_MAX (HP_TREC_SINGLE + HP_TREC_GROUPS + 1)
+
+struct hp_trec_site { /* one site's figures on the record's threads: 48 bytes */
+    uint32_t id;
+    uint64_t calls, timed, total, sum;
+    int64_t self;
+};
+
+struct hp_trec {
+    struct hp_trec *next; /* in order of creation */
+    long tid;             /* the (first) thread's */
+    char name[16];
+    uint64_t nthreads;    /* threads merged into it: 1 for a thread of its own */
+    bool group, other;    /* merged by name; the one record past HP_TREC_GROUPS names */
+    uint64_t measured;    /* ticks: the sum of the threads' depth-0 calls */
+    uint64_t cpu_ns;      /* CLOCK_THREAD_CPUTIME_ID at each thread's exit */
+    struct hp_trec_site *sites; /* ascending by id */
+    uint32_t nsites, cap;
+};
+
+struct hp_trecs {
+    struct hp_trec *head, *tail;
+    uint32_t nsingle, ngroups;
+    struct hp_trec *other;
+    uint64_t bytes; /* held by the records now: the figure the bound is stated for */
+    uint64_t lost;  /* threads whose figures found no memory (merged figures keep them) */
+};
+extern struct hp_trecs hp_trecs;
+
+/* Sets t's identity (tid, name, pthread_t) from its own thread. */
+void hp_thread_identify(struct hp_thread *t);
+/* Keeps what the exiting thread t measured (its stats blocks but those set
+ * aside by the window) in a record; from t's own thread, holding hp_lock. */
+void hp_trec_thread_exit(struct hp_thread *t);
+/* Forgets every record (the window opens; a forked child). Holds hp_lock. */
+void hp_trec_reset(void);
+/* The thread's measured time so far, in ticks (stack[-1].child), and its
+ * restart from 0 (the window opens; a forked child). */
+uint64_t hp_thread_measured(const struct hp_thread *t);
+void hp_thread_measured_restart(struct hp_thread *t);
+/* A live thread's name and CPU time now, from any thread (holding hp_lock,
+ * so that t is not freed meanwhile); name holds 16 bytes. */
+void hp_thread_now(const struct hp_thread *t, char name[16], uint64_t *cpu_ns);
 
 /* ---- main window (core.c) ---- */
 struct hp_window {

@@ -314,6 +314,7 @@ struct stats_index {
     uint32_t *head;             /* by site id: first block, or NONE */
     uint32_t *next;             /* by block: the next block of the same site, or NONE */
     struct hp_site_stats **block;
+    uint32_t *owner;            /* by block: its thread's slot (struct pt_ctx) */
     uint32_t n, cap;
 };
 #define NONE UINT32_MAX
@@ -321,7 +322,7 @@ struct stats_index {
 /* The site id a stats block belongs to. */
 static uint32_t stats_id(const struct hp_site_stats *s) { return s->site->id; }
 
-static bool index_add(struct stats_index *x, struct hp_site_stats *s) {
+static bool index_add(struct stats_index *x, struct hp_site_stats *s, uint32_t owner) {
     if (x->n == x->cap) {
         uint32_t cap = x->cap ? 2 * x->cap : 64;
         struct hp_site_stats **b = rep_realloc(x->block, cap * sizeof *b);
@@ -330,31 +331,37 @@ static bool index_add(struct stats_index *x, struct hp_site_stats *s) {
         uint32_t *nx = rep_realloc(x->next, cap * sizeof *nx);
         if (nx)
             x->next = nx;
-        if (!b || !nx)
+        uint32_t *ow = rep_realloc(x->owner, cap * sizeof *ow);
+        if (ow)
+            x->owner = ow;
+        if (!b || !nx || !ow)
             return false;
         x->cap = cap;
     }
     uint32_t id = stats_id(s);
     if (id == 0 || id >= hp_reg.count)
         return true;
+    x->owner[x->n] = owner;
     x->block[x->n] = s;
     x->next[x->n] = x->head[id];
     x->head[id] = x->n++;
     return true;
 }
 
-/* One walk over every live thread's list. Caller holds hp_lock. */
-static bool index_build(struct stats_index *x) {
+/* One walk over every live thread's list; the live threads' slots follow
+ * the records' (first_live). Caller holds hp_lock. */
+static bool index_build(struct stats_index *x, uint32_t first_live) {
     memset(x, 0, sizeof *x);
     x->head = rep_calloc(hp_reg.count ? hp_reg.count : 1, sizeof *x->head);
     if (!x->head)
         return false;
     for (uint32_t id = 0; id < hp_reg.count; id++)
         x->head[id] = NONE;
-    for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
+    uint32_t slot = first_live;
+    for (struct hp_thread *t = hp_reg.threads; t; t = t->next, slot++)
         for (struct hp_site_stats *s = atomic_load_explicit(&t->stats, memory_order_acquire); s;
              s = HP_LOAD(s->next))
-            if (!s->before_window && !index_add(x, s)) /* before hotpath::main: not its */
+            if (!s->before_window && !index_add(x, s, slot)) /* before hotpath::main: not its */
                 return false;
     return true;
 }
@@ -363,14 +370,190 @@ static void index_free(struct stats_index *x) {
     rep_free(x->head);
     rep_free(x->next);
     rep_free(x->block);
+    rep_free(x->owner);
 }
 
-/* Adds everything recorded for site `id`, merged and live, into a. */
-static void add_site(struct hp_site_agg *a, const struct stats_index *x, uint32_t id) {
+/* ---- per thread ---- */
+
+/* One thread slot's figures of the row being gathered, in ticks. */
+struct pt_acc {
+    uint64_t calls, timed, total, sum;
+    int64_t self;
+    uint32_t stamp; /* the row's stamp once touched by it */
+};
+
+/* Slots: the exited threads' records (0..nrec-1), then the live threads,
+ * in hp_reg.threads order (r->threads has one row per slot). */
+struct pt_ctx {
+    uint32_t nrec, nslots;
+    struct hp_trec **rec;
+    struct pt_acc *acc;
+    uint32_t *touched; /* the slots the current row touched */
+    uint32_t ntouched, stamp;
+};
+
+static struct pt_acc *pt_touch(struct pt_ctx *p, uint32_t slot) {
+    struct pt_acc *e = &p->acc[slot];
+    if (e->stamp != p->stamp) {
+        memset(e, 0, sizeof *e);
+        e->stamp = p->stamp;
+        p->touched[p->ntouched++] = slot;
+    }
+    return e;
+}
+
+/* The slots and their identities: records, then live threads. Caller
+ * holds hp_lock. False when out of memory (the report then has no
+ * per-thread figures). */
+static bool pt_begin(struct hp_report *r, struct pt_ctx *p) {
+    memset(p, 0, sizeof *p);
+    for (struct hp_trec *t = hp_trecs.head; t; t = t->next)
+        p->nrec++;
+    p->nslots = p->nrec;
+    for (struct hp_thread *t = hp_reg.threads; t; t = t->next)
+        p->nslots++;
+    size_t n = p->nslots ? p->nslots : 1;
+    p->rec = rep_calloc(p->nrec ? p->nrec : 1, sizeof *p->rec);
+    p->acc = rep_calloc(n, sizeof *p->acc);
+    p->touched = rep_calloc(n, sizeof *p->touched);
+    r->threads = rep_calloc(n, sizeof *r->threads);
+    if (!p->rec || !p->acc || !p->touched || !r->threads)
+        return false;
+    r->nthreads = p->nslots;
+    r->thread_records_bytes = hp_trecs.bytes;
+    r->threads_lost = hp_trecs.lost;
+    uint32_t i = 0;
+    for (struct hp_trec *t = hp_trecs.head; t; t = t->next, i++) {
+        struct hp_thread_row *tr = &r->threads[i];
+        p->rec[i] = t;
+        tr->tid = t->tid;
+        memcpy(tr->name, t->name, sizeof tr->name);
+        tr->nthreads = t->nthreads;
+        tr->group = t->group;
+        tr->other = t->other;
+        tr->exited = true;
+        tr->measured_ns = hp_ticks_to_ns(t->measured);
+        tr->cpu_ns = t->cpu_ns;
+    }
+    for (struct hp_thread *t = hp_reg.threads; t; t = t->next, i++) {
+        struct hp_thread_row *tr = &r->threads[i];
+        tr->tid = t->tid;
+        tr->nthreads = 1;
+        tr->measured_ns = hp_ticks_to_ns(hp_thread_measured(t));
+        hp_thread_now(t, tr->name, &tr->cpu_ns); /* threads.c */
+    }
+    return true;
+}
+
+static void pt_end(struct pt_ctx *p) {
+    rep_free(p->rec);
+    rep_free(p->acc);
+    rep_free(p->touched);
+}
+
+/* The exited threads' figures of site id, into their slots. */
+static void pt_add_records(struct pt_ctx *p, uint32_t id) {
+    for (uint32_t i = 0; i < p->nrec; i++) {
+        const struct hp_trec *t = p->rec[i];
+        uint32_t lo = 0, hi = t->nsites;
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (t->sites[mid].id < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == t->nsites || t->sites[lo].id != id)
+            continue;
+        const struct hp_trec_site *s = &t->sites[lo];
+        struct pt_acc *e = pt_touch(p, i);
+        e->calls += s->calls;
+        e->timed += s->timed;
+        e->total += s->total;
+        e->sum += s->sum;
+        e->self += s->self;
+    }
+}
+
+/* Adds everything recorded for site `id`, merged and live, into a; with p,
+ * what each thread slot added too (a live block's share is what adding it
+ * changed in a: read once, so that the shares add up to a exactly even
+ * while its thread runs). */
+static void add_site(struct hp_site_agg *a, const struct stats_index *x, uint32_t id,
+                     struct pt_ctx *p) {
     if (hp_reg.agg[id])
         hp_agg_merge(a, hp_reg.agg[id]);
-    for (uint32_t k = x->head[id]; k != NONE; k = x->next[k])
+    if (p)
+        pt_add_records(p, id);
+    for (uint32_t k = x->head[id]; k != NONE; k = x->next[k]) {
+        uint64_t calls = a->calls, timed = a->timed, total = a->total, sum = a->sum,
+                 self = a->self;
         hp_agg_add_stats(a, x->block[k]);
+        if (!p)
+            continue;
+        struct pt_acc *e = pt_touch(p, x->owner[k]);
+        e->calls += a->calls - calls;
+        e->timed += a->timed - timed;
+        e->total += a->total - total;
+        e->sum += a->sum - sum;
+        e->self += (int64_t)(a->self - self);
+    }
+}
+
+static bool figs_reserve(struct hp_report *r) {
+    if (r->nfigs < r->capfigs)
+        return true;
+    size_t cap = r->capfigs ? 2 * r->capfigs : 64;
+    struct hp_thread_fig *f = rep_realloc(r->figs, cap * sizeof *f);
+    if (!f)
+        return false;
+    r->figs = f;
+    r->capfigs = cap;
+    return true;
+}
+
+/*
+ * The row's figures per thread slot, in nanoseconds, each share the
+ * difference of two running sums rounded as fill_row rounds the row's
+ * (with its scale), so that the shares add up to the row's exactly.
+ */
+static void pt_emit(struct hp_report *r, struct hp_row *row, const struct hp_site_agg *a,
+                    struct pt_ctx *p) {
+    double k = r->ns_per_tick;
+#define NS(t) ((uint64_t)((double)(t) * k + 0.5))
+    double scale = a->timed && a->timed < a->calls ? (double)a->calls / (double)a->timed : 1.0;
+    uint64_t total = 0, sum = 0, ptotal = 0, psum = 0, pself = 0;
+    int64_t self = 0;
+    row->first_per = r->nfigs;
+    row->nper = 0;
+    for (uint32_t i = 0; i < p->ntouched; i++) {
+        const struct pt_acc *e = &p->acc[p->touched[i]];
+        if (!e->calls && !e->total && !e->sum && !e->self)
+            continue;
+        if (!figs_reserve(r))
+            break;
+        total += e->total;
+        sum += e->sum;
+        self += e->self;
+        uint64_t ftotal = NS((double)total * scale), fsum = NS((double)sum * scale);
+        uint64_t fself = self <= 0 ? 0 : NS((double)self * scale);
+        if (fself > row->self)
+            fself = row->self;
+        struct hp_thread_fig *f = &r->figs[r->nfigs++];
+        *f = (struct hp_thread_fig){p->touched[i], e->calls, ftotal - ptotal, fsum - psum,
+                                    (int64_t)fself - (int64_t)pself};
+        ptotal = ftotal;
+        psum = fsum;
+        pself = fself;
+        row->nper++;
+        struct hp_thread_row *tr = &r->threads[f->thread];
+        tr->calls += f->calls;
+        if (!tr->top_self || f->self > tr->top_self_ns) {
+            tr->top_self = row->name;
+            tr->top_self_ns = f->self;
+        }
+    }
+#undef NS
 }
 
 /*
@@ -390,8 +573,12 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
     /* hp_mem_alloc's memory is zero and untouched (calloc would clear its
      * 80 KiB, 20 page faults in a short process); the caller holds hp_lock */
     struct row_agg *g = hp_mem_alloc(sizeof *g);
+    struct pt_ctx pt;
+    struct pt_ctx *p = pt_begin(r, &pt) ? &pt : NULL; /* without memory: no per-thread figures */
+    if (!p)
+        r->nthreads = 0;
     struct stats_index x;
-    bool indexed = index_build(&x);
+    bool indexed = index_build(&x, pt.nrec);
     size_t n = 0;
     if (!g || !sites || !indexed)
         goto out;
@@ -405,12 +592,19 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
     row_agg_init(g);
     for (uint32_t i = 0; i < nsites;) {
         row_agg_reset(g);
+        if (p) {
+            p->stamp++;
+            p->ntouched = 0;
+        }
         uint32_t j = i;
         for (; j < nsites && site_name_cmp(&sites[i], &sites[j]) == 0; j++)
-            add_site(a, &x, sites[j]->id);
+            add_site(a, &x, sites[j]->id, p);
         row_agg_ranges(g);
-        if (a->calls > 0)
+        if (a->calls > 0) {
             fill_row(r, &rows[n++], sites[i], a, g->used, window_ticks);
+            if (p)
+                pt_emit(r, &rows[n - 1], a, p);
+        }
         if (a->calls > 0 && a->alloc.calls > 0 && r->arows) {
             fill_alloc_row(r, &r->arows[r->narows++], rows[n - 1].name, &a->alloc, g->alloc_used);
             rows[n - 1].alloc_bytes = a->alloc.bytes_total;
@@ -419,9 +613,64 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
     }
 out:
     index_free(&x);
+    pt_end(&pt);
     hp_mem_free(g, sizeof *g);
     rep_free(sites);
     return n;
+}
+
+/* Threads of their own by tid, then merged records by name, then "other
+ * threads" (the order the Threads section and the JSON show). */
+static int thread_row_cmp(const struct hp_thread_row *a, const struct hp_thread_row *b) {
+    int ka = a->other ? 2 : a->group, kb = b->other ? 2 : b->group;
+    if (ka != kb)
+        return ka - kb;
+    if (ka == 1) {
+        int c = strcmp(a->name, b->name);
+        if (c)
+            return c;
+    }
+    return a->tid < b->tid ? -1 : a->tid > b->tid;
+}
+
+static int thread_index_cmp(const void *x, const void *y, void *base) {
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    const struct hp_thread_row *t = base;
+    int c = thread_row_cmp(&t[a], &t[b]);
+    return c ? c : (a > b) - (a < b);
+}
+
+/* Keeps the thread rows with calls, sorted, and renumbers the figures'
+ * threads to match. Not under hp_lock (qsort). */
+static void threads_finish(struct hp_report *r) {
+    uint32_t *order = rep_calloc(r->nthreads ? r->nthreads : 1, sizeof *order);
+    uint32_t *where = rep_calloc(r->nthreads ? r->nthreads : 1, sizeof *where);
+    struct hp_thread_row *kept = rep_calloc(r->nthreads ? r->nthreads : 1, sizeof *kept);
+    if (!order || !where || !kept) {
+        r->nthreads = 0;
+        r->nfigs = 0;
+        for (size_t i = 0; i < r->nrows; i++)
+            r->rows[i].nper = 0;
+    } else {
+        size_t n = 0;
+        for (uint32_t i = 0; i < r->nthreads; i++)
+            if (r->threads[i].calls)
+                order[n++] = i;
+        qsort_r(order, n, sizeof *order, thread_index_cmp, r->threads);
+        for (uint32_t i = 0; i < n; i++) {
+            kept[i] = r->threads[order[i]];
+            where[order[i]] = i;
+        }
+        for (size_t i = 0; i < r->nfigs; i++)
+            r->figs[i].thread = where[r->figs[i].thread];
+        rep_free(r->threads);
+        r->threads = kept;
+        kept = NULL;
+        r->nthreads = n;
+    }
+    rep_free(order);
+    rep_free(where);
+    rep_free(kept);
 }
 
 /* Sort keys, largest first; ties by name. */
@@ -722,6 +971,168 @@ static void write_alloc_table(FILE *out, const struct hp_report *r) {
     write_over_limit(out, r->aover_limit);
 }
 
+/* ---- Threads ---- */
+
+/* "worker-1", "worker (37 threads)", "other threads (12 threads)": a thread
+ * row's name as the table shows it (control characters escaped). */
+static const char *thread_label(const struct hp_thread_row *t, char *buf, size_t size) {
+    char name[80];
+    hp_printable(t->other ? "other threads" : t->name[0] ? t->name : "(unnamed)", 60, name,
+                 sizeof name);
+    if (t->group || t->other)
+        snprintf(buf, size, "%s (%llu thread%s)", name, (unsigned long long)t->nthreads,
+                 t->nthreads == 1 ? "" : "s");
+    else
+        snprintf(buf, size, "%s", name);
+    return buf;
+}
+
+/* A table of cells given as strings: heads[ncols], cells[row * ncols + col]. */
+static void write_cells(FILE *out, const char *const *heads, int ncols, const char **cells,
+                        size_t nrows) {
+    size_t w[MAX_COLS] = {0};
+    if (ncols > MAX_COLS)
+        ncols = MAX_COLS;
+    for (int c = 0; c < ncols; c++) {
+        w[c] = hp_display_width(heads[c]);
+        for (size_t i = 0; i < nrows; i++) {
+            size_t cw = hp_display_width(cells[i * (size_t)ncols + (size_t)c]);
+            if (cw > w[c])
+                w[c] = cw;
+        }
+    }
+    put_rule(out, w, ncols);
+    fputc('|', out);
+    for (int c = 0; c < ncols; c++)
+        put_padded(out, heads[c], w[c]);
+    fputc('\n', out);
+    put_rule(out, w, ncols);
+    for (size_t i = 0; i < nrows; i++) {
+        fputc('|', out);
+        for (int c = 0; c < ncols; c++)
+            put_padded(out, cells[i * (size_t)ncols + (size_t)c], w[c]);
+        fputc('\n', out);
+    }
+    put_rule(out, w, ncols);
+}
+
+#define TCELL 300
+#define HP_STR_(x) #x
+#define HP_STR(x) HP_STR_(x)
+static void write_threads_table(FILE *out, const struct hp_report *r) {
+    static const char *const heads[] = {"Thread", "TID",  "Calls",
+                                        "Measured", "CPU", "Top function (Self)"};
+    enum { NC = 6 };
+    const char **cells = rep_calloc(r->nthreads * NC, sizeof *cells);
+    char(*text)[NC][TCELL] = rep_calloc(r->nthreads, sizeof *text);
+    if (!cells || !text)
+        goto out;
+    uint64_t merged = 0;
+    for (size_t i = 0; i < r->nthreads; i++)
+        merged += r->threads[i].nthreads > 1 ? r->threads[i].nthreads : 0;
+    fprintf(out,
+            "[hotpath] Threads (%zu row%s%s): Measured is the time in each thread's outermost "
+            "measured calls, CPU its CPU time (at its exit, or now)\n",
+            r->nthreads, r->nthreads == 1 ? "" : "s",
+            merged ? "; past " HP_STR(HP_TREC_SINGLE) " threads, threads of one name share a row"
+                   : "");
+    for (size_t i = 0; i < r->nthreads; i++) {
+        const struct hp_thread_row *t = &r->threads[i];
+        char d[32];
+        thread_label(t, text[i][0], TCELL);
+        if (t->group || t->other)
+            snprintf(text[i][1], TCELL, "-");
+        else
+            snprintf(text[i][1], TCELL, "%ld", t->tid);
+        snprintf(text[i][2], TCELL, "%llu", (unsigned long long)t->calls);
+        hp_format_duration(t->measured_ns, text[i][3]);
+        hp_format_duration(t->cpu_ns, text[i][4]);
+        if (t->top_self) {
+            char name[4 * 64 + 8];
+            hp_printable(t->top_self, 64, name, sizeof name);
+            snprintf(text[i][5], TCELL, "%s (%s)", name,
+                     hp_format_duration(t->top_self_ns > 0 ? (uint64_t)t->top_self_ns : 0, d));
+        }
+        for (int c = 0; c < NC; c++)
+            cells[i * NC + (size_t)c] = text[i][c];
+    }
+    write_cells(out, heads, NC, cells, r->nthreads);
+out:
+    rep_free(cells);
+    rep_free(text);
+}
+
+/* The figure of row for thread `thread`, or NULL. */
+static const struct hp_thread_fig *row_fig(const struct hp_report *r, const struct hp_row *row,
+                                           uint32_t thread) {
+    for (uint32_t k = 0; k < row->nper; k++)
+        if (r->figs[row->first_per + k].thread == thread)
+            return &r->figs[row->first_per + k];
+    return NULL;
+}
+
+struct thread_line {
+    const struct hp_row *row;
+    const struct hp_thread_fig *fig;
+};
+
+static int thread_line_cmp(const void *x, const void *y) {
+    const struct thread_line *a = x, *b = y;
+    if (a->fig->total != b->fig->total)
+        return a->fig->total > b->fig->total ? -1 : 1;
+    return strcmp(a->row->name, b->row->name);
+}
+
+/* HOTPATH_THREADS=1: one timing table per thread row, its functions by
+ * their Total on that thread (the rows the merged table shows). */
+static void write_thread_tables(FILE *out, const struct hp_report *r) {
+    static const char *const heads[] = {"Function", "Calls", "Avg", "Total", "Self", "% Total"};
+    enum { NC = 6 };
+    struct thread_line *lines = rep_calloc(r->nrows ? r->nrows : 1, sizeof *lines);
+    const char **cells = rep_calloc((r->nrows ? r->nrows : 1) * NC, sizeof *cells);
+    char(*text)[NC][32] = rep_calloc(r->nrows ? r->nrows : 1, sizeof *text);
+    if (!lines || !cells || !text)
+        goto out;
+    for (uint32_t ti = 0; ti < r->nthreads; ti++) {
+        const struct hp_thread_row *t = &r->threads[ti];
+        size_t n = 0;
+        for (size_t i = 0; i < r->nrows; i++) {
+            const struct hp_thread_fig *f = row_fig(r, &r->rows[i], ti);
+            if (f)
+                lines[n++] = (struct thread_line){&r->rows[i], f};
+        }
+        qsort(lines, n, sizeof *lines, thread_line_cmp);
+        char label[TCELL], m[32], c[32];
+        fprintf(out, "[hotpath] Thread %s", thread_label(t, label, sizeof label));
+        if (!t->group && !t->other)
+            fprintf(out, " (tid %ld", t->tid);
+        else
+            fputs(" (", out);
+        fprintf(out, "%smeasured %s, CPU %s):\n", !t->group && !t->other ? "; " : "",
+                hp_format_duration(t->measured_ns, m), hp_format_duration(t->cpu_ns, c));
+        for (size_t i = 0; i < n; i++) {
+            const struct thread_line *l = &lines[i];
+            char(*x)[32] = text[i];
+            snprintf(x[1], 32, "%llu", (unsigned long long)l->fig->calls);
+            hp_format_duration(l->fig->calls ? (l->fig->sum + l->fig->calls / 2) / l->fig->calls
+                                             : 0,
+                               x[2]);
+            hp_format_duration(l->fig->total, x[3]);
+            hp_format_duration(l->fig->self > 0 ? (uint64_t)l->fig->self : 0, x[4]);
+            double pct = r->total_ns ? 100.0 * (double)l->fig->total / (double)r->total_ns : 0.0;
+            snprintf(x[5], 32, "%s%%", hp_format_fixed(pct, 2, m));
+            cells[i * NC] = l->row->name;
+            for (int k = 1; k < NC; k++)
+                cells[i * NC + (size_t)k] = x[k];
+        }
+        write_cells(out, heads, NC, cells, n);
+    }
+out:
+    rep_free(lines);
+    rep_free(cells);
+    rep_free(text);
+}
+
 static void write_table(FILE *out, const struct hp_report *r) {
     if (r->nmeasured == 0) {
         write_nothing_measured(out, r);
@@ -730,6 +1141,11 @@ static void write_table(FILE *out, const struct hp_report *r) {
     write_timing_table(out, r);
     if (r->alloc)
         write_alloc_table(out, r);
+    /* a single-threaded program's report stays as it was */
+    if (r->nthreads > 1 || (r->nthreads == 1 && r->threads[0].nthreads > 1))
+        write_threads_table(out, r);
+    if (hp_config.threads && r->nthreads > 0)
+        write_thread_tables(out, r);
 }
 
 /* ======================================================================== */
@@ -871,6 +1287,59 @@ static void jw_histogram(struct jw *j, int depth, const char *key, const struct 
     fputc_unlocked(']', j->out);
 }
 
+/* "per_thread": [{"tid": 1, "calls": 2, "total_ns": 3, "self_ns": 4}, ...] on one line */
+static void jw_per_thread(struct jw *j, int depth, const struct hp_report *r,
+                          const struct hp_row *row) {
+    bool p = j->pretty;
+    jw_item(j, depth, "per_thread");
+    fputc_unlocked('[', j->out);
+    for (uint32_t k = 0; k < row->nper; k++) {
+        const struct hp_thread_fig *f = &r->figs[row->first_per + k];
+        if (k)
+            put_str(j->out, p ? ", " : ",");
+        put_str(j->out, p ? "{\"tid\": " : "{\"tid\":");
+        put_u64(j->out, (uint64_t)r->threads[f->thread].tid); /* a tid is positive */
+        put_str(j->out, p ? ", \"calls\": " : ",\"calls\":");
+        put_u64(j->out, f->calls);
+        put_str(j->out, p ? ", \"total_ns\": " : ",\"total_ns\":");
+        put_u64(j->out, f->total);
+        put_str(j->out, p ? ", \"self_ns\": " : ",\"self_ns\":");
+        if (f->self < 0)
+            fputc_unlocked('-', j->out);
+        put_u64(j->out, f->self < 0 ? -(uint64_t)f->self : (uint64_t)f->self);
+        fputc_unlocked('}', j->out);
+    }
+    fputc_unlocked(']', j->out);
+}
+
+/* "threads": one object per thread row; "thread_records_bytes". */
+static void jw_threads(struct jw *j, const struct hp_report *r) {
+    jw_u64(j, 1, "thread_records_bytes", r->thread_records_bytes);
+    if (r->threads_lost)
+        jw_u64(j, 1, "threads_lost", r->threads_lost);
+    jw_item(j, 1, "threads");
+    jw_open(j, '[');
+    for (size_t i = 0; i < r->nthreads; i++) {
+        const struct hp_thread_row *t = &r->threads[i];
+        jw_item(j, 2, NULL);
+        jw_open(j, '{');
+        jw_item(j, 3, "tid");
+        fprintf(j->out, "%ld", t->tid);
+        jw_str(j, 3, "name", t->other ? "other threads" : t->name);
+        jw_u64(j, 3, "calls", t->calls);
+        jw_u64(j, 3, "measured_ns", t->measured_ns);
+        jw_u64(j, 3, "cpu_ns", t->cpu_ns);
+        jw_str(j, 3, "top_self", t->top_self);
+        jw_item(j, 3, "top_self_ns");
+        fprintf(j->out, "%lld", (long long)t->top_self_ns);
+        jw_u64(j, 3, "merged_threads", t->nthreads);
+        jw_item(j, 3, "exited");
+        put_str(j->out, t->exited ? "true" : "false");
+        jw_close(j, '}', 2);
+    }
+    jw_close(j, ']', 1);
+}
+
 static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
     struct jw j = {out, pretty, true};
     jw_open(&j, '{');
@@ -931,9 +1400,11 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
         jw_percentiles(&j, 3, "percentiles_ns", &r->percentiles, row->pct);
         jw_u64(&j, 3, "sum_ns", row->sum);
         jw_histogram(&j, 3, "histogram", r, row->hist);
+        jw_per_thread(&j, 3, r, row);
         jw_close(&j, '}', 2);
     }
     jw_close(&j, ']', 1);
+    jw_threads(&j, r);
     if (r->alloc) {
         jw_str(&j, 1, "alloc_mode", r->alloc_cumulative ? "cumulative" : "exclusive");
         jw_u64(&j, 1, "alloc_bytes", r->alloc_bytes);
@@ -1115,10 +1586,17 @@ void hp_report_collect(struct hp_report *r) {
     r->nmeasured = n;
     compensation(r, comp_in, comp_out, n);
     r->nrows = r->rows ? hp_rows_select(r->rows, n, &r->over_limit) : 0;
+    threads_finish(r);
     r->narows = r->arows ? hp_alloc_rows_select(r->arows, r->narows, &r->aover_limit) : 0;
 }
 
 void hp_report_free(struct hp_report *r) {
+    rep_free(r->threads);
+    r->threads = NULL;
+    r->nthreads = 0;
+    rep_free(r->figs);
+    r->figs = NULL;
+    r->nfigs = r->capfigs = 0;
     rep_free(r->buckets);
     r->buckets = NULL;
     r->nbuckets = r->capbuckets = 0;

@@ -47,6 +47,35 @@ struct hp_row {
     uint64_t pct[HP_MAX_PERCENTILES];
     double percent_total;
     struct hp_hist_ref hist; /* durations, in clock ticks */
+    /* Its figures per thread: nper entries of the report's figs from
+     * first_per (calls, total, self add up to the row's exactly). */
+    size_t first_per;
+    uint32_t nper;
+};
+
+/* One function's figures on one thread record, in nanoseconds: calls,
+ * total and self add up over a row's entries to the row's exactly (each
+ * entry's share rounded so that the running sums are; self may then be
+ * negative where the row's was clamped). */
+struct hp_thread_fig {
+    uint32_t thread; /* index in the report's threads */
+    uint64_t calls, total, sum;
+    int64_t self;
+};
+
+/* One row of the Threads section: a thread, or threads merged into one
+ * record (internal.h, per-thread records). */
+struct hp_thread_row {
+    long tid;                   /* the first thread's, for a merged record */
+    char name[16];              /* pthread_getname_np; the program's for the main thread */
+    uint64_t nthreads;          /* threads merged into the record: 1 for a thread of its own */
+    bool group, other;          /* merged by name; "other threads" */
+    bool exited;                /* a record kept past the thread's exit */
+    uint64_t calls;             /* of every function row (main windows are not rows) */
+    uint64_t measured_ns;       /* in its outermost measured calls (main windows included) */
+    uint64_t cpu_ns;            /* CLOCK_THREAD_CPUTIME_ID: at exit, or now */
+    const char *top_self;       /* the row with its largest Self; NULL if none */
+    int64_t top_self_ns;
 };
 
 /* One row of the allocation table: bytes and counts. */
@@ -90,6 +119,15 @@ struct hp_report {
     size_t aover_limit;
     struct hp_bucket *buckets; /* every row's non-empty histogram buckets */
     size_t nbuckets, capbuckets;
+    /* Per thread (threads.c's records, then the live threads), sorted:
+     * threads of their own by tid, then merged records by name, then
+     * "other threads"; only those with calls. */
+    struct hp_thread_row *threads;
+    size_t nthreads;
+    struct hp_thread_fig *figs; /* the rows' per-thread figures */
+    size_t nfigs, capfigs;
+    uint64_t thread_records_bytes; /* what the exited threads' records hold */
+    uint64_t threads_lost;         /* exited threads (or sites) whose record found no memory */
 };
 
 /* Gathers the report as of now (rows sorted, focus and limit applied).
