@@ -9,6 +9,7 @@ ROUNDS times; the medians are compared. The target (issue 12): every
 function whose true Self is at least 1% of the run within 10% of it.
 
     accuracy.py --build build [--rounds 5] [--strict] [--env HOTPATH_COMPENSATE=0]
+                [--lib path/libhotpath.a] [--only gcc,clang-14]
 
 The machine's load moves every figure: on a busy machine run it as root
 under `chrt -f 50` (what docs/benchmarks.md did).
@@ -66,22 +67,30 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--strict", action="store_true")
+    ap.add_argument("--lib", help="the runtime to link (default: BUILD/runtime/libhotpath.a), "
+                    "e.g. one built with another -DHP_TSC_ORDER")
+    ap.add_argument("--only", help="comma-separated compiler labels (gcc, clang-14, clang-19)")
     ap.add_argument("--env", action="append", default=[],
                     help="VAR=VALUE for the measured runs, e.g. HOTPATH_COMPENSATE=0")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
-    lib = os.path.join(build, "runtime", "libhotpath.a")
+    lib = os.path.abspath(args.lib) if args.lib else os.path.join(build, "runtime", "libhotpath.a")
     work = tempfile.mkdtemp(prefix="hotpath-accuracy-")
     plain = os.path.join(work, "plain")
     build_one("gcc", [], None, plain)
     missed = []
     for label, cc, flags in compilers(build):
+        if args.only and label not in args.only.split(","):
+            continue
         exe = os.path.join(work, label)
         build_one(cc, flags, lib, exe)
-        truths, measured = [], []
+        truths, measured, comps = [], [], []
         for _ in range(args.rounds):
             truths.append(run_plain(plain))
-            measured.append(run_measured(exe, dict(e.split("=", 1) for e in args.env))[0])
+            rows, report = run_measured(exe, dict(e.split("=", 1) for e in args.env))
+            measured.append(rows)
+            if report.get("compensation", {}).get("on"):
+                comps.append(report["compensation"])
         names = list(truths[0]["functions"])
         run_ns = statistics.median(t["run_ns"] for t in truths)
         print(f"== {label}: bench/accuracy.c -O2, {args.rounds} rounds, medians; "
@@ -107,6 +116,11 @@ def main():
             print(f"{n:<22} {rows[0]['calls']:>9} {ts / 1e6:>9.3f}ms {ms / 1e6:>9.3f}ms {es:>+6.0f}% "
                   f"{tt / 1e6:>9.3f}ms {mt / 1e6:>9.3f}ms {et:>+6.0f}%"
                   + ("  MISSED" if bad else "" if judged else "  (self < 1% of the run)"))
+        if comps:  # what each process's calibration measured: it varies by process
+            ins = sorted(c["probe_in_window_ns"] for c in comps)
+            outs = sorted(c["probe_outside_ns"] for c in comps)
+            print("calibration per process (ns per call): in " + " ".join(f"{v:.1f}" for v in ins)
+                  + "; out " + " ".join(f"{v:.1f}" for v in outs))
         print()
     if missed:
         print("target missed (true Self >= 1% of the run within 10%): "

@@ -95,7 +95,7 @@ void hp_adapt(struct hp_site_stats *st) {
     /* The mean of the compensated durations (raw with HOTPATH_COMPENSATE=0)
      * against the whole cost of a call, in the code around it. */
     uint64_t calls = HP_LOAD(st->calls), sum = HP_LOAD(st->sum);
-    if (sum < calls * HP_ADAPT_PROBES * hp_comp_figures.marginal)
+    if (sum < calls * HP_ADAPT_PROBES * HP_LOAD(hp_comp_figures.marginal))
         hp_stats_set_period(st, (uint32_t)hp_config.adaptive);
 }
 
@@ -136,19 +136,20 @@ void hp_calibrate(void) {
         uint64_t with = t3 - t2, without = t2 - t1;
         lat[b] = with > without ? (with - without) / PER_BATCH : 0;
     }
-    hp_comp_figures.in = median(in + 1, BATCHES - 1);
-    hp_comp_figures.all = median(all + 1, BATCHES - 1);
-    hp_comp_figures.marginal = median(lat + 1, BATCHES - 1);
+    uint64_t f_in = median(in + 1, BATCHES - 1), f_marginal = median(lat + 1, BATCHES - 1);
+    HP_STORE(hp_comp_figures.in, f_in);
+    HP_STORE(hp_comp_figures.all, median(all + 1, BATCHES - 1));
+    HP_STORE(hp_comp_figures.marginal, f_marginal);
     if (d > 0)
         hp_tls.stack[d - 1] = saved;
     sink = x;
     struct hp_comp_figures *f = &hp_comp_figures;
     if (hp_config.compensate) {
-        HP_STORE(hp_comp.in, f->in);
-        HP_STORE(hp_comp.out, f->marginal > f->in ? f->marginal - f->in : 0);
+        HP_STORE(hp_comp.in, f_in);
+        HP_STORE(hp_comp.out, f_marginal > f_in ? f_marginal - f_in : 0);
     }
     if (hp_config.adaptive > 1)
         HP_STORE(hp_adapt_at, HP_ADAPT_WARMUP);
-    f->cost_ticks = hp_now() - t_start;
+    HP_STORE(f->cost_ticks, hp_now() - t_start);
     atomic_store_explicit(&f->done, true, memory_order_release);
 }

@@ -36,6 +36,56 @@ static inline uint64_t hp_now(void) {
     return hp_monotonic_ns_cold();
 }
 
+/*
+ * The hot path's two reads of the TSC, at a window's start (enter) and at
+ * its end (exit). rdtsc alone is not ordered with the instructions around
+ * it: the exit's read may run before the body's last results are ready (a
+ * latency-bound body then escapes its window), and the body may start
+ * before the enter's read. HP_TSC_ORDER picks the ordering (measured in
+ * docs/benchmarks.md, "Ordered clock reads"):
+ *   0  rdtsc                 | rdtsc                 (none)
+ *   1  rdtsc                 | lfence; rdtsc
+ *   2  rdtsc; lfence         | lfence; rdtsc
+ *   3  lfence; rdtsc; lfence | lfence; rdtsc; lfence
+ *   4  rdtsc                 | rdtscp
+ *   5  rdtsc; lfence         | rdtscp
+ *   6  lfence; rdtsc         | rdtscp; lfence
+ */
+#ifndef HP_TSC_ORDER
+#define HP_TSC_ORDER 0
+#endif
+#ifdef HP_HAVE_RDTSC
+static inline __attribute__((always_inline)) uint64_t hp_tsc_enter(void) {
+#if HP_TSC_ORDER == 3 || HP_TSC_ORDER == 6
+    _mm_lfence();
+#endif
+    uint64_t t = __rdtsc();
+#if HP_TSC_ORDER == 2 || HP_TSC_ORDER == 3 || HP_TSC_ORDER == 5
+    _mm_lfence();
+#endif
+    return t;
+}
+
+static inline __attribute__((always_inline)) uint64_t hp_tsc_exit(void) {
+#if HP_TSC_ORDER >= 4
+    unsigned aux;
+    uint64_t t = __rdtscp(&aux);
+#if HP_TSC_ORDER == 6
+    _mm_lfence();
+#endif
+#else
+#if HP_TSC_ORDER >= 1
+    _mm_lfence();
+#endif
+    uint64_t t = __rdtsc();
+#if HP_TSC_ORDER == 3
+    _mm_lfence();
+#endif
+#endif
+    return t;
+}
+#endif
+
 /* Whether CPUID reports an invariant TSC. */
 bool hp_cpu_has_invariant_tsc(void);
 

@@ -754,12 +754,13 @@ static inline bool needs_fold(struct hp_site_stats *st) {
 
 /* The clock read inline on the hot path: the TSC when it is the source
  * (checked by the caller), the general one elsewhere. */
-static inline __attribute__((always_inline)) uint64_t read_clock(bool tsc) {
+static inline __attribute__((always_inline)) uint64_t read_clock(bool tsc, bool at_exit) {
 #ifdef HP_HAVE_RDTSC
-    if (tsc)
-        return __rdtsc();
+    if (tsc) /* ordered as clock.h says */
+        return at_exit ? hp_tsc_exit() : hp_tsc_enter();
 #endif
     (void)tsc;
+    (void)at_exit;
     return hp_now();
 }
 
@@ -786,7 +787,7 @@ static inline __attribute__((always_inline)) uint64_t push(struct hp_site_stats 
     f->child = 0;
     f->ovh = 0;
     f->sp = sp;
-    f->start = read_clock(tsc);
+    f->start = read_clock(tsc, false);
     return d + 1;
 }
 
@@ -984,7 +985,7 @@ HP_API void hotpath_exit(struct hotpath_site *site, uint64_t token) {
         ((struct hp_site_stats *)(uintptr_t)(token & ~HP_TOKEN_UNTIMED))->active--;
         return;
     }
-    uint64_t now = read_clock(true);
+    uint64_t now = read_clock(true, true);
     uint32_t d = hp_tls.depth;
     struct hp_frame *f = &hp_tls.stack[d - 1];
     if (HP_UNLIKELY(token != d || f->site != site)) {

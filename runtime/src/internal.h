@@ -350,10 +350,13 @@ struct hp_comp {
 extern struct hp_comp hp_comp;
 /* What the calibration measured (ticks per call), for the report. */
 struct hp_comp_figures {
-    uint64_t in;       /* window of an empty measured call */
-    uint64_t all;      /* an empty measured call, calls back to back */
-    uint64_t marginal; /* a measured call between pieces of latency-bound work */
-    uint64_t cost_ticks; /* what the calibration itself took */
+    /* rewritten by a recalibration (alloc.c) while other threads read
+     * marginal (hp_adapt) or cost_ticks (the report): relaxed atomics,
+     * HP_LOAD/HP_STORE */
+    _Atomic uint64_t in;       /* window of an empty measured call */
+    _Atomic uint64_t all;      /* an empty measured call, calls back to back */
+    _Atomic uint64_t marginal; /* a measured call between pieces of latency-bound work */
+    _Atomic uint64_t cost_ticks; /* what the calibration itself took */
     _Atomic bool done;   /* stored last (release): the figures above are then readable */
 };
 extern struct hp_comp_figures hp_comp_figures;

@@ -1578,7 +1578,7 @@ void hp_report_collect(struct hp_report *r) {
         r->measured = hp_reg.sites[id]->kind != HP_KIND_CALIBRATION;
     uint64_t comp_in = HP_LOAD(hp_comp.in), comp_out = HP_LOAD(hp_comp.out);
     uint64_t calibration_ticks =
-        atomic_load_explicit(&hp_comp_figures.done, memory_order_acquire) ? hp_comp_figures.cost_ticks : 0;
+        atomic_load_explicit(&hp_comp_figures.done, memory_order_acquire) ? HP_LOAD(hp_comp_figures.cost_ticks) : 0;
     pthread_mutex_unlock(&hp_lock);
     r->calibration_ns = hp_ticks_to_ns(calibration_ticks);
 
