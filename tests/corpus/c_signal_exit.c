@@ -6,7 +6,6 @@
  * default actions whatever the test runner ignores) in three ways; each
  * child makes 7 measured calls and then is ended by its signal. The
  * parent's saw_signal counts the children whose status was right. */
-// SANITIZER-ENV: TSAN_OPTIONS=die_after_fork=0 (the runtime's pthread_atfork child handler starts the child's report thread, signals.c hp_signals_fork_child, in the child of a process that has one: ThreadSanitizer refuses a new thread there, as POSIX allows only async-signal-safe calls)
 // EXPECT children 3
 // EXPECT child row c_signal_exit::work calls=7
 // EXPECT row c_signal_exit::saw_signal calls=3
