@@ -233,7 +233,10 @@ def check(expect, report, stderr=""):
             m = COND.match(cond)
             if not m:
                 return "bad condition %r" % cond
-            lhs = field(rows[name], m.group(1))
+            try:
+                lhs = field(rows[name], m.group(1))
+            except KeyError:
+                return "%s: no field %s (fields: %s)" % (name, m.group(1), ", ".join(sorted(rows[name])))
             try:
                 rhs = value_of(m.group(3), report, rows, stderr)
             except ValueError as e:
