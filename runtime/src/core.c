@@ -42,7 +42,7 @@ uint64_t hp_process_start;
 static pthread_key_t thread_key;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
-bool hp_fast;
+_Atomic bool hp_fast;
 
 void hp_update_fast(void) {
     hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_alloc_on && !hp_is_secondary() && !hp_trace_on &&

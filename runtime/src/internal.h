@@ -334,8 +334,11 @@ void hp_agg_init(struct hp_site_agg *agg);
 
 /* ---- the fast paths' switch ---- */
 /* True while the clock is the TSC and allocation tracking is off: then
- * hotpath_enter/exit take their fast paths; otherwise their slow ones. */
-extern bool hp_fast;
+ * hotpath_enter/exit take their fast paths; otherwise their slow ones.
+ * Atomic: any thread's slow path may change it (hp_update_fast) while the
+ * others read it (a data race under ThreadSanitizer as a plain bool,
+ * c_signal_first.c); the read stays one plain load on x86-64. */
+extern _Atomic bool hp_fast;
 void hp_update_fast(void);
 
 /* ---- overhead compensation (calibrate.c) ---- */

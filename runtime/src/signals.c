@@ -234,13 +234,13 @@ void hp_signals_init(void) {
             atomic_store(&sig.want, true);
 }
 
-bool hp_signals_pending;
+_Atomic bool hp_signals_pending;
 static _Atomic unsigned pending_tries;
 #define HP_START_TRIES 1000 /* measured calls that may retry a deferred start */
 
 static void set_pending(bool on) {
-    if (hp_signals_pending != on) {
-        hp_signals_pending = on;
+    if (atomic_load_explicit(&hp_signals_pending, memory_order_relaxed) != on) {
+        atomic_store_explicit(&hp_signals_pending, on, memory_order_relaxed);
         hp_update_fast();
     }
 }
@@ -317,9 +317,11 @@ void hp_signals_fork_child(void) {
     sig.start_once = (pthread_once_t)PTHREAD_ONCE_INIT;
     /* Not here: the child of a threaded parent may call only
      * async-signal-safe functions until it execs, and pthread_create is
-     * not one (ThreadSanitizer kills such children). The child's next
-     * measured call starts it (hp_signals_pending keeps that call off the
-     * fast path); a child that execs or measures nothing never has one. */
+     * not one. The child's next measured call starts it (hp_signals_pending
+     * keeps that call off the fast path); a child that execs or measures
+     * nothing never has one. ThreadSanitizer refuses that thread too (any
+     * thread in the child of a threaded process: die_after_fork=0 lets it,
+     * docs/reliability.md). */
     atomic_store(&pending_tries, 0);
     set_pending(had || hp_live_wanted());
 }

@@ -22,6 +22,10 @@ void hp_signals_exit(void);
  * measured calls on the slow path until one of them has started the
  * child's own (hp_signals_start). */
 void hp_signals_fork_child(void);
-extern bool hp_signals_pending;
+/* Atomic: set and cleared by whichever thread makes the deciding call and
+ * read by every measured call of the others (a data race under
+ * ThreadSanitizer as a plain bool, c_signal.c). Its reads are plain loads on
+ * x86-64. */
+extern _Atomic bool hp_signals_pending;
 
 #endif

@@ -3,7 +3,7 @@
  * only its own figures (after the fork) at its normal exit, the parent's
  * leave out the child's. */
 // ENV: HOTPATH_ALLOC=1
-// SANITIZER-ENV: TSAN_OPTIONS=die_after_fork=0 (the runtime's pthread_atfork child handler starts the child's report thread, signals.c hp_signals_fork_child, in the child of a process that has one: ThreadSanitizer refuses a new thread there, as POSIX allows only async-signal-safe calls)
+// SANITIZER-ENV: TSAN_OPTIONS=die_after_fork=0 (the child starts its own report thread at its first measured call, signals.c hp_signals_start; the parent has one, so the child is the child of a threaded process, where ThreadSanitizer refuses any new thread: without this line the child dies with status 66, re-checked after the start moved out of the atfork handler)
 // EXPECT children 1
 // EXPECT alloc c_alloc_fork::thousand calls=2 bytes_total=2000 allocs=2 peak_live_bytes=1000
 // EXPECT norow c_alloc_fork::in_child

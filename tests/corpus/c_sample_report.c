@@ -20,13 +20,13 @@ HOTPATH_MEASURE __attribute__((noinline)) static int from_argument(int x) { retu
 __attribute__((annotate("hotpath", "sample=1"))) __attribute__((noinline)) static int every(int x) { return x | 8; }
 
 [[hotpath::main]] int main(void) {
-    volatile int sum = 0;
+    volatile unsigned sum = 0; /* unsigned: it wraps (an int sum overflowed, undefined: UBSan) */
     for (int i = 0; i < 100000; i++)
         sum += leaf64(i);
     for (int i = 0; i < 20000; i++)
         sum += lookup(i) + from_argument(i);
     for (int i = 0; i < 1000; i++)
         sum += every(i);
-    printf("%d\n", sum);
+    printf("%u\n", sum);
     return 0;
 }

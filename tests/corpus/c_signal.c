@@ -6,13 +6,22 @@
  * gets SIGUSR1 from the main thread while it loops over work2; its handler
  * calls on_usr1. Nothing may crash or hang; the interrupted functions'
  * counts are exact, every handler's call is counted (none dropped: no
- * signal arrives while the runtime holds its lock on the thread), and
- * Total >= Self everywhere. */
+ * signal arrives while the runtime holds its lock on the thread; under
+ * ThreadSanitizer some do, see below), and Total >= Self everywhere. */
 // EXPECT row c_signal::work calls=200000 self_ns<=c_signal::work.total_ns
 // EXPECT row c_signal::inner calls=200000 self_ns<=c_signal::inner.total_ns
-// EXPECT row c_signal::on_alarm calls=$stderr.alarms self_ns<=c_signal::on_alarm.total_ns
 // EXPECT row c_signal::work2 calls=$stderr.work2 self_ns<=c_signal::work2.total_ns
-// EXPECT row c_signal::on_usr1 calls=$stderr.usr1 self_ns<=c_signal::on_usr1.total_ns
+// EXPECT row c_signal::on_alarm self_ns<=c_signal::on_alarm.total_ns
+// EXPECT row c_signal::on_usr1 self_ns<=c_signal::on_usr1.total_ns
+// EXPECT-UNLESS-SANITIZER: thread row c_signal::on_alarm calls=$stderr.alarms
+// EXPECT-UNLESS-SANITIZER: thread row c_signal::on_usr1 calls=$stderr.usr1
+// ThreadSanitizer delivers a signal when the interrupted code leaves an
+// intercepted libc call, such as the runtime's own pthread_mutex_lock while
+// it registers a site: inside the runtime's busy sections, where a
+// handler's measured call is not measured but counted as dropped (core.c
+// enter_open). There, every handler call is either counted or dropped:
+// EXPECT-IF-SANITIZER: thread row c_signal::on_alarm calls<=$stderr.alarms calls>=$stderr.alarms-$report.dropped
+// EXPECT-IF-SANITIZER: thread row c_signal::on_usr1 calls<=$stderr.usr1 calls>=$stderr.usr1-$report.dropped
 // EXPECT row c_signal::on_alarm calls>0
 // EXPECT row c_signal::on_usr1 calls>0
 #include <hotpath/hotpath.h>

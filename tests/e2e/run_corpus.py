@@ -29,6 +29,13 @@ against the program's own expectations, written in its comments:
     // EXPECT dropped N                the report's "dropped" (measurements lost) is N
     // EXPECT report compensation.on=1   a top-level field of the report (dotted
                                        path); $report.PATH on a right side
+    // EXPECT-IF-SANITIZER: thread row NAME calls<=N   an EXPECT checked only
+                                       when --sanitizer has one of the words
+                                       before the EXPECT (comma-separated)
+    // EXPECT-UNLESS-SANITIZER: thread row NAME calls=N   an EXPECT checked
+                                       only when it has none of them
+    // EXPECT row NAME calls>=$stderr.n-$report.dropped   a right side may be
+                                       a difference of two tokens: A-B
     // SKIP-IF-OPT: -O0                not built at these levels (reason after)
     // SKIP-IF-CC: clang               not built when the compiler's name contains
                                        one of these words (e.g. GNU C extensions)
@@ -74,6 +81,7 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 
 OPS = {
     "=": lambda a, b: a == b,
@@ -92,11 +100,28 @@ COND = re.compile(r"^([A-Za-z_0-9.]+)(>=|<=|!=|=|>|<)(\S+)$")
 def directives(src):
     out = []
     for line in open(src, encoding="utf-8"):
-        m = re.search(r"//\s*(ARGS|EXPECT|SKIP-IF-OPT|SKIP-IF-CC|PLUGIN-ARGS|LINK|ENV|SANITIZER-ENV):\s?(.*)$",
+        m = re.search(r"//\s*(ARGS|EXPECT|EXPECT-IF-SANITIZER|EXPECT-UNLESS-SANITIZER|SKIP-IF-OPT|SKIP-IF-CC|"
+                      r"PLUGIN-ARGS|LINK|ENV|SANITIZER-ENV):\s?(.*)$",
                       line) or re.search(
             r"//\s*(EXPECT)\s+(.*)$", line)
         if m:
             out.append((m.group(1), m.group(2).strip()))
+    return out
+
+
+def sanitizer_expects(d, sanitizer):
+    """d with each EXPECT-IF-SANITIZER / EXPECT-UNLESS-SANITIZER line made a
+    plain EXPECT or left out, by the sanitizers of this build."""
+    have = set(sanitizer.split(",")) - {""}
+    out = []
+    for k, v in d:
+        if k in ("EXPECT-IF-SANITIZER", "EXPECT-UNLESS-SANITIZER"):
+            words, _, expect = v.partition(" ")
+            hit = bool(have & set(words.split(",")))
+            if hit == (k == "EXPECT-IF-SANITIZER"):
+                out.append(("EXPECT", expect.strip()))
+        else:
+            out.append((k, v))
     return out
 
 
@@ -135,6 +160,9 @@ def value_of(token, report, rows, stderr=""):
     scale = re.fullmatch(r"(\d+(?:\.\d+)?)\*(\S+)", token)
     if scale:
         return float(scale.group(1)) * value_of(scale.group(2), report, rows, stderr)
+    diff = re.fullmatch(r"(\S+?)-(\$\S+)", token)
+    if diff:
+        return value_of(diff.group(1), report, rows, stderr) - value_of(diff.group(2), report, rows, stderr)
     if token == "$window":
         return report["total_ns"]
     if token.startswith("$report."):
@@ -205,7 +233,10 @@ def check(expect, report, stderr=""):
             m = COND.match(cond)
             if not m:
                 return "bad condition %r" % cond
-            lhs = field(rows[name], m.group(1))
+            try:
+                lhs = field(rows[name], m.group(1))
+            except KeyError:
+                return "%s: no field %s (fields: %s)" % (name, m.group(1), ", ".join(sorted(rows[name])))
             try:
                 rhs = value_of(m.group(3), report, rows, stderr)
             except ValueError as e:
@@ -291,6 +322,7 @@ def main():
     os.chdir(a.corpus)  # compile by bare file name: report names come from it
     plugin = shlex.split(a.plugin_flags)
     passed = failed = 0
+    spent_build = spent_run = 0.0
     for fname in sorted(os.listdir(a.corpus)):
         if not fname.endswith((".c", ".cpp")) or (a.only and not re.search(a.only, fname)):
             continue
@@ -299,7 +331,7 @@ def main():
         d = directives(src)
         if "thread" in a.sanitizer and not THREADED.search(open(src, encoding="utf-8").read()):
             continue
-        d, sanitized_alloc = sanitized_expects(d, a.sanitizer)
+        d, sanitized_alloc = sanitized_expects(sanitizer_expects(d, a.sanitizer), a.sanitizer)
         if any(k == "SKIP-IF-OPT" and a.opt in v.split() for k, v in d):
             continue
         extra = [x for k, v in d if k == "ARGS" for x in shlex.split(v)]
@@ -311,11 +343,13 @@ def main():
         plugin_args = [a.plugin_arg_format.replace("{}", x)
                        for k, v in d if k == "PLUGIN-ARGS" for x in shlex.split(v)]
         errors = []
+        t0 = time.monotonic()
         exe_i = os.path.join(a.work, stem + ".instr")
         exe_r = os.path.join(a.work, stem + ".ref")
         base = [cc] + shlex.split(a.opt) + ["-g", "-I", a.include] + extra
         ci = run(base + plugin + plugin_args + [fname, a.lib, "-lpthread", "-lm"] + link + ["-o", exe_i])
         cr = run(base + [fname, a.lib, "-lpthread", "-lm"] + link + ["-o", exe_r]) if ci.returncode == 0 else ci
+        t_built = time.monotonic()
         if ci.returncode != 0 or cr.returncode != 0:
             errors.append("compile failed:\n" + (ci.stderr if ci.returncode else cr.stderr))
         else:
@@ -367,15 +401,20 @@ def main():
                 if sanitized_alloc and STEP_ASIDE not in ri.stderr:
                     errors.append("no '%s ...' line on stderr, though the program asks for "
                                   "allocation tracking" % STEP_ASIDE)
+        t_end = time.monotonic()
+        times = " [build %.1f s, runs %.1f s]" % (t_built - t0, t_end - t_built)
+        spent_build += t_built - t0
+        spent_run += t_end - t_built
         if errors:
             failed += 1
-            print("FAIL %s %s\n  %s" % (fname, a.opt, "\n  ".join(errors)))
+            print("FAIL %s %s%s\n  %s" % (fname, a.opt, times, "\n  ".join(errors)), flush=True)
         else:
             passed += 1
             note = (" (-fsanitize=%s: %d allocation EXPECTs checked as tracking off)"
                     % (a.sanitizer, sanitized_alloc)) if sanitized_alloc else ""
-            print("ok   %s %s%s" % (fname, a.opt, note))
-    print("%d passed, %d failed" % (passed, failed))
+            print("ok   %s %s%s%s" % (fname, a.opt, note, times), flush=True)
+    print("%d passed, %d failed (wall time: builds %.0f s, runs %.0f s)"
+          % (passed, failed, spent_build, spent_run))
     return 1 if failed or passed == 0 else 0
 
 

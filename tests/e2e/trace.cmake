@@ -19,7 +19,7 @@ function(hotpath_trace_test name cc cxx flags)
 endfunction()
 
 if(TARGET hotpath_gcc_plugin)
-  hotpath_trace_test(gcc_trace ${CMAKE_C_COMPILER} ${CMAKE_CXX_COMPILER}
+  hotpath_trace_test(gcc_trace ${HOTPATH_TEST_CC} ${HOTPATH_TEST_CXX}
     -fplugin=${CMAKE_BINARY_DIR}/plugin-gcc/hotpath.so)
 endif()
 
