@@ -41,10 +41,12 @@ static pthread_key_t thread_key;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 bool hp_fast;
+_Atomic uint32_t hp_fast_depth;
 
 void hp_update_fast(void) {
     hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_alloc_on && !hp_is_secondary() && !hp_trace_on &&
               !hp_signals_pending;
+    HP_STORE(hp_fast_depth, hp_fast ? HP_MAX_DEPTH : 0);
 }
 
 /* ======================================================================== */
@@ -186,13 +188,14 @@ void hp_mem_free(void *p, size_t size) {
  * system lets us (2^26 chunks, 8 GiB of address space, halved until a
  * mapping succeeds); when it is full, a call whose duration falls in a
  * range without a chunk is counted but not binned (its percentile rank
- * reads back as the observed maximum). Chunk 0 is never handed out. Freed
- * chunks (a thread's, when it ends) wait in a list threaded through their
- * first counter. All under hp_lock.
+ * reads back as the observed maximum). Chunks 0 and 1 are never handed
+ * out. Freed chunks (a thread's, when it ends) wait in a list threaded
+ * through their first counter, pairs (groups 0 and 1) in one of their own.
+ * All under hp_lock.
  */
 _Atomic uint16_t *hp_hist_arena;
-static uint32_t arena_cap, arena_next = 1, arena_free;
-static uint16_t arena_trash[HP_HIST_CHUNK]; /* chunk 0 if no mapping at all */
+static uint32_t arena_cap, arena_next = 2, arena_free, arena_free_pair;
+static uint16_t arena_trash[HP_HIST_TRASH]; /* chunks 0 and 1 if no mapping at all */
 
 static void arena_init(void) {
     for (uint32_t cap = UINT32_C(1) << 26; cap >= (1u << 10); cap >>= 1) {
@@ -205,25 +208,29 @@ static void arena_init(void) {
         }
     }
     hp_hist_arena = (_Atomic uint16_t *)arena_trash;
-    arena_cap = 1;
+    arena_cap = 2;
 }
 
-uint32_t hp_hist_chunk_new(void) {
-    uint32_t c = arena_free;
+uint32_t hp_hist_chunk_new(bool pair) {
+    uint32_t *list = pair ? &arena_free_pair : &arena_free, c = *list, n = pair ? 2 : 1;
     if (c) {
-        memcpy(&arena_free, (void *)&hp_hist_arena[(size_t)c * HP_HIST_CHUNK], sizeof arena_free);
-        for (uint32_t i = 0; i < HP_HIST_CHUNK; i++)
+        memcpy(list, (void *)&hp_hist_arena[(size_t)c * HP_HIST_CHUNK], sizeof *list);
+        for (uint32_t i = 0; i < n * HP_HIST_CHUNK; i++)
             HP_STORE(hp_hist_arena[(size_t)c * HP_HIST_CHUNK + i], 0);
         return c;
     }
-    return arena_next < arena_cap ? arena_next++ : 0;
+    if (arena_cap - arena_next < n)
+        return 0;
+    arena_next += n;
+    return arena_next - n;
 }
 
-void hp_hist_chunk_free(uint32_t c) {
+void hp_hist_chunk_free(uint32_t c, bool pair) {
     if (c == 0)
         return;
-    memcpy((void *)&hp_hist_arena[(size_t)c * HP_HIST_CHUNK], &arena_free, sizeof arena_free);
-    arena_free = c;
+    uint32_t *list = pair ? &arena_free_pair : &arena_free;
+    memcpy((void *)&hp_hist_arena[(size_t)c * HP_HIST_CHUNK], list, sizeof *list);
+    *list = c;
 }
 
 /* A copy of s that lives as long as the process (NULL stays NULL). */
@@ -284,7 +291,7 @@ void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st) {
     if (mx > agg->max)
         agg->max = mx;
     for (uint32_t g = 0; g < HP_HIST_GROUPS; g++)
-        if (HP_LOAD(s->grp[g]))
+        if (hp_stats_chunk(s, g))
             for (uint32_t i = g * HP_HIST_CHUNK; i < (g + 1) * HP_HIST_CHUNK && i < HP_HIST_BUCKETS;
                  i++)
                 agg->hist[i] += HP_LOAD(*hp_hist_counter(s, i));
@@ -591,8 +598,8 @@ static void thread_exit(void *arg) {
     hp_lock_enter();
     for (struct hp_site_stats *s = HP_LOAD(t->stats), *n; s; s = n) {
         n = HP_LOAD(s->next);
-        for (uint32_t g = 0; g < HP_HIST_GROUPS; g++)
-            hp_hist_chunk_free(HP_LOAD(s->grp[g]));
+        for (uint32_t g = 1; g < HP_HIST_GROUPS; g++) /* 0 and 1: one pair */
+            hp_hist_chunk_free(hp_stats_chunk(s, g == 1 ? 0 : g), g == 1);
         hp_mem_free(HP_LOAD(s->alloc), sizeof(struct hp_alloc_stats));
         hp_mem_free(s, sizeof *s);
     }
@@ -684,28 +691,56 @@ static __attribute__((noinline, cold)) void record_slow(struct hp_site_stats *st
                                                        uint64_t dur) {
     if (HP_UNLIKELY(HP_LOAD(st->calls) == HP_LOAD(hp_adapt_at)))
         hp_adapt(st); /* calibrate.c */
-    uint32_t wrapped = old >= HP_HIST_CHUNK && HP_LOAD(hp_hist_arena[old]) == 0 ? old : 0;
-    uint32_t b = hp_hist_index(dur);
-    if (HP_LOAD(st->grp[b / HP_HIST_CHUNK]))
+    uint32_t wrapped = old >= HP_HIST_TRASH && HP_LOAD(hp_hist_arena[old]) == 0 ? old : 0;
+    uint32_t b = hp_hist_index(dur), c = hp_stats_chunk(st, b / HP_HIST_CHUNK);
+    if (c) { /* the chunk is there: a wrap, or a duration past the last bucket */
+        if (HP_LOAD(st->pending) < HP_HIST_TRASH) /* the latter: record() binned it in chunk 0 */
+            HP_STORE(st->pending, c * HP_HIST_CHUNK + b % HP_HIST_CHUNK);
         b = HP_HIST_BUCKETS;
+    }
     if (hp_tls.busy || (!wrapped && b == HP_HIST_BUCKETS))
         return;
     hp_lock_enter();
-    if (wrapped >= HP_HIST_CHUNK && !st->before_window) {
-        uint32_t c = wrapped / HP_HIST_CHUNK;
+    if (wrapped && !st->before_window) {
+        uint32_t wc = wrapped / HP_HIST_CHUNK;
         struct hp_site_agg *agg = hp_agg_for(st->site->id);
         for (uint32_t g = 0; agg && g < HP_HIST_GROUPS; g++)
-            if (HP_LOAD(st->grp[g]) == c)
+            if (hp_stats_chunk(st, g) == wc)
                 agg->hist[g * HP_HIST_CHUNK + wrapped % HP_HIST_CHUNK] += UINT64_C(1) << 16;
     }
     if (b < HP_HIST_BUCKETS) {
-        uint32_t c = HP_LOAD(st->grp[b / HP_HIST_CHUNK]);
-        if (!c && (c = hp_hist_chunk_new()))
-            atomic_store_explicit(&st->grp[b / HP_HIST_CHUNK], c, memory_order_release);
-        if (c)
-            HP_STORE(st->pending, c * HP_HIST_CHUNK + b % HP_HIST_CHUNK);
+        uint32_t g = b / HP_HIST_CHUNK;
+        c = hp_hist_chunk_new(g < 2);
+        if (c) {
+            hp_stats_set_chunk(st, g, c);
+            HP_STORE(st->pending, (g == 1 ? c + 1 : c) * HP_HIST_CHUNK + b % HP_HIST_CHUNK);
+        }
     }
     hp_lock_leave();
+}
+
+/* The arena index of the counter of a call that took `dur` ticks (in
+ * chunk 0 or 1 when its group has no chunk; see hist_off in internal.h):
+ * (dur >> s) + hist_off[s] for the shift s = max(log2(dur), 6) - 6. In
+ * assembly on x86-64, 6 instructions where the compiler's took 9 (it does
+ * not fold the table's offset into the address, nor bsr's 63 - clz). */
+static inline __attribute__((always_inline)) uint32_t hist_slot(struct hp_site_stats *st,
+                                                                uint64_t dur) {
+#if defined(__x86_64__)
+    uint64_t s, v = dur;
+    __asm__("bsrq %[m], %[s]\n\t"
+            "subl $%c[sub], %k[s]\n\t"
+            "shrq %%cl, %[v]\n\t"
+            "addl %c[off](%[st],%[s],4), %k[v]"
+            : [s] "=&c"(s), [v] "+r"(v)
+            : [m] "r"(dur | 64u), [st] "r"(st), "m"(st->hist_off),
+              [off] "i"(offsetof(struct hp_site_stats, hist_off)), [sub] "i"(HP_HIST_SUB_BITS)
+            : "cc");
+    return (uint32_t)v;
+#else
+    uint32_t s = 63u - (uint32_t)__builtin_clzll(dur | 64u) - HP_HIST_SUB_BITS;
+    return (uint32_t)(dur >> s) + HP_LOAD(st->hist_off[s]);
+#endif
 }
 
 /* Records one call; true when record_slow has something to do (its
@@ -719,8 +754,10 @@ static inline __attribute__((always_inline)) bool record(struct hp_site_stats *s
     _Atomic uint16_t *ctr = &hp_hist_arena[old];
     hp_hist_inc(ctr);
     *old_out = old;
-    uint32_t b = hp_hist_index(dur), c = HP_LOAD(st->grp[b / HP_HIST_CHUNK]);
-    HP_STORE(st->pending, c * HP_HIST_CHUNK + b % HP_HIST_CHUNK);
+    /* hp_hist_index's shift, without its clamp: past the last bucket, the
+     * groups have no chunk, and record_slow clamps (internal.h, hist_off) */
+    uint32_t p = hist_slot(st, dur);
+    HP_STORE(st->pending, p);
     /* Branches that a new extreme mispredicts: rare after the first calls,
      * and two instructions each where compare-and-store took four. */
     if (HP_UNLIKELY(hp_below(dur, &st->min)))
@@ -733,7 +770,7 @@ static inline __attribute__((always_inline)) bool record(struct hp_site_stats *s
      * register across the rest, which cost two saved registers; the
      * adaptive mode's look at the warm-up's end likewise (hp_adapt_at is 0,
      * never met, unless HOTPATH_ADAPTIVE) */
-    return !c || !HP_LOAD(*ctr) || HP_LOAD(st->calls) == HP_LOAD(hp_adapt_at);
+    return p < HP_HIST_TRASH || !HP_LOAD(*ctr) || HP_LOAD(st->calls) == HP_LOAD(hp_adapt_at);
 }
 
 /* A bucket of bytes per call holds at most the calls since the last fold:
@@ -919,7 +956,7 @@ HP_API uint64_t hotpath_enter(struct hotpath_site *site) {
     atomic_signal_fence(memory_order_seq_cst);
     uint32_t d = hp_tls.depth;
     struct hp_site_stats *st;
-    if (HP_UNLIKELY(id >= nids || !(st = hp_tls.by_id[id]) || d >= HP_MAX_DEPTH || !hp_fast))
+    if (HP_UNLIKELY(id >= nids || !(st = hp_tls.by_id[id]) || d >= HP_LOAD(hp_fast_depth)))
         return enter_slow(site, CALLER_SP());
     uint32_t skip = HP_LOAD(st->skip);
     if (HP_UNLIKELY(skip)) { /* sampled */
