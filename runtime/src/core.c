@@ -41,12 +41,12 @@ static pthread_key_t thread_key;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 bool hp_fast;
-_Atomic uint32_t hp_fast_depth;
+uint32_t hp_fast_depth;
 
 void hp_update_fast(void) {
     hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_alloc_on && !hp_is_secondary() && !hp_trace_on &&
               !hp_signals_pending;
-    HP_STORE(hp_fast_depth, hp_fast ? HP_MAX_DEPTH : 0);
+    hp_fast_depth = hp_fast ? HP_MAX_DEPTH : 0;
 }
 
 /* ======================================================================== */
@@ -743,8 +743,8 @@ static inline __attribute__((always_inline)) uint32_t hist_slot(struct hp_site_s
 #endif
 }
 
-/* Records one call; true when record_slow has something to do (its
- * previous pending counter is then in *old). */
+/* Records one call but for its activation (pop); true when record_slow
+ * has something to do (its previous pending counter is then in *old). */
 static inline __attribute__((always_inline)) bool record(struct hp_site_stats *st, uint64_t dur,
                                                         uint64_t child, uint32_t *old_out) {
     HP_ADD64(st->self, dur - child);
@@ -764,13 +764,11 @@ static inline __attribute__((always_inline)) bool record(struct hp_site_stats *s
         HP_STORE(st->min, dur);
     if (HP_UNLIKELY(hp_above(dur, &st->max)))
         HP_STORE(st->max, dur);
-    if (--st->active == 0)
-        HP_ADD64(st->total, dur);
     /* wrapped: read back (forwarded from the store) rather than kept in a
      * register across the rest, which cost two saved registers; the
      * adaptive mode's look at the warm-up's end likewise (hp_adapt_at is 0,
      * never met, unless HOTPATH_ADAPTIVE) */
-    return p < HP_HIST_TRASH || !HP_LOAD(*ctr) || HP_LOAD(st->calls) == HP_LOAD(hp_adapt_at);
+    return p < HP_HIST_TRASH || !HP_LOAD(*ctr) || hp_equal(HP_LOAD(st->calls), &hp_adapt_at);
 }
 
 /* A bucket of bytes per call holds at most the calls since the last fold:
@@ -810,8 +808,7 @@ static inline __attribute__((always_inline)) uint64_t push(struct hp_site_stats 
     atomic_signal_fence(memory_order_seq_cst);
     f->site = site;
     f->st = st;
-    f->child = 0;
-    f->ovh = 0;
+    f->child = 0; /* ovh is 0 already: pop and drop_frames_from leave it so */
     f->sp = sp;
     f->start = read_clock(tsc);
     return d + 1;
@@ -825,6 +822,7 @@ static void drop_frames_from(uint32_t d) {
     for (uint32_t i = hp_tls.depth; i > d; i--) {
         struct hp_site_stats *st = hp_tls.stack[i - 1].st;
         st->active--;
+        hp_tls.stack[i - 1].ovh = 0;
         if (hp_alloc_on)
             hp_alloc_frame_drop(i - 1);
         atomic_signal_fence(memory_order_seq_cst);
@@ -834,7 +832,9 @@ static void drop_frames_from(uint32_t d) {
 
 /* Pops the top frame f, at depth d, recording it as ending at `now`: the
  * frame is read before it is released (a handler's push after the release
- * reuses it), and its activation uncounted before (as in push). */
+ * reuses it), and its activation uncounted before (as in push); the rest
+ * is recorded after the release, from registers and the site's record,
+ * with the depth's register free (one saved register less). */
 static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32_t d,
                                                      uint64_t now) {
     /* Overhead compensation (calibrate.c), when HOTPATH_COMPENSATE asks
@@ -843,19 +843,23 @@ static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32
      * zero; the caller's window is charged what was taken out here plus
      * this call's part outside its window. Off (the default), ovh stays 0
      * and the duration is the raw one: the branch costs the exit 3
-     * instructions where the arithmetic cost it 22. */
+     * instructions where the arithmetic cost it 22. The frame's ovh is
+     * left 0 for the next push, which does not store it. */
     struct hp_site_stats *st = f->st;
-    uint64_t raw = now - f->start, dur = raw;
+    uint64_t raw = now - f->start, dur = raw, child = f->child;
     if (HP_UNLIKELY(hp_config.compensate)) {
         uint64_t cost = f->ovh + HP_LOAD(hp_comp.in);
         dur = raw > cost ? raw - cost : 0;
         f[-1].ovh += raw - dur + HP_LOAD(hp_comp.out);
+        f->ovh = 0;
     }
-    uint32_t old;
-    bool slow = record(st, dur, f->child, &old);
+    if (HP_LIKELY(--st->active == 0)) /* recursion is the rarer case */
+        HP_ADD64(st->total, dur);
     atomic_signal_fence(memory_order_seq_cst);
     hp_tls.depth = d;
-    f[-1].child += dur; /* the stack's frame -1 is a spare, for d == 0 */
+    HP_ADD64(f[-1].child, dur); /* the stack's frame -1 is a spare, for d == 0 */
+    uint32_t old;
+    bool slow = record(st, dur, child, &old);
     if (HP_UNLIKELY(slow))
         record_slow(st, old, dur);
 }
@@ -956,10 +960,10 @@ HP_API uint64_t hotpath_enter(struct hotpath_site *site) {
     atomic_signal_fence(memory_order_seq_cst);
     uint32_t d = hp_tls.depth;
     struct hp_site_stats *st;
-    if (HP_UNLIKELY(id >= nids || !(st = hp_tls.by_id[id]) || d >= HP_LOAD(hp_fast_depth)))
+    if (HP_UNLIKELY(id >= nids || !(st = hp_tls.by_id[id]) || d >= hp_fast_depth))
         return enter_slow(site, CALLER_SP());
-    uint32_t skip = HP_LOAD(st->skip);
-    if (HP_UNLIKELY(skip)) { /* sampled */
+    if (HP_UNLIKELY(!hp_zero32(&st->skip))) { /* sampled */
+        uint32_t skip = HP_LOAD(st->skip);
         if (--skip) {
             /* counted, not timed: no frame, but an activation, so that a
              * timed call of the site inside it is not taken for the
@@ -1007,7 +1011,7 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
  * TSC, the first call, a main, nothing opened) never equals the depth;
  * one from the fast enter is the depth, at least 1. */
 HP_API void hotpath_exit(struct hotpath_site *site, uint64_t token) {
-    if (HP_UNLIKELY(token & HP_TOKEN_UNTIMED)) {
+    if (HP_UNLIKELY((int64_t)token < 0)) { /* HP_TOKEN_UNTIMED: one test of the sign */
         ((struct hp_site_stats *)(uintptr_t)(token & ~HP_TOKEN_UNTIMED))->active--;
         return;
     }

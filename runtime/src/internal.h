@@ -49,8 +49,9 @@
 #else
 #define HP_ADD64(x, v) HP_ADD(x, v)
 #endif
-/* v < x and v > x for a 64-bit counter of the owner, with x read by the
- * compare itself (one instruction where a load and a compare took two). */
+/* v < x, v > x and v == x for a 64-bit counter of the owner (or a global
+ * set once), with x read by the compare itself (one instruction where a
+ * load and a compare took two). */
 #if defined(__x86_64__)
 static inline bool hp_below(uint64_t v, _Atomic uint64_t *x) {
     bool b;
@@ -62,13 +63,26 @@ static inline bool hp_above(uint64_t v, _Atomic uint64_t *x) {
     __asm__("cmpq %1, %2" : "=@cca"(a) : "m"(*(uint64_t *)x), "r"(v));
     return a;
 }
+static inline bool hp_equal(uint64_t v, _Atomic uint64_t *x) {
+    bool e;
+    __asm__("cmpq %1, %2" : "=@ccz"(e) : "m"(*(uint64_t *)x), "r"(v));
+    return e;
+}
+/* x == 0, as one compare with memory (a load and a test took two). */
+static inline bool hp_zero32(_Atomic uint32_t *x) {
+    bool z;
+    __asm__("cmpl $0, %1" : "=@ccz"(z) : "m"(*(uint32_t *)x));
+    return z;
+}
 #else
+static inline bool hp_zero32(_Atomic uint32_t *x) { return HP_LOAD(*x) == 0; }
+static inline bool hp_equal(uint64_t v, _Atomic uint64_t *x) { return v == HP_LOAD(*x); }
 static inline bool hp_below(uint64_t v, _Atomic uint64_t *x) { return v < HP_LOAD(*x); }
 static inline bool hp_above(uint64_t v, _Atomic uint64_t *x) { return v > HP_LOAD(*x); }
 #endif
 
 #define HP_MAX_DEPTH 4096 /* open measurements per thread; deeper ones are dropped */
-#define HP_TOKEN_MAIN (UINT64_C(1) << 63)
+#define HP_TOKEN_MAIN (UINT64_C(1) << 61)
 /* Set on every token enter_slow returns (with depth 0 when nothing was
  * opened): it never equals the depth, so the matching exit takes exit_slow
  * without a test of its own on the fast path. */
@@ -76,7 +90,7 @@ static inline bool hp_above(uint64_t v, _Atomic uint64_t *x) { return v > HP_LOA
 /* The token of a call that sampling counted without timing (no frame):
  * its statistics block's address with this bit set (user addresses are
  * below 2^47), so that the exit can close the activation it counted. */
-#define HP_TOKEN_UNTIMED (UINT64_C(1) << 61)
+#define HP_TOKEN_UNTIMED (UINT64_C(1) << 63) /* the sign: one test in the exit */
 
 /* Allocation figures of one site on one thread (alloc.c); created on the
  * thread's first call of the site while allocation tracking is on. */
@@ -185,7 +199,7 @@ static inline uint32_t hp_stats_chunk(struct hp_site_stats *st, uint32_t g) {
 }
 /* Gives group g (>= 2) chunk c; groups 0 and 1 take chunks c and c + 1. */
 static inline void hp_stats_set_chunk(struct hp_site_stats *st, uint32_t g, uint32_t c) {
-    atomic_store_explicit(&st->hist_off[g ? g - 1 : 0], (g ? c - 1 : c) * HP_HIST_CHUNK,
+    atomic_store_explicit(&st->hist_off[g ? g - 1 : 0], (g >= 2 ? c - 1 : c) * HP_HIST_CHUNK,
                           memory_order_release);
 }
 
@@ -362,7 +376,7 @@ void hp_agg_init(struct hp_site_agg *agg);
  * its fast path: HP_MAX_DEPTH when fast, 0 when not (one compare for the
  * two tests). */
 extern bool hp_fast;
-extern HP_HIDDEN _Atomic uint32_t hp_fast_depth;
+extern HP_HIDDEN uint32_t hp_fast_depth; /* a plain load, as hp_fast was */
 void hp_update_fast(void);
 
 /* ---- overhead compensation (calibrate.c) ---- */
