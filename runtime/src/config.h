@@ -73,7 +73,7 @@ struct hp_config {
 /* "total", "self", ...: the name of a sort key as HOTPATH_SORT spells it. */
 const char *hp_sort_name(enum hp_sort sort);
 
-extern struct hp_config hp_config;
+extern __attribute__((visibility("hidden"))) struct hp_config hp_config; /* hidden: no GOT load on the hot path */
 
 /* Reads every HOTPATH_* variable from the environment into hp_config. Each
  * bad value is reported on `err` in one line and replaced by its default. */

@@ -43,10 +43,13 @@ static pthread_key_t thread_key;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 _Atomic bool hp_fast;
+_Atomic uint32_t hp_fast_depth;
 
 void hp_update_fast(void) {
-    hp_fast = hp_clock_source == HP_CLOCK_TSC && !hp_alloc_on && !hp_is_secondary() && !hp_trace_on &&
-              !hp_signals_pending;
+    bool fast = hp_clock_source == HP_CLOCK_TSC && !hp_alloc_on && !hp_is_secondary() && !hp_trace_on &&
+                !hp_signals_pending;
+    hp_fast = fast;
+    HP_STORE(hp_fast_depth, fast ? HP_MAX_DEPTH : 0);
 }
 
 /* ======================================================================== */
@@ -192,13 +195,14 @@ void hp_mem_free(void *p, size_t size) {
  * system lets us (2^26 chunks, 8 GiB of address space, halved until a
  * mapping succeeds); when it is full, a call whose duration falls in a
  * range without a chunk is counted but not binned (its percentile rank
- * reads back as the observed maximum). Chunk 0 is never handed out. Freed
- * chunks (a thread's, when it ends) wait in a list threaded through their
- * first counter. All under hp_lock.
+ * reads back as the observed maximum). Chunks 0 and 1 are never handed
+ * out. Freed chunks (a thread's, when it ends) wait in a list threaded
+ * through their first counter, pairs (groups 0 and 1) in one of their own.
+ * All under hp_lock.
  */
 _Atomic uint16_t *hp_hist_arena;
-static uint32_t arena_cap, arena_next = 1, arena_free;
-static uint16_t arena_trash[HP_HIST_CHUNK]; /* chunk 0 if no mapping at all */
+static uint32_t arena_cap, arena_next = 2, arena_free, arena_free_pair;
+static uint16_t arena_trash[HP_HIST_TRASH]; /* chunks 0 and 1 if no mapping at all */
 
 static void arena_init(void) {
     for (uint32_t cap = UINT32_C(1) << 26; cap >= (1u << 10); cap >>= 1) {
@@ -211,25 +215,29 @@ static void arena_init(void) {
         }
     }
     hp_hist_arena = (_Atomic uint16_t *)arena_trash;
-    arena_cap = 1;
+    arena_cap = 2;
 }
 
-uint32_t hp_hist_chunk_new(void) {
-    uint32_t c = arena_free;
+uint32_t hp_hist_chunk_new(bool pair) {
+    uint32_t *list = pair ? &arena_free_pair : &arena_free, c = *list, n = pair ? 2 : 1;
     if (c) {
-        memcpy(&arena_free, (void *)&hp_hist_arena[(size_t)c * HP_HIST_CHUNK], sizeof arena_free);
-        for (uint32_t i = 0; i < HP_HIST_CHUNK; i++)
+        memcpy(list, (void *)&hp_hist_arena[(size_t)c * HP_HIST_CHUNK], sizeof *list);
+        for (uint32_t i = 0; i < n * HP_HIST_CHUNK; i++)
             HP_STORE(hp_hist_arena[(size_t)c * HP_HIST_CHUNK + i], 0);
         return c;
     }
-    return arena_next < arena_cap ? arena_next++ : 0;
+    if (arena_cap - arena_next < n)
+        return 0;
+    arena_next += n;
+    return arena_next - n;
 }
 
-void hp_hist_chunk_free(uint32_t c) {
+void hp_hist_chunk_free(uint32_t c, bool pair) {
     if (c == 0)
         return;
-    memcpy((void *)&hp_hist_arena[(size_t)c * HP_HIST_CHUNK], &arena_free, sizeof arena_free);
-    arena_free = c;
+    uint32_t *list = pair ? &arena_free_pair : &arena_free;
+    memcpy((void *)&hp_hist_arena[(size_t)c * HP_HIST_CHUNK], list, sizeof *list);
+    *list = c;
 }
 
 /* A copy of s that lives as long as the process (NULL stays NULL). */
@@ -290,7 +298,7 @@ void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st) {
     if (mx > agg->max)
         agg->max = mx;
     for (uint32_t g = 0; g < HP_HIST_GROUPS; g++)
-        if (HP_LOAD(s->grp[g]))
+        if (hp_stats_chunk(s, g))
             for (uint32_t i = g * HP_HIST_CHUNK; i < (g + 1) * HP_HIST_CHUNK && i < HP_HIST_BUCKETS;
                  i++)
                 agg->hist[i] += HP_LOAD(*hp_hist_counter(s, i));
@@ -599,8 +607,8 @@ static void thread_exit(void *arg) {
     hp_lock_enter();
     for (struct hp_site_stats *s = HP_LOAD(t->stats), *n; s; s = n) {
         n = HP_LOAD(s->next);
-        for (uint32_t g = 0; g < HP_HIST_GROUPS; g++)
-            hp_hist_chunk_free(HP_LOAD(s->grp[g]));
+        for (uint32_t g = 1; g < HP_HIST_GROUPS; g++) /* 0 and 1: one pair */
+            hp_hist_chunk_free(hp_stats_chunk(s, g == 1 ? 0 : g), g == 1);
         hp_mem_free(HP_LOAD(s->alloc), sizeof(struct hp_alloc_stats));
         hp_mem_free(s, sizeof *s);
     }
@@ -694,32 +702,60 @@ static __attribute__((noinline, cold)) void record_slow(struct hp_site_stats *st
                                                        uint64_t dur) {
     if (HP_UNLIKELY(HP_LOAD(st->calls) == HP_LOAD(hp_adapt_at)))
         hp_adapt(st); /* calibrate.c */
-    uint32_t wrapped = old >= HP_HIST_CHUNK && HP_LOAD(hp_hist_arena[old]) == 0 ? old : 0;
-    uint32_t b = hp_hist_index(dur);
-    if (HP_LOAD(st->grp[b / HP_HIST_CHUNK]))
+    uint32_t wrapped = old >= HP_HIST_TRASH && HP_LOAD(hp_hist_arena[old]) == 0 ? old : 0;
+    uint32_t b = hp_hist_index(dur), c = hp_stats_chunk(st, b / HP_HIST_CHUNK);
+    if (c) { /* the chunk is there: a wrap, or a duration past the last bucket */
+        if (HP_LOAD(st->pending) < HP_HIST_TRASH) /* the latter: record() binned it in chunk 0 */
+            HP_STORE(st->pending, c * HP_HIST_CHUNK + b % HP_HIST_CHUNK);
         b = HP_HIST_BUCKETS;
+    }
     if (hp_tls.busy || (!wrapped && b == HP_HIST_BUCKETS))
         return;
     hp_lock_enter();
-    if (wrapped >= HP_HIST_CHUNK && !st->before_window) {
-        uint32_t c = wrapped / HP_HIST_CHUNK;
+    if (wrapped && !st->before_window) {
+        uint32_t wc = wrapped / HP_HIST_CHUNK;
         struct hp_site_agg *agg = hp_agg_for(st->site->id);
         for (uint32_t g = 0; agg && g < HP_HIST_GROUPS; g++)
-            if (HP_LOAD(st->grp[g]) == c)
+            if (hp_stats_chunk(st, g) == wc)
                 agg->hist[g * HP_HIST_CHUNK + wrapped % HP_HIST_CHUNK] += UINT64_C(1) << 16;
     }
     if (b < HP_HIST_BUCKETS) {
-        uint32_t c = HP_LOAD(st->grp[b / HP_HIST_CHUNK]);
-        if (!c && (c = hp_hist_chunk_new()))
-            atomic_store_explicit(&st->grp[b / HP_HIST_CHUNK], c, memory_order_release);
-        if (c)
-            HP_STORE(st->pending, c * HP_HIST_CHUNK + b % HP_HIST_CHUNK);
+        uint32_t g = b / HP_HIST_CHUNK;
+        c = hp_hist_chunk_new(g < 2);
+        if (c) {
+            hp_stats_set_chunk(st, g, c);
+            HP_STORE(st->pending, (g == 1 ? c + 1 : c) * HP_HIST_CHUNK + b % HP_HIST_CHUNK);
+        }
     }
     hp_lock_leave();
 }
 
-/* Records one call; true when record_slow has something to do (its
- * previous pending counter is then in *old). */
+/* The arena index of the counter of a call that took `dur` ticks (in
+ * chunk 0 or 1 when its group has no chunk; see hist_off in internal.h):
+ * (dur >> s) + hist_off[s] for the shift s = max(log2(dur), 6) - 6. In
+ * assembly on x86-64, 6 instructions where the compiler's took 9 (it does
+ * not fold the table's offset into the address, nor bsr's 63 - clz). */
+static inline __attribute__((always_inline)) uint32_t hist_slot(struct hp_site_stats *st,
+                                                                uint64_t dur) {
+#if defined(__x86_64__)
+    uint64_t s, v = dur;
+    __asm__("bsrq %[m], %[s]\n\t"
+            "subl $%c[sub], %k[s]\n\t"
+            "shrq %%cl, %[v]\n\t"
+            "addl %c[off](%[st],%[s],4), %k[v]"
+            : [s] "=&c"(s), [v] "+r"(v)
+            : [m] "r"(dur | 64u), [st] "r"(st), "m"(st->hist_off),
+              [off] "i"(offsetof(struct hp_site_stats, hist_off)), [sub] "i"(HP_HIST_SUB_BITS)
+            : "cc");
+    return (uint32_t)v;
+#else
+    uint32_t s = 63u - (uint32_t)__builtin_clzll(dur | 64u) - HP_HIST_SUB_BITS;
+    return (uint32_t)(dur >> s) + HP_LOAD(st->hist_off[s]);
+#endif
+}
+
+/* Records one call but for its activation (pop); true when record_slow
+ * has something to do (its previous pending counter is then in *old). */
 static inline __attribute__((always_inline)) bool record(struct hp_site_stats *st, uint64_t dur,
                                                         uint64_t child, uint32_t *old_out) {
     HP_ADD64(st->self, dur - child);
@@ -729,21 +765,21 @@ static inline __attribute__((always_inline)) bool record(struct hp_site_stats *s
     _Atomic uint16_t *ctr = &hp_hist_arena[old];
     hp_hist_inc(ctr);
     *old_out = old;
-    uint32_t b = hp_hist_index(dur), c = HP_LOAD(st->grp[b / HP_HIST_CHUNK]);
-    HP_STORE(st->pending, c * HP_HIST_CHUNK + b % HP_HIST_CHUNK);
+    /* hp_hist_index's shift, without its clamp: past the last bucket, the
+     * groups have no chunk, and record_slow clamps (internal.h, hist_off) */
+    uint32_t p = hist_slot(st, dur);
+    HP_STORE(st->pending, p);
     /* Branches that a new extreme mispredicts: rare after the first calls,
      * and two instructions each where compare-and-store took four. */
     if (HP_UNLIKELY(hp_below(dur, &st->min)))
         HP_STORE(st->min, dur);
     if (HP_UNLIKELY(hp_above(dur, &st->max)))
         HP_STORE(st->max, dur);
-    if (--st->active == 0)
-        HP_ADD64(st->total, dur);
     /* wrapped: read back (forwarded from the store) rather than kept in a
      * register across the rest, which cost two saved registers; the
      * adaptive mode's look at the warm-up's end likewise (hp_adapt_at is 0,
      * never met, unless HOTPATH_ADAPTIVE) */
-    return !c || !HP_LOAD(*ctr) || HP_LOAD(st->calls) == HP_LOAD(hp_adapt_at);
+    return p < HP_HIST_TRASH || !HP_LOAD(*ctr) || hp_equal(HP_LOAD(st->calls), &hp_adapt_at);
 }
 
 /* A bucket of bytes per call holds at most the calls since the last fold:
@@ -784,8 +820,7 @@ static inline __attribute__((always_inline)) uint64_t push(struct hp_site_stats 
     atomic_signal_fence(memory_order_seq_cst);
     f->site = site;
     f->st = st;
-    f->child = 0;
-    f->ovh = 0;
+    f->child = 0; /* ovh is 0 already: pop and drop_frames_from leave it so */
     f->sp = sp;
     f->start = read_clock(tsc, false);
     return d + 1;
@@ -799,6 +834,7 @@ static void drop_frames_from(uint32_t d) {
     for (uint32_t i = hp_tls.depth; i > d; i--) {
         struct hp_site_stats *st = hp_tls.stack[i - 1].st;
         st->active--;
+        hp_tls.stack[i - 1].ovh = 0;
         if (hp_alloc_on)
             hp_alloc_frame_drop(i - 1);
         atomic_signal_fence(memory_order_seq_cst);
@@ -808,7 +844,9 @@ static void drop_frames_from(uint32_t d) {
 
 /* Pops the top frame f, at depth d, recording it as ending at `now`: the
  * frame is read before it is released (a handler's push after the release
- * reuses it), and its activation uncounted before (as in push). */
+ * reuses it), and its activation uncounted before (as in push); the rest
+ * is recorded after the release, from registers and the site's record,
+ * with the depth's register free (one saved register less). */
 static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32_t d,
                                                      uint64_t now) {
     /* Overhead compensation (calibrate.c), when HOTPATH_COMPENSATE asks
@@ -817,19 +855,23 @@ static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32
      * zero; the caller's window is charged what was taken out here plus
      * this call's part outside its window. Off (the default), ovh stays 0
      * and the duration is the raw one: the branch costs the exit 3
-     * instructions where the arithmetic cost it 22. */
+     * instructions where the arithmetic cost it 22. The frame's ovh is
+     * left 0 for the next push, which does not store it. */
     struct hp_site_stats *st = f->st;
-    uint64_t raw = now - f->start, dur = raw;
+    uint64_t raw = now - f->start, dur = raw, child = f->child;
     if (HP_UNLIKELY(hp_config.compensate)) {
         uint64_t cost = f->ovh + HP_LOAD(hp_comp.in);
         dur = raw > cost ? raw - cost : 0;
         f[-1].ovh += raw - dur + HP_LOAD(hp_comp.out);
+        f->ovh = 0;
     }
-    uint32_t old;
-    bool slow = record(st, dur, f->child, &old);
+    if (HP_LIKELY(--st->active == 0)) /* recursion is the rarer case */
+        HP_ADD64(st->total, dur);
     atomic_signal_fence(memory_order_seq_cst);
     hp_tls.depth = d;
-    f[-1].child += dur; /* the stack's frame -1 is a spare, for d == 0 */
+    HP_ADD64(f[-1].child, dur); /* the stack's frame -1 is a spare, for d == 0 */
+    uint32_t old;
+    bool slow = record(st, dur, child, &old);
     if (HP_UNLIKELY(slow))
         record_slow(st, old, dur);
 }
@@ -930,10 +972,10 @@ HP_API uint64_t hotpath_enter(struct hotpath_site *site) {
     atomic_signal_fence(memory_order_seq_cst);
     uint32_t d = hp_tls.depth;
     struct hp_site_stats *st;
-    if (HP_UNLIKELY(id >= nids || !(st = hp_tls.by_id[id]) || d >= HP_MAX_DEPTH || !hp_fast))
+    if (HP_UNLIKELY(id >= nids || !(st = hp_tls.by_id[id]) || d >= HP_LOAD(hp_fast_depth)))
         return enter_slow(site, CALLER_SP());
-    uint32_t skip = HP_LOAD(st->skip);
-    if (HP_UNLIKELY(skip)) { /* sampled */
+    if (HP_UNLIKELY(!hp_zero32(&st->skip))) { /* sampled */
+        uint32_t skip = HP_LOAD(st->skip);
         if (--skip) {
             /* counted, not timed: no frame, but an activation, so that a
              * timed call of the site inside it is not taken for the
@@ -981,7 +1023,7 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
  * TSC, the first call, a main, nothing opened) never equals the depth;
  * one from the fast enter is the depth, at least 1. */
 HP_API void hotpath_exit(struct hotpath_site *site, uint64_t token) {
-    if (HP_UNLIKELY(token & HP_TOKEN_UNTIMED)) {
+    if (HP_UNLIKELY((int64_t)token < 0)) { /* HP_TOKEN_UNTIMED: one test of the sign */
         ((struct hp_site_stats *)(uintptr_t)(token & ~HP_TOKEN_UNTIMED))->active--;
         return;
     }

@@ -36,7 +36,7 @@ static void zero_stats(struct hp_site_stats *s) {
     HP_STORE(s->untimed, 0);
     HP_STORE(s->gap, HP_LOAD(s->skip)); /* no call since the fork: gap - skip = 0 */
     for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++)
-        if (HP_LOAD(s->grp[i / HP_HIST_CHUNK]))
+        if (hp_stats_chunk(s, i / HP_HIST_CHUNK))
             HP_STORE(*hp_hist_counter(s, i), 0);
     struct hp_alloc_stats *a = HP_LOAD(s->alloc);
     if (a) {

@@ -31,6 +31,10 @@
 #include "histogram.h"
 
 #define HP_API __attribute__((visibility("default")))
+/* On the runtime's globals the hot path reads: declared hidden, they are
+ * reached by one %rip-relative access, not through the GOT (-fvisibility
+ * covers definitions only, not extern declarations). */
+#define HP_HIDDEN __attribute__((visibility("hidden")))
 #define HP_LIKELY(x) __builtin_expect(!!(x), 1)
 #define HP_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define HP_LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
@@ -45,8 +49,9 @@
 #else
 #define HP_ADD64(x, v) HP_ADD(x, v)
 #endif
-/* v < x and v > x for a 64-bit counter of the owner, with x read by the
- * compare itself (one instruction where a load and a compare took two). */
+/* v < x, v > x and v == x for a 64-bit counter of the owner (or a global
+ * set once), with x read by the compare itself (one instruction where a
+ * load and a compare took two). */
 #if defined(__x86_64__)
 static inline bool hp_below(uint64_t v, _Atomic uint64_t *x) {
     bool b;
@@ -58,13 +63,26 @@ static inline bool hp_above(uint64_t v, _Atomic uint64_t *x) {
     __asm__("cmpq %1, %2" : "=@cca"(a) : "m"(*(uint64_t *)x), "r"(v));
     return a;
 }
+static inline bool hp_equal(uint64_t v, _Atomic uint64_t *x) {
+    bool e;
+    __asm__("cmpq %1, %2" : "=@ccz"(e) : "m"(*(uint64_t *)x), "r"(v));
+    return e;
+}
+/* x == 0, as one compare with memory (a load and a test took two). */
+static inline bool hp_zero32(_Atomic uint32_t *x) {
+    bool z;
+    __asm__("cmpl $0, %1" : "=@ccz"(z) : "m"(*(uint32_t *)x));
+    return z;
+}
 #else
+static inline bool hp_zero32(_Atomic uint32_t *x) { return HP_LOAD(*x) == 0; }
+static inline bool hp_equal(uint64_t v, _Atomic uint64_t *x) { return v == HP_LOAD(*x); }
 static inline bool hp_below(uint64_t v, _Atomic uint64_t *x) { return v < HP_LOAD(*x); }
 static inline bool hp_above(uint64_t v, _Atomic uint64_t *x) { return v > HP_LOAD(*x); }
 #endif
 
 #define HP_MAX_DEPTH 4096 /* open measurements per thread; deeper ones are dropped */
-#define HP_TOKEN_MAIN (UINT64_C(1) << 63)
+#define HP_TOKEN_MAIN (UINT64_C(1) << 61)
 /* Set on every token enter_slow returns (with depth 0 when nothing was
  * opened): it never equals the depth, so the matching exit takes exit_slow
  * without a test of its own on the fast path. */
@@ -72,7 +90,7 @@ static inline bool hp_above(uint64_t v, _Atomic uint64_t *x) { return v > HP_LOA
 /* The token of a call that sampling counted without timing (no frame):
  * its statistics block's address with this bit set (user addresses are
  * below 2^47), so that the exit can close the activation it counted. */
-#define HP_TOKEN_UNTIMED (UINT64_C(1) << 61)
+#define HP_TOKEN_UNTIMED (UINT64_C(1) << 63) /* the sign: one test in the exit */
 
 /* Allocation figures of one site on one thread (alloc.c); created on the
  * thread's first call of the site while allocation tracking is on. */
@@ -96,16 +114,23 @@ struct hp_alloc_agg {
  * A thread's histogram of one site is kept in chunks of 64 buckets (one
  * power of two of durations, HP_HIST_GROUPS of them), taken from the
  * runtime's chunk arena on the first call whose duration falls in that
- * range (pending_chunk in core.c): a site whose calls take about the same
- * time holds one or two chunks. Chunk 0 is never handed out: grp[g] == 0
- * means "not yet", and counters of chunk 0 are never read.
+ * range (record_slow in core.c): a site whose calls take about the same
+ * time holds one or two chunks. Groups 0 and 1 (durations below 128
+ * ticks, one bucket each) are taken together, as two consecutive chunks.
+ * Chunks 0 and 1 are never handed out: chunk 0 for a group means "not
+ * yet", and the counters of chunks 0 and 1 are never read.
  */
 #define HP_HIST_CHUNK 64
 #define HP_HIST_GROUPS ((HP_HIST_BUCKETS + HP_HIST_CHUNK - 1) / HP_HIST_CHUNK) /* 39 */
+#define HP_HIST_TRASH (2 * HP_HIST_CHUNK) /* counters below this are chunks 0 and 1 */
+/* The shifts the hot path's unclamped bucket index can take: a duration of
+ * 2^44 ticks or more has a shift of 38..57, whose groups never get a chunk
+ * (the slow path clamps it to the last bucket). */
+#define HP_HIST_SHIFTS (64 - HP_HIST_SUB_BITS) /* 58 */
 /* Chunk c: [c * HP_HIST_CHUNK, +HP_HIST_CHUNK). The counters are 16-bit;
  * when one wraps, the call that wrapped it adds 65,536 to the site's
  * merged aggregate (record_slow in core.c). */
-extern _Atomic uint16_t *hp_hist_arena;
+extern HP_HIDDEN _Atomic uint16_t *hp_hist_arena;
 /* Adds one to a counter of the arena; true when it wrapped to 0. */
 static inline bool hp_hist_inc(_Atomic uint16_t *c) {
 #if defined(__x86_64__)
@@ -118,13 +143,14 @@ static inline bool hp_hist_inc(_Atomic uint16_t *c) {
     return v == 0;
 #endif
 }
-/* A zeroed chunk's number, 0 when the arena is full (caller holds hp_lock). */
-uint32_t hp_hist_chunk_new(void);
-void hp_hist_chunk_free(uint32_t c); /* caller holds hp_lock */
+/* A zeroed chunk's number, 0 when the arena is full (caller holds hp_lock);
+ * with pair, the first of two consecutive ones (groups 0 and 1). */
+uint32_t hp_hist_chunk_new(bool pair);
+void hp_hist_chunk_free(uint32_t c, bool pair); /* caller holds hp_lock */
 
-/* Statistics of one site on one thread: 256 bytes (4 cache lines, the
- * first the one every call touches) plus 128 bytes per power of two of
- * durations seen (see HP_HIST_CHUNK above). */
+/* Statistics of one site on one thread: 336 bytes (384 as allocated: 6
+ * cache lines, the first the one every call touches) plus 128 bytes per
+ * power of two of durations seen (see HP_HIST_CHUNK above). */
 struct hp_site_stats {
     /* ---- written by every measured call: one cache line ---- */
     _Atomic uint64_t calls; /* timed calls (all calls but untimed + gap - skip) */
@@ -154,20 +180,39 @@ struct hp_site_stats {
     /* Set (under hp_lock) when the main window opens: the block holds what
      * was recorded before it, and is left out of the report. */
     bool before_window;
-    /* Chunk of each group of 64 buckets, 0 until the first call there. */
-    _Atomic uint32_t grp[HP_HIST_GROUPS];
+    /* Where the counters of each power of two of durations are, by the
+     * shift s of the bucket index (hp_hist_index: s = e - 6 for a duration
+     * of 2^e..2^(e+1)-1, s = 0 below 128; group g = s + 1 above 128):
+     * hist_off[s] = (c - 1) * 64 for the chunk c of group s + 1, so that
+     * the counter of a duration v is (v >> s) + hist_off[s], one shift and
+     * one add from memory on the hot path. For s = 0 that is chunk c - 1
+     * below 64 ticks: groups 0 and 1 get consecutive chunks. 0 (as zeroed
+     * memory is) when the group has no chunk: the counter is then in chunk
+     * 0 or 1, never read. Read them with hp_stats_chunk. */
+    _Atomic uint32_t hist_off[HP_HIST_SHIFTS];
 };
+
+/* Chunk of group g of st, 0 when none. */
+static inline uint32_t hp_stats_chunk(struct hp_site_stats *st, uint32_t g) {
+    uint32_t t = HP_LOAD(st->hist_off[g ? g - 1 : 0]);
+    return t == 0 ? 0 : t / HP_HIST_CHUNK + (g ? 1 : 0);
+}
+/* Gives group g (>= 2) chunk c; groups 0 and 1 take chunks c and c + 1. */
+static inline void hp_stats_set_chunk(struct hp_site_stats *st, uint32_t g, uint32_t c) {
+    atomic_store_explicit(&st->hist_off[g ? g - 1 : 0], (g >= 2 ? c - 1 : c) * HP_HIST_CHUNK,
+                          memory_order_release);
+}
 
 /* Counter of bucket b (chunk 0's when its range has no chunk yet). */
 static inline _Atomic uint16_t *hp_hist_counter(struct hp_site_stats *st, uint32_t b) {
-    return &hp_hist_arena[(size_t)HP_LOAD(st->grp[b / HP_HIST_CHUNK]) * HP_HIST_CHUNK +
+    return &hp_hist_arena[(size_t)hp_stats_chunk(st, b / HP_HIST_CHUNK) * HP_HIST_CHUNK +
                           b % HP_HIST_CHUNK];
 }
 /* The bucket the pending counter belongs to, or HP_HIST_BUCKETS if none. */
 static inline uint32_t hp_hist_pending_bucket(struct hp_site_stats *st) {
     uint32_t p = HP_LOAD(st->pending), c = p / HP_HIST_CHUNK;
-    for (uint32_t g = 0; c && g < HP_HIST_GROUPS; g++)
-        if (HP_LOAD(st->grp[g]) == c)
+    for (uint32_t g = 0; p >= HP_HIST_TRASH && g < HP_HIST_GROUPS; g++)
+        if (hp_stats_chunk(st, g) == c)
             return g * HP_HIST_CHUNK + p % HP_HIST_CHUNK;
     return HP_HIST_BUCKETS;
 }
@@ -335,10 +380,14 @@ void hp_agg_init(struct hp_site_agg *agg);
 /* ---- the fast paths' switch ---- */
 /* True while the clock is the TSC and allocation tracking is off: then
  * hotpath_enter/exit take their fast paths; otherwise their slow ones.
- * Atomic: any thread's slow path may change it (hp_update_fast) while the
- * others read it (a data race under ThreadSanitizer as a plain bool,
- * c_signal_first.c); the read stays one plain load on x86-64. */
+ * The enter reads it as hp_fast_depth, the depth below which it may take
+ * its fast path: HP_MAX_DEPTH when fast, 0 when not (one compare for the
+ * two tests). Both atomic: any thread's slow path may change them
+ * (hp_update_fast) while the others read them (a data race under
+ * ThreadSanitizer as plain variables, c_signal_first.c); the reads stay
+ * one plain load on x86-64 (relaxed). */
 extern _Atomic bool hp_fast;
+extern HP_HIDDEN _Atomic uint32_t hp_fast_depth;
 void hp_update_fast(void);
 
 /* ---- overhead compensation (calibrate.c) ---- */
@@ -350,7 +399,7 @@ struct hp_comp {
      * frames: relaxed atomics (plain moves on x86-64), HP_LOAD/HP_STORE */
     _Atomic uint64_t in, out;
 };
-extern struct hp_comp hp_comp;
+extern HP_HIDDEN struct hp_comp hp_comp;
 /* What the calibration measured (ticks per call), for the report. */
 struct hp_comp_figures {
     /* rewritten by a recalibration (alloc.c) while other threads read
@@ -374,7 +423,7 @@ void hp_calibrate(void);
  * when off. */
 #define HP_ADAPT_WARMUP 256
 #define HP_ADAPT_PROBES 3 /* a mean below this many probe costs is too short to time */
-extern _Atomic uint64_t hp_adapt_at; /* HP_LOAD/HP_STORE: set by the calibrating thread */
+extern HP_HIDDEN _Atomic uint64_t hp_adapt_at; /* HP_LOAD/HP_STORE: set by the calibrating thread */
 /* At st's HP_ADAPT_WARMUP-th timed call on its owner thread: a site that
  * asked for no period of its own and whose mean is below HP_ADAPT_PROBES
  * calibrated probe costs gets the period HOTPATH_ADAPTIVE. */
