@@ -71,7 +71,7 @@ const char *hp_metrics_parse(const char *v, struct hp_metrics_addr *out) {
             return " (not a numeric IPv4 address; write an IPv6 one in brackets, e.g. [::1]:9464)";
         memcpy(a.ip, &in, 4);
         a.loopback = a.ip[0] == 127;
-        snprintf(a.text, sizeof a.text, "%s:%u", host, (unsigned)a.port);
+        snprintf(a.text, sizeof a.text, "%.15s:%u", host, (unsigned)a.port); /* inet_pton took it: at most 15 */
     }
     a.on = true;
     *out = a;

@@ -267,15 +267,14 @@ static bool no_signal_blocked(void) {
 void hp_signals_start(void) {
     bool live = hp_live_wanted(); /* live.c: HOTPATH_LIVE's thread starts the same way */
     bool metrics = hp_metrics_wanted(); /* metrics.c: its thread starts the same way */
-    if ((atomic_load(&sig.up) || !atomic_load(&sig.want)) && !live && !metrics) {
-        set_pending(false);
-        return;
-    }
+    bool reporter = !atomic_load(&sig.up) && atomic_load(&sig.want);
     /* Terminating signals only, and one thread measuring: no reporter
      * thread, the handler forks (see the top of this file). */
     struct hp_thread *none = NULL, *self = hp_tls.thread;
-    if (!atomic_load(&sig.demand) &&
-        (atomic_compare_exchange_strong(&sig.first, &none, self) || none == self)) {
+    if (reporter && !atomic_load(&sig.demand) &&
+        (atomic_compare_exchange_strong(&sig.first, &none, self) || none == self))
+        reporter = false;
+    if (!reporter && !live && !metrics) {
         set_pending(false);
         return;
     }
@@ -283,7 +282,7 @@ void hp_signals_start(void) {
         set_pending(atomic_fetch_add(&pending_tries, 1) + 1 < HP_START_TRIES);
         return;
     }
-    if (!atomic_load(&sig.up) && atomic_load(&sig.want))
+    if (reporter)
         pthread_once(&sig.start_once, start_reporter);
     if (live)
         hp_live_start();
