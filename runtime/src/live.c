@@ -44,6 +44,7 @@
 #include "config.h"
 #include "internal.h"
 #include "report.h"
+#include "signals.h"
 
 #define HP_LIVE_INITIAL (64 * 1024) /* payload room of a new file; doubled as needed */
 
@@ -220,19 +221,7 @@ void hp_live_start(void) {
         return;
     if (sem_init(&live.wake, 0, 0) != 0)
         return;
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 256 * 1024);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_sigmask(SIG_SETMASK, &all, &old); /* inherited: no signal is delivered to it */
-    pthread_t t;
-    hp_busy_enter(); /* its stack and TLS are not the program's allocations */
-    int rc = pthread_create(&t, &attr, live_main, NULL);
-    hp_busy_leave();
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    pthread_attr_destroy(&attr);
+    int rc = hp_runtime_thread(live_main); /* signals.c */
     if (rc != 0)
         fprintf(stderr, "hotpath: HOTPATH_LIVE: cannot start the live thread (%s); the figures "
                         "are not published\n", strerror(rc));

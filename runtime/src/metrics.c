@@ -48,6 +48,7 @@
 
 #include "histogram.h"
 #include "internal.h"
+#include "signals.h"
 
 #define HP_METRICS_CLIENTS 16        /* connections served at once */
 #define HP_METRICS_SLOTS 32          /* and those told 503, closing */
@@ -651,17 +652,7 @@ void hp_metrics_start(void) {
                 "address: anyone who can reach it can read this program's figures\n",
                 given(q, sizeof q), a->text);
     }
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 256 * 1024);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_sigmask(SIG_SETMASK, &all, &old); /* inherited by the new thread */
-    pthread_t t;
-    int rc = pthread_create(&t, &attr, metrics_thread, NULL);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    pthread_attr_destroy(&attr);
+    int rc = hp_runtime_thread(metrics_thread); /* signals.c */
     if (rc == 0)
         atomic_store(&srv.state, S_RUNNING);
     else {

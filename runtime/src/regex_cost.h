@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * The size of the tree glibc's regcomp builds for an extended regular
@@ -24,6 +25,41 @@
  * slowest found, ((a*)*){199}, took 180 ms on a loaded 2-core VM).
  */
 #define HP_REGEX_MAX_ATOMS 1000
+/* The interval that starts at p ('{') as glibc's regcomp reads it: {m},
+ * {m,}, {m,n}, {,n} for {0,n}, {,} for *, and a digit or comma escaped by
+ * a backslash read as itself ({\0,} is {0,}: found by the fuzz target in
+ * CI). Returns its closing brace, or NULL when glibc takes the brace for
+ * a character (then it is one atom). */
+static inline const char *hp_regex_interval(const char *p, double *lo, double *hi,
+                                            bool *unbounded) {
+    double n[2] = {0, 0};
+    bool digits[2] = {false, false};
+    int part = 0;
+    for (const char *q = p + 1; *q; q++) {
+        char c = *q;
+        if (c == '\\' && q[1] != '\0' && ((q[1] >= '0' && q[1] <= '9') || q[1] == ','))
+            c = *++q;
+        else if (c == '}') {
+            if (!digits[0] && part == 0)
+                return NULL; /* {} */
+            *lo = n[0];
+            *unbounded = part == 1 && !digits[1];
+            *hi = part == 0 ? n[0] : *unbounded ? n[0] + 1 : n[1];
+            return q;
+        }
+        if (c >= '0' && c <= '9') {
+            n[part] = n[part] * 10 + (c - '0');
+            if (n[part] > 1e9)
+                n[part] = 1e9; /* far past what is accepted; no overflow */
+            digits[part] = true;
+        } else if (c == ',' && part == 0)
+            part = 1;
+        else
+            return NULL;
+    }
+    return NULL;
+}
+
 /* Sets *unbounded_empty when an unbounded repetition (*, +, {m,}) applies
  * to a part that can match nothing ((a|)*, (a?|b?){5,}, a**): glibc's
  * regcomp takes exponential time on those ((a?|b?|...|p?){5,}: 15 s). */
@@ -37,12 +73,18 @@ static inline double hp_regex_size(const char *re, bool *unbounded_empty) {
     bool alt_empty = true;     /* the current alternative, up to before its last atom */
     bool last_empty = false;   /* the last atom can match nothing */
     int depth = 0;
+    const char *end;          /* an interval's closing brace */
+    double lo, hi;            /* its bounds */
+    bool unbounded;           /* {m,}: no upper bound */
     *unbounded_empty = false;
 #define HP_ATOM(size, empty) (alt_empty = alt_empty && last_empty, sum += last = (size), last_empty = (empty))
     for (const char *p = re; *p; p++) {
         if (*p == '\\') {
             p += p[1] != '\0';
-            HP_ATOM(1, false);
+            /* glibc's zero-width escapes match nothing: \b \B \< \> \` \' */
+            HP_ATOM(1, *p != '\0' && strchr("bB<>`'", *p) != NULL);
+        } else if (*p == '^' || *p == '$') {
+            HP_ATOM(1, true); /* anchors match nothing: ($){2,} is an unbounded empty repetition */
         } else if (*p == '[') { /* to its closing ']': []x], [^]x], [[:alpha:]] */
             p++;
             p += *p == '^';
@@ -94,25 +136,14 @@ static inline double hp_regex_size(const char *re, bool *unbounded_empty) {
                 *unbounded_empty = true;
             sum += last;
             last *= 2;
-        } else if (*p == '{' && ((p[1] >= '0' && p[1] <= '9') || p[1] == ',')) {
-            /* {m}, {m,}, {m,n}, and glibc's {,n} for {0,n} and {,} for * */
-            char *end = (char *)p + 1;
-            double lo = *end == ',' ? 0 : (double)strtoul(p + 1, &end, 10), hi = lo;
-            bool unbounded = false;
-            if (*end == ',') {
-                unbounded = !(end[1] >= '0' && end[1] <= '9');
-                hi = unbounded ? (end++, lo + 1) : (double)strtoul(end + 1, &end, 10);
-            }
-            if (*end == '}') {
-                double copies = hi > lo ? hi : lo > 0 ? lo : 1;
-                if (unbounded && last_empty && last > 0)
-                    *unbounded_empty = true;
-                sum += last * (copies - 1);
-                last *= copies;
-                last_empty = last_empty || lo == 0;
-                p = end;
-            } else
-                HP_ATOM(1, false);
+        } else if (*p == '{' && (end = hp_regex_interval(p, &lo, &hi, &unbounded)) != NULL) {
+            double copies = hi > lo ? hi : lo > 0 ? lo : 1;
+            if (unbounded && last_empty && last > 0)
+                *unbounded_empty = true;
+            sum += last * (copies - 1);
+            last *= copies;
+            last_empty = last_empty || lo == 0;
+            p = end;
         } else
             HP_ATOM(1, false);
     }

@@ -186,9 +186,7 @@ static void *reporter(void *arg) {
     return NULL;
 }
 
-static void start_reporter(void) {
-    if (!atomic_load(&sig.want) || sem_init(&sig.wake, 0, 0) != 0)
-        return;
+int hp_runtime_thread(void *(*fn)(void *)) {
     sigset_t all, old;
     sigfillset(&all);
     pthread_attr_t attr;
@@ -198,11 +196,18 @@ static void start_reporter(void) {
     pthread_sigmask(SIG_SETMASK, &all, &old); /* inherited by the new thread */
     pthread_t t;
     hp_busy_enter(); /* its stack and TLS are not the program's allocations */
-    if (pthread_create(&t, &attr, reporter, NULL) == 0)
-        atomic_store(&sig.up, true);
+    int rc = pthread_create(&t, &attr, fn, NULL);
     hp_busy_leave();
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
+    return rc;
+}
+
+static void start_reporter(void) {
+    if (!atomic_load(&sig.want) || sem_init(&sig.wake, 0, 0) != 0)
+        return;
+    if (hp_runtime_thread(reporter) == 0)
+        atomic_store(&sig.up, true);
     /* Requests made before the thread ran: written now. */
     if (atomic_load(&sig.demands) || atomic_load(&sig.term_sig))
         sem_post(&sig.wake);

@@ -14,6 +14,12 @@ void hp_signals_init(void);
  * handler. */
 void hp_signals_start(void);
 
+/* Starts a detached thread of the runtime (reporter, live, metrics) from a
+ * thread hp_signals_start found blocking no signal: a 256 KiB stack, every
+ * signal blocked in it (none is delivered to it), its stack and TLS not
+ * counted as the program's allocations. Returns pthread_create's result. */
+int hp_runtime_thread(void *(*fn)(void *));
+
 /* At exit, before the report: lets the reporter thread end. */
 void hp_signals_exit(void);
 

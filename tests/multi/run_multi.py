@@ -70,30 +70,37 @@ def check_inline(a, problems):
         objs.append(o)
     exe = os.path.join(a.work, "inline")
     must([a.cc] + objs + [a.lib, "-lpthread", "-lm", "-o", exe])
-    p, rep = report_of([exe], os.path.join(a.work, "inline.json"))
-    if p.returncode != 0 or rep is None:
-        problems.append("inline: exit %s, report %s: %s" % (p.returncode, rep is not None, p.stderr))
-        return
-    rows = [r for r in rep["functions"] if r["name"] == "multi_util::helper"]
-    window = rep["total_ns"]
-    if len(rows) != 1 or len(rep["functions"]) != 1:
-        problems.append("inline: rows %s, expected one multi_util::helper"
-                        % [r["name"] for r in rep["functions"]])
-        return
-    r = rows[0]
-    if r["calls"] != 100:
-        problems.append("inline: calls %d, expected 100" % r["calls"])
-    if not r["total_ns"] <= window:
-        problems.append("inline: Total %d ns > window %d ns" % (r["total_ns"], window))
-    if not r["total_ns"] >= 0.8 * window:
-        problems.append("inline: Total %d ns < 80%% of window %d ns" % (r["total_ns"], window))
-    if not r["self_ns"] <= r["total_ns"]:
-        problems.append("inline: Self %d ns > Total %d ns" % (r["self_ns"], r["total_ns"]))
-    if not r["self_ns"] >= 0.8 * r["total_ns"]:
-        problems.append("inline: Self %d ns < 80%% of Total (the helper is all the work)"
-                        % r["self_ns"])
-    print("     inline: helper calls %d, Total %d ns, Self %d ns, window %d ns"
-          % (r["calls"], r["total_ns"], r["self_ns"], window))
+    # The exact checks hold in every run. The two lower bounds are timing:
+    # the window also holds main's own code, where a preemption or the first
+    # call's page faults on a loaded machine weigh on the window alone (CI
+    # saw Total 2.2 ms in a 7.7 ms window once), so they must hold in one of
+    # three runs; a Total counted short would miss them in all three.
+    seen = []
+    for run in range(3):
+        p, rep = report_of([exe], os.path.join(a.work, "inline.json"))
+        if p.returncode != 0 or rep is None:
+            problems.append("inline: exit %s, report %s: %s" % (p.returncode, rep is not None, p.stderr))
+            return
+        rows = [r for r in rep["functions"] if r["name"] == "multi_util::helper"]
+        window = rep["total_ns"]
+        if len(rows) != 1 or len(rep["functions"]) != 1:
+            problems.append("inline: rows %s, expected one multi_util::helper"
+                            % [r["name"] for r in rep["functions"]])
+            return
+        r = rows[0]
+        if r["calls"] != 100:
+            problems.append("inline: calls %d, expected 100" % r["calls"])
+        if not r["total_ns"] <= window:
+            problems.append("inline: Total %d ns > window %d ns" % (r["total_ns"], window))
+        if not r["self_ns"] <= r["total_ns"]:
+            problems.append("inline: Self %d ns > Total %d ns" % (r["self_ns"], r["total_ns"]))
+        print("     inline: helper calls %d, Total %d ns, Self %d ns, window %d ns"
+              % (r["calls"], r["total_ns"], r["self_ns"], window))
+        seen.append("Total %d / window %d, Self %d" % (r["total_ns"], window, r["self_ns"]))
+        if r["total_ns"] >= 0.8 * window and r["self_ns"] >= 0.8 * r["total_ns"]:
+            return
+    problems.append("inline: in none of 3 runs Total >= 80%% of the window and Self >= 80%% "
+                    "of Total (the helper is all the work): %s" % "; ".join(seen))
 
 
 def check_dlclose(a, problems):

@@ -338,6 +338,16 @@ Test(config, a_focus_regex_too_costly_to_compile_is_refused, .timeout = 5) {
     cr_assert(strstr(msg, "is not valid (an unbounded repetition of a part that can match nothing"),
               "%s", msg);
     free(msg);
+    clear_env(); /* and an escaped digit in an interval as the digit: {\0,} is {0,} (CI, a timeout) */
+    msg = load_with("HOTPATH_FOCUS", "(|$){,20}{\\0,}");
+    cr_assert(strstr(msg, "is not valid (an unbounded repetition of a part that can match nothing"),
+              "%s", msg);
+    free(msg);
+    clear_env(); /* an anchor matches nothing: ($){2,} (CI's fuzz run, a timeout) */
+    msg = load_with("HOTPATH_FOCUS", "|($){02,}{50,}");
+    cr_assert(strstr(msg, "is not valid (an unbounded repetition of a part that can match nothing"),
+              "%s", msg);
+    free(msg);
     clear_env(); /* and {,} as * */
     msg = load_with("HOTPATH_FOCUS", "(a?){,}");
     cr_assert(strstr(msg, "is not valid (an unbounded repetition"), "%s", msg);
