@@ -483,6 +483,20 @@ struct hp_trec {
     uint32_t nsites, cap;
 };
 
+/* Where site id is, or would go, in r's sites (ascending by id): the
+ * first entry whose id is not below it (r->nsites if none). */
+static inline uint32_t hp_trec_find(const struct hp_trec *r, uint32_t id) {
+    uint32_t lo = 0, hi = r->nsites;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (r->sites[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 struct hp_trecs {
     struct hp_trec *head, *tail;
     uint32_t nsingle, ngroups;

@@ -455,14 +455,7 @@ static void pt_end(struct pt_ctx *p) {
 static void pt_add_records(struct pt_ctx *p, uint32_t id) {
     for (uint32_t i = 0; i < p->nrec; i++) {
         const struct hp_trec *t = p->rec[i];
-        uint32_t lo = 0, hi = t->nsites;
-        while (lo < hi) {
-            uint32_t mid = (lo + hi) / 2;
-            if (t->sites[mid].id < id)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        uint32_t lo = hp_trec_find(t, id);
         if (lo == t->nsites || t->sites[lo].id != id)
             continue;
         const struct hp_trec_site *s = &t->sites[lo];

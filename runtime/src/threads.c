@@ -63,14 +63,7 @@ static uint64_t held(size_t n) { return n ? (n + 63) / 64 * 64 : 0; }
 
 /* The record's entry for site id, inserted (zero) if absent; NULL on OOM. */
 static struct hp_trec_site *site_entry(struct hp_trec *r, uint32_t id) {
-    uint32_t lo = 0, hi = r->nsites;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (r->sites[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    uint32_t lo = hp_trec_find(r, id);
     if (lo < r->nsites && r->sites[lo].id == id)
         return &r->sites[lo];
     if (r->nsites == r->cap) {
