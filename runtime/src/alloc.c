@@ -41,13 +41,19 @@ extern void *__libc_memalign(size_t, size_t);
 extern void *__libc_valloc(size_t);
 extern void *__libc_pvalloc(size_t);
 
-bool hp_alloc_on, hp_alloc_cumulative;
+/* Written by hotpath_alloc_tracking or a window's opening in one thread,
+ * read by every measured call: atomics (plain loads on x86). */
+_Atomic bool hp_alloc_on, hp_alloc_cumulative;
 
 #ifndef HOTPATH_NO_ALLOC_HOOKS
 /* Which allocator the hooks forward to; read first by each of them (see
  * "Sanitizers" below). */
 enum { MODE_GLIBC, MODE_TRACK, MODE_UNKNOWN, MODE_SANITIZER };
-static unsigned char hook_mode = MODE_UNKNOWN;
+static _Atomic unsigned char hook_mode = MODE_UNKNOWN;
+/* Read relaxed: a hook that sees the old mode for a moment forwards one
+ * more call the old way, which either way is correct (a block's tag says
+ * how it was counted). */
+#define HOOK_MODE() atomic_load_explicit(&hook_mode, memory_order_relaxed)
 static unsigned char resolve_mode(void);
 #endif
 
@@ -259,7 +265,7 @@ static const char *sanitizer_name(void) {
 /* Once, at the first allocation (any thread may race here: all compute
  * the same). */
 static __attribute__((noinline, cold)) unsigned char resolve_mode(void) {
-    if (hook_mode == MODE_UNKNOWN) {
+    if (HOOK_MODE() == MODE_UNKNOWN) {
         const char *name = sanitizer_name();
         if (name && SAN_PICK(malloc) && SAN_PICK(free)) {
             san.malloc = SAN_PICK(malloc);
@@ -276,7 +282,7 @@ static __attribute__((noinline, cold)) unsigned char resolve_mode(void) {
         } else
             hook_mode = hp_alloc_on ? MODE_TRACK : MODE_GLIBC;
     }
-    return hook_mode;
+    return HOOK_MODE();
 }
 #endif /* HOTPATH_NO_ALLOC_HOOKS */
 
@@ -294,12 +300,12 @@ static __attribute__((noinline, cold)) unsigned char resolve_mode(void) {
  * again, if one is missing) otherwise, unless tracking is on. */
 #define FORWARD_IF_OFF2(call, san_fn, san_args)                                                    \
     do {                                                                                           \
-        if (HP_LIKELY(hook_mode == MODE_GLIBC))                                                    \
+        if (HP_LIKELY(HOOK_MODE() == MODE_GLIBC))                                                  \
             return call;                                                                           \
-        if (HP_UNLIKELY(hook_mode != MODE_TRACK)) {                                                \
+        if (HP_UNLIKELY(HOOK_MODE() != MODE_TRACK)) {                                              \
             if (resolve_mode() == MODE_SANITIZER && san.san_fn)                                    \
                 return san.san_fn san_args;                                                        \
-            if (hook_mode != MODE_TRACK)                                                           \
+            if (HOOK_MODE() != MODE_TRACK)                                                         \
                 return call;                                                                       \
         }                                                                                          \
     } while (0)
@@ -334,18 +340,18 @@ HP_API void *calloc(size_t n, size_t size) {
 static __attribute__((noinline, cold)) void free_other(void *p) {
     if (resolve_mode() == MODE_SANITIZER)
         san.free(p);
-    else if (hook_mode == MODE_TRACK)
+    else if (HOOK_MODE() == MODE_TRACK)
         free(p);
     else
         __libc_free(p);
 }
 
 HP_API void free(void *p) {
-    if (HP_LIKELY(hook_mode == MODE_GLIBC)) {
+    if (HP_LIKELY(HOOK_MODE() == MODE_GLIBC)) {
         __libc_free(p);
         return;
     }
-    if (HP_UNLIKELY(hook_mode != MODE_TRACK)) {
+    if (HP_UNLIKELY(HOOK_MODE() != MODE_TRACK)) {
         free_other(p);
         return;
     }
@@ -401,10 +407,10 @@ HP_API void *aligned_alloc(size_t align, size_t n) {
 HP_API int posix_memalign(void **out, size_t align, size_t n) {
     if (align % sizeof(void *) != 0 || (align & (align - 1)) != 0 || align == 0)
         return EINVAL;
-    if (HP_UNLIKELY(hook_mode >= MODE_UNKNOWN) && resolve_mode() == MODE_SANITIZER &&
+    if (HP_UNLIKELY(HOOK_MODE() >= MODE_UNKNOWN) && resolve_mode() == MODE_SANITIZER &&
         san.posix_memalign)
         return san.posix_memalign(out, align, n);
-    bool on = hook_mode == MODE_TRACK;
+    bool on = HOOK_MODE() == MODE_TRACK;
     void *p = __libc_memalign(align, on ? with_tag(n) : n);
     if (!p)
         return ENOMEM;

@@ -260,6 +260,11 @@ static const char *parse_regex(const char *v, regex_t *out) {
                  HP_REGEX_MAX_ATOMS);
         return why;
     }
+    if (!hp_regex_compiles_in_time(v, REG_EXTENDED | REG_NOSUB, HP_REGEX_MAX_MS)) {
+        snprintf(why, sizeof why, " (glibc's regcomp did not compile it within %d ms)",
+                 HP_REGEX_MAX_MS);
+        return why;
+    }
     int rc = regcomp(out, v, REG_EXTENDED | REG_NOSUB);
     if (rc != 0) {
         char msg[120];

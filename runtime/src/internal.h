@@ -430,7 +430,7 @@ extern HP_HIDDEN _Atomic uint64_t hp_adapt_at; /* HP_LOAD/HP_STORE: set by the c
 void hp_adapt(struct hp_site_stats *st);
 
 /* ---- allocation tracking (alloc.c) ---- */
-extern bool hp_alloc_on, hp_alloc_cumulative;
+extern _Atomic bool hp_alloc_on, hp_alloc_cumulative;
 void hp_alloc_init(void);
 void hp_alloc_enable(bool on);
 struct hp_thread *hp_thread_get(void); /* creates the calling thread's state */

@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "regex_cost.h"
 #include "testing.h"
 
 static void clear_env(void) {
@@ -310,6 +313,22 @@ Test(config, a_repeat_after_sixteen_percentiles_is_counted_right) {
     cr_assert(strstr(msg, "(18 different percentiles; at most 16)"), "%s", msg);
     cr_assert_eq(count_lines(msg), 1, "%s", msg);
     free(msg);
+}
+
+/* The backstop behind the estimate: a pattern glibc compiles slowly (the
+ * estimate refuses this one; here it goes to the trial directly) is given
+ * up on at the bound, and the child compiling it is killed; a plain one
+ * passes at once. */
+Test(config, a_focus_regex_slow_to_compile_is_given_up_at_the_bound, .timeout = 10) {
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cr_assert_not(hp_regex_compiles_in_time("a++++++++++++++++++++++++++++++++++++++++",
+                                            REG_EXTENDED | REG_NOSUB, 200));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    cr_assert(s >= 0.2 && s < 3.0, "gave up after %.3f s, the bound being 0.2 s", s);
+    cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1, "the child is reaped");
+    cr_assert(hp_regex_compiles_in_time("^(parse|lex)_[a-z]+$", REG_EXTENDED | REG_NOSUB, 200));
 }
 
 /* Found by the fuzz target: stacked repetitions made regcomp exponential
