@@ -51,7 +51,7 @@ BAD_VALUES = {
     "format": ["xml"],
     "path": ["/tmp/r.%d.json", "/nonexistent-dir/r.json", "/dev/full"],
     "count": ["-3", "ten"],
-    "regex": ["(unclosed", "a+++++++++++++++++++++", "(a|b?)*"],
+    "regex": ["(unclosed", "a+++++++++++++++++++++", "(a|b?)*", "(ab+){2}"],
     "bool": ["maybe"],
     "clock": ["sundial"],
     "sort": ["name"],

@@ -245,7 +245,7 @@ static const char *parse_period(const char *v, long *out) {
 }
 
 static const char *parse_regex(const char *v, regex_t *out) {
-    static char why[160];
+    static char why[200];
     if (*v == '\0')
         return NULL;
     bool unbounded_empty;
@@ -260,9 +260,9 @@ static const char *parse_regex(const char *v, regex_t *out) {
                  HP_REGEX_MAX_ATOMS);
         return why;
     }
-    if (!hp_regex_compiles_in_time(v, REG_EXTENDED | REG_NOSUB, HP_REGEX_MAX_MS)) {
-        snprintf(why, sizeof why, " (glibc's regcomp did not compile it within %d ms)",
-                 HP_REGEX_MAX_MS);
+    const char *nested = hp_regex_nested(v);
+    if (nested) {
+        snprintf(why, sizeof why, " (%s)", nested);
         return why;
     }
     int rc = regcomp(out, v, REG_EXTENDED | REG_NOSUB);

@@ -8,17 +8,10 @@
 #ifndef HOTPATH_REGEX_COST_H
 #define HOTPATH_REGEX_COST_H
 
-#include <errno.h>
 #include <math.h>
-#include <regex.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 /*
  * The size of the tree glibc's regcomp builds for an extended regular
@@ -67,6 +60,27 @@ static inline const char *hp_regex_interval(const char *p, double *lo, double *h
     return NULL;
 }
 
+/*
+ * The end of the bracket expression that starts at p ('['), read as glibc
+ * reads it: []x], [^]x], [[:alpha:]], [[.].]], a backslash taken as
+ * itself. NULL when it is not closed (regcomp refuses it).
+ */
+static inline const char *hp_regex_bracket_end(const char *p) {
+    p++;
+    p += *p == '^';
+    p += *p == ']';
+    for (; *p && *p != ']'; p++)
+        if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+            char kind = p[1];
+            for (p += 2; *p && !(p[0] == kind && p[1] == ']'); p++)
+                ;
+            if (!*p)
+                return NULL;
+            p++;
+        }
+    return *p ? p : NULL;
+}
+
 /* Sets *unbounded_empty when an unbounded repetition (*, +, {m,}) applies
  * to a part that can match nothing ((a|)*, (a?|b?){5,}, a**): glibc's
  * regcomp takes exponential time on those ((a?|b?|...|p?){5,}: 15 s). */
@@ -92,21 +106,11 @@ static inline double hp_regex_size(const char *re, bool *unbounded_empty) {
             HP_ATOM(1, *p != '\0' && strchr("bB<>`'", *p) != NULL);
         } else if (*p == '^' || *p == '$') {
             HP_ATOM(1, true); /* anchors match nothing: ($){2,} is an unbounded empty repetition */
-        } else if (*p == '[') { /* to its closing ']': []x], [^]x], [[:alpha:]] */
-            p++;
-            p += *p == '^';
-            p += *p == ']';
-            for (; *p && *p != ']'; p++)
-                if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
-                    char kind = p[1];
-                    for (p += 2; *p && !(p[0] == kind && p[1] == ']'); p++)
-                        ;
-                    if (!*p)
-                        break;
-                    p++;
-                }
-            if (!*p)
+        } else if (*p == '[') {
+            const char *close = hp_regex_bracket_end(p);
+            if (!close)
                 break;
+            p = close;
             HP_ATOM(1, false);
         } else if (*p == '(') {
             if (depth == 64)
@@ -161,44 +165,86 @@ static inline double hp_regex_size(const char *re, bool *unbounded_empty) {
 }
 
 /*
- * The backstop behind hp_regex_size, which mimics glibc's parser and so
- * may miss a form it reads differently (the fuzz target found three such
- * gaps): compiles re in a child process and gives it at most ms
- * milliseconds. Returns false when the child was still compiling then (it
- * is killed: the caller refuses the expression), true when it finished,
- * or when no child could be made (the estimate alone decides). A pattern
- * that passes the estimate compiles in microseconds, so this costs one
- * fork and about a millisecond, and only when an expression is given.
- * Called before the runtime registers its fork handlers (config.c) and by
- * the hotpath command.
+ * The rule behind the estimate, which does not depend on reading glibc's
+ * parser exactly (the estimate mimics it, and the fuzz target found three
+ * forms it read differently, each a timeout in CI): a repetition (* + ?
+ * or any brace) may apply only to a character, a bracket, an escape, or
+ * a group holding none of: a repetition, an empty alternative or group,
+ * an anchor, a zero-width escape (\b \< ...), a back-reference; ? (which
+ * copies nothing) to any group. Those are
+ * the forms in which glibc's regcomp goes exponential ((a*)*, a++, (a|)*,
+ * ($){2,}); what is left compiles in time linear in the atoms counted by
+ * hp_regex_size. Returns NULL, or what was found, for the message.
  */
-static inline bool hp_regex_compiles_in_time(const char *re, int cflags, long ms) {
-    pid_t pid = fork();
-    if (pid < 0)
-        return true;
-    if (pid == 0) {
-        regex_t r;
-        if (regcomp(&r, re, cflags) == 0)
-            regfree(&r);
-        _exit(0);
+static inline const char *hp_regex_nested(const char *re) {
+    enum { NONE, ATOM, SIMPLE_GROUP, OTHER_GROUP, REPEAT } prev = NONE;
+    bool simple[64];      /* each open group holds nothing of the above so far */
+    bool alt_empty = true; /* the innermost group's current alternative is empty so far */
+    int depth = 0;
+#define HP_COMPLEX() (depth > 0 ? (void)(simple[depth - 1] = false) : (void)0)
+    for (const char *p = re; *p; p++) {
+        char c = *p;
+        if (c == '\\') {
+            if (p[1] == '\0')
+                break; /* regcomp refuses a trailing backslash */
+            c = *++p;
+            bool plain = !((c >= '1' && c <= '9') || strchr("bB<>`'", c));
+            if (!plain)
+                HP_COMPLEX();
+            prev = plain ? ATOM : NONE;
+            alt_empty = false;
+        } else if (c == '[') {
+            const char *end = hp_regex_bracket_end(p);
+            if (!end)
+                break;
+            p = end;
+            prev = ATOM;
+            alt_empty = false;
+        } else if (c == '(') {
+            if (depth == 64)
+                return "groups nested more than 64 deep";
+            simple[depth++] = true;
+            alt_empty = true;
+            prev = NONE;
+        } else if (c == ')' && depth > 0) {
+            bool plain = simple[--depth] && !alt_empty;
+            if (!plain)
+                HP_COMPLEX();
+            prev = plain ? SIMPLE_GROUP : OTHER_GROUP;
+            alt_empty = false;
+        } else if (c == '|') {
+            if (alt_empty)
+                HP_COMPLEX();
+            alt_empty = true;
+            prev = NONE;
+        } else if (c == '^' || c == '$') {
+            HP_COMPLEX();
+            prev = NONE;
+            alt_empty = false;
+        } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+            if (prev == REPEAT)
+                return "a repetition of a repetition, as in a** or a+{2}";
+            if (prev == OTHER_GROUP && c != '?') /* x? copies nothing: (_[0-9]{1,3})? is fine */
+                return "a repetition of a group that holds a repetition, an empty alternative, "
+                       "an anchor or a back-reference, as in (a*)+, (a|)* or ($){2}";
+            if (prev == NONE)
+                return "a repetition of nothing, of an anchor or of a back-reference, as in *a, "
+                       "^* or \\1+";
+            HP_COMPLEX();
+            prev = REPEAT;
+            if (c == '{') { /* its bounds; regcomp refuses anything else in them */
+                const char *end = strchr(p, '}');
+                if (!end)
+                    break;
+                p = end;
+            }
+        } else {
+            prev = ATOM;
+            alt_empty = false;
+        }
     }
-    long waited_us = 0, step_us = 50;
-    for (;;) {
-        pid_t w = waitpid(pid, NULL, WNOHANG);
-        if (w == pid || (w < 0 && errno != EINTR))
-            return true; /* done (or reaped already: SIGCHLD ignored) */
-        if (waited_us >= ms * 1000)
-            break;
-        struct timespec t = {0, step_us * 1000};
-        nanosleep(&t, NULL);
-        waited_us += step_us;
-        step_us = step_us < 1000 ? step_us * 2 : 1000;
-    }
-    kill(pid, SIGKILL);
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-        ;
-    return false;
+#undef HP_COMPLEX
+    return NULL;
 }
-#define HP_REGEX_MAX_MS 1000
 
 #endif
