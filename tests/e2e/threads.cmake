@@ -12,12 +12,13 @@ function(hotpath_threads_test name cc flags)
       --include ${HOTPATH_RUNTIME_INCLUDE}
       --lib $<TARGET_FILE:hotpath_static>
       --example ${PROJECT_SOURCE_DIR}/examples/threads.c
-      --work ${CMAKE_CURRENT_BINARY_DIR}/${name} ${_threads_cli})
+      --work ${CMAKE_CURRENT_BINARY_DIR}/${name} ${_threads_cli}
+      --sanitizer=${HOTPATH_SANITIZE})
   set_tests_properties(${name} PROPERTIES TIMEOUT 300)
 endfunction()
 
 if(TARGET hotpath_gcc_plugin)
-  hotpath_threads_test(gcc_threads ${CMAKE_C_COMPILER}
+  hotpath_threads_test(gcc_threads ${HOTPATH_TEST_CC}
     -fplugin=${CMAKE_BINARY_DIR}/plugin-gcc/hotpath.so)
 endif()
 
