@@ -62,7 +62,7 @@ function(hotpath_sanitize_dir_tests)
     set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT
       "ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:log_path=${r}/asan"
       "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=${r}/ubsan"
-      "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:log_path=${r}/tsan")
+      "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:log_path=${r}/tsan:suppressions=${PROJECT_SOURCE_DIR}/tests/sanitize/tsan.supp")
     set_property(TEST ${t} APPEND PROPERTY FIXTURES_REQUIRED hotpath_sanitizer_reports)
     # Sanitized programs run 2-15 times slower: three times the time limit.
     get_test_property(${t} TIMEOUT limit)
