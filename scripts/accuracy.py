@@ -116,7 +116,7 @@ def main():
             print(f"{n:<22} {rows[0]['calls']:>9} {ts / 1e6:>9.3f}ms {ms / 1e6:>9.3f}ms {es:>+6.0f}% "
                   f"{tt / 1e6:>9.3f}ms {mt / 1e6:>9.3f}ms {et:>+6.0f}%"
                   + ("  MISSED" if bad else "" if judged else "  (self < 1% of the run)"))
-        if comps:  # what each process's calibration measured: it varies by process
+        if comps:  # what each process's calibration measured (the mean of its reruns): it varies
             ins = sorted(c["probe_in_window_ns"] for c in comps)
             outs = sorted(c["probe_outside_ns"] for c in comps)
             print("calibration per process (ns per call): in " + " ".join(f"{v:.1f}" for v in ins)

@@ -20,10 +20,14 @@
  * is the median of its batches: an interrupt spoils a batch, not the
  * result.
  *
- * Runs once per process, on the first thread that measures something
- * (thread_init), so that a process that never measures pays nothing; again
- * when allocation tracking turns on or off (the probe then takes another
- * path). About 10 µs.
+ * Runs first on the first thread that measures something (thread_init),
+ * so that a process that never measures pays nothing; again when
+ * allocation tracking turns on or off (the probe then takes another path);
+ * and, with compensation on, again while the program measures
+ * (hp_recalibrate_maybe, from a histogram counter's wrap, at most once per
+ * HP_RECALIBRATE_TICKS): what the probe costs beside the program's code
+ * changes with the machine's state within a run (docs/benchmarks.md,
+ * session 4). About 10 µs each.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -99,24 +103,43 @@ void hp_adapt(struct hp_site_stats *st) {
         hp_stats_set_period(st, (uint32_t)hp_config.adaptive);
 }
 
-void hp_calibrate(void) {
+/* One calibration on the calling thread: measures, publishes hp_comp and
+ * the report's figures; returns the ticks it took (0 when it could not
+ * run). `first`: the process's first, or one after allocation tracking
+ * switched (hp_comp is then zeroed first, and the adaptive mode armed);
+ * otherwise a rerun, which zeroes hp_comp only while it measures. */
+/* One calibration at a time in the process; its own calls (their wraps in
+ * record_slow) do not start another. */
+static _Atomic bool calibrating;
+
+static uint64_t calibrate(bool first) {
+    if (!(hp_config.compensate || hp_config.adaptive > 1) || hp_tls.busy || !hp_tls.thread ||
+        hp_tls.depth >= HP_MAX_DEPTH - 1 || atomic_exchange(&calibrating, true))
+        return 0; /* (a first one that finds a rerun at work leaves it the figures) */
+    if (first) {
+        HP_STORE(hp_comp.in, 0);
+        HP_STORE(hp_comp.out, 0);
+        HP_STORE(hp_adapt_at, 0);
+    }
+    uint64_t t_start = hp_now();
+    HP_STORE(hp_comp_figures.next_at, t_start + HP_RECALIBRATE_TICKS);
+    /* The empty calls' window must be read raw: compensation off while
+     * they run (other threads' calls in these ~10 us are then taken raw). */
+    uint64_t old_in = HP_LOAD(hp_comp.in), old_out = HP_LOAD(hp_comp.out);
     HP_STORE(hp_comp.in, 0);
     HP_STORE(hp_comp.out, 0);
-    HP_STORE(hp_adapt_at, 0);
-    if (!(hp_config.compensate || hp_config.adaptive > 1) || hp_tls.busy || !hp_tls.thread || hp_tls.depth >= HP_MAX_DEPTH - 1)
-        return;
-    uint64_t t_start = hp_now();
-    /* Calls made now must not count in an enclosing measurement. */
-    uint32_t d = hp_tls.depth;
-    struct hp_frame saved;
-    if (d > 0)
-        saved = hp_tls.stack[d - 1];
+    /* Calls made now must not count in an enclosing measurement, nor (at
+     * depth 0) in the thread's measured time, the spare frame -1's child
+     * sum (threads.c): the frame they add to is saved and put back. */
+    struct hp_frame *up = hp_tls.stack + hp_tls.depth - 1, saved = *up;
     empty_call(); /* registers the site and creates its stats on this thread */
     struct hp_site_stats *st = calibration_stats();
     if (!st) {
-        if (d > 0)
-            hp_tls.stack[d - 1] = saved;
-        return;
+        *up = saved;
+        HP_STORE(hp_comp.in, old_in);
+        HP_STORE(hp_comp.out, old_out);
+        atomic_store(&calibrating, false);
+        return 0;
     }
     uint64_t in[BATCHES], all[BATCHES], lat[BATCHES];
     uint64_t x = 1;
@@ -137,19 +160,46 @@ void hp_calibrate(void) {
         lat[b] = with > without ? (with - without) / PER_BATCH : 0;
     }
     uint64_t f_in = median(in + 1, BATCHES - 1), f_marginal = median(lat + 1, BATCHES - 1);
-    HP_STORE(hp_comp_figures.in, f_in);
-    HP_STORE(hp_comp_figures.all, median(all + 1, BATCHES - 1));
-    HP_STORE(hp_comp_figures.marginal, f_marginal);
-    if (d > 0)
-        hp_tls.stack[d - 1] = saved;
-    sink = x;
+    uint64_t f_out = f_marginal > f_in ? f_marginal - f_in : 0;
     struct hp_comp_figures *f = &hp_comp_figures;
+    HP_STORE(f->in, f_in);
+    HP_STORE(f->all, median(all + 1, BATCHES - 1));
+    HP_STORE(f->marginal, f_marginal);
+    *up = saved;
+    sink = x;
     if (hp_config.compensate) {
         HP_STORE(hp_comp.in, f_in);
-        HP_STORE(hp_comp.out, f_marginal > f_in ? f_marginal - f_in : 0);
+        HP_STORE(hp_comp.out, f_out);
+        if (first) { /* the figures used from now on replace the earlier ones */
+            HP_STORE(f->sum_in, 0);
+            HP_STORE(f->sum_out, 0);
+            HP_STORE(f->runs, 0);
+        }
+        atomic_fetch_add_explicit(&f->sum_in, f_in, memory_order_relaxed);
+        atomic_fetch_add_explicit(&f->sum_out, f_out, memory_order_relaxed);
+        atomic_fetch_add_explicit(&f->runs, 1, memory_order_relaxed);
     }
-    if (hp_config.adaptive > 1)
+    if (first && hp_config.adaptive > 1)
         HP_STORE(hp_adapt_at, HP_ADAPT_WARMUP);
-    HP_STORE(f->cost_ticks, hp_now() - t_start);
+    uint64_t took = hp_now() - t_start;
+    atomic_fetch_add_explicit(&f->cost_ticks, took, memory_order_relaxed);
     atomic_store_explicit(&f->done, true, memory_order_release);
+    atomic_store(&calibrating, false);
+    return took;
+}
+
+void hp_calibrate(void) { (void)calibrate(true); }
+
+void hp_recalibrate_maybe(void) {
+    struct hp_comp_figures *f = &hp_comp_figures;
+    uint64_t at = HP_LOAD(f->next_at), now = hp_now();
+    if (atomic_load_explicit(&calibrating, memory_order_relaxed) ||
+        !atomic_load_explicit(&f->done, memory_order_acquire) || now < at ||
+        !atomic_compare_exchange_strong_explicit(&f->next_at, &at, now + HP_RECALIBRATE_TICKS,
+                                                 memory_order_relaxed, memory_order_relaxed))
+        return;
+    uint64_t took = calibrate(false);
+    /* its time is the runtime's, out of the windows open around it */
+    for (uint32_t i = 0; took && i < hp_tls.depth; i++)
+        hp_tls.stack[i].start += took;
 }

@@ -703,6 +703,8 @@ static __attribute__((noinline, cold)) void record_slow(struct hp_site_stats *st
     if (HP_UNLIKELY(HP_LOAD(st->calls) == HP_LOAD(hp_adapt_at)))
         hp_adapt(st); /* calibrate.c */
     uint32_t wrapped = old >= HP_HIST_TRASH && HP_LOAD(hp_hist_arena[old]) == 0 ? old : 0;
+    if (wrapped && hp_config.compensate && st->site->kind != HP_KIND_CALIBRATION)
+        hp_recalibrate_maybe(); /* calibrate.c: every 65,536 calls of a bucket at most */
     uint32_t b = hp_hist_index(dur), c = hp_stats_chunk(st, b / HP_HIST_CHUNK);
     if (c) { /* the chunk is there: a wrap, or a duration past the last bucket */
         if (HP_LOAD(st->pending) < HP_HIST_TRASH) /* the latter: record() binned it in chunk 0 */
@@ -850,19 +852,21 @@ static void drop_frames_from(uint32_t d) {
 static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32_t d,
                                                      uint64_t now) {
     /* Overhead compensation (calibrate.c), when HOTPATH_COMPENSATE asks
-     * for it (fixed at start-up): the window loses this call's own probe
-     * part and its measured callees' whole probe cost, never going below
-     * zero; the caller's window is charged what was taken out here plus
-     * this call's part outside its window. Off (the default), ovh stays 0
-     * and the duration is the raw one: the branch costs the exit 3
-     * instructions where the arithmetic cost it 22. The frame's ovh is
-     * left 0 for the next push, which does not store it. */
+     * for it (fixed at start-up; on by default): the window loses this
+     * call's own probe part and its measured callees' whole probe cost,
+     * never going below zero; the caller's window is charged what was
+     * taken out here plus this call's part outside its window. That costs
+     * the exit about 10.5 instructions (callgrind, bench/hot_sampling.c;
+     * 14 with a branch for the clamp instead of the cmov). Off, ovh stays
+     * 0 and the duration is the raw one. The frame's ovh is left 0 for the
+     * next push, which does not store it. */
     struct hp_site_stats *st = f->st;
     uint64_t raw = now - f->start, dur = raw, child = f->child;
     if (HP_UNLIKELY(hp_config.compensate)) {
         uint64_t cost = f->ovh + HP_LOAD(hp_comp.in);
-        dur = raw > cost ? raw - cost : 0;
-        f[-1].ovh += raw - dur + HP_LOAD(hp_comp.out);
+        uint64_t taken = raw < cost ? raw : cost; /* a cmov: the duration stays >= 0 */
+        dur = raw - taken;
+        f[-1].ovh += taken + HP_LOAD(hp_comp.out);
         f->ovh = 0;
     }
     if (HP_LIKELY(--st->active == 0)) /* recursion is the rarer case */

@@ -408,13 +408,25 @@ struct hp_comp_figures {
     _Atomic uint64_t in;       /* window of an empty measured call */
     _Atomic uint64_t all;      /* an empty measured call, calls back to back */
     _Atomic uint64_t marginal; /* a measured call between pieces of latency-bound work */
-    _Atomic uint64_t cost_ticks; /* what the calibration itself took */
+    _Atomic uint64_t cost_ticks; /* what the calibrations took, all together */
+    /* the sums of what each calibration (the first and every rerun) set
+     * hp_comp to, and how many there were: the report states their mean */
+    _Atomic uint64_t sum_in, sum_out, runs;
+    _Atomic uint64_t next_at; /* the TSC tick before which no rerun starts */
     _Atomic bool done;   /* stored last (release): the figures above are then readable */
 };
 extern struct hp_comp_figures hp_comp_figures;
 /* Measures hp_comp on the calling thread (its state set up, not busy); an
  * open measurement's figures are saved and restored. */
 void hp_calibrate(void);
+/* Reruns the calibration if compensation is on and the last one started
+ * at least HP_RECALIBRATE_TICKS ago (one thread at a time); the open
+ * windows of the calling thread are shifted by the time it took. Called
+ * at a histogram counter's wrap (record_slow: every 65,536 calls of one
+ * bucket), so that the figures follow the machine's state during a run
+ * at no cost to the hot path. */
+void hp_recalibrate_maybe(void);
+#define HP_RECALIBRATE_TICKS UINT64_C(4000000) /* about 2 ms at this VM's 2.1 GHz TSC */
 #define HP_KIND_CALIBRATION 3 /* the calibration's own site: never reported */
 
 /* ---- adaptive sampling (calibrate.c; HOTPATH_ADAPTIVE) ---- */

@@ -1361,6 +1361,7 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
     jw_u64(&j, 2, "calls", r->calls_all);
     jw_u64(&j, 2, "overhead_ns", r->overhead_ns);
     jw_u64(&j, 2, "calibration_ns", r->calibration_ns);
+    jw_u64(&j, 2, "calibrations", r->calibrations);
     jw_close(&j, '}', 1);
     jw_item(&j, 1, "percentiles");
     jw_open(&j, '[');
@@ -1531,10 +1532,10 @@ static void report_to_file(const struct hp_report *r) {
 
 /* The compensation's figures, and % Total of the window without the
  * overhead that was taken out of the rows. */
-static void compensation(struct hp_report *r, uint64_t comp_in, uint64_t comp_out, size_t n) {
+static void compensation(struct hp_report *r, double comp_in, double comp_out, size_t n) {
     r->compensated = hp_config.compensate;
-    r->probe_in_ns = (double)comp_in * r->ns_per_tick;
-    r->probe_out_ns = (double)comp_out * r->ns_per_tick;
+    r->probe_in_ns = comp_in * r->ns_per_tick;
+    r->probe_out_ns = comp_out * r->ns_per_tick;
     for (size_t i = 0; i < n; i++)
         r->calls_all += r->rows[i].calls;
     double ovh = (double)r->calls_all * (r->probe_in_ns + r->probe_out_ns);
@@ -1569,9 +1570,19 @@ void hp_report_collect(struct hp_report *r) {
     r->measured = false;
     for (uint32_t id = 1; id < hp_reg.count && !r->measured; id++)
         r->measured = hp_reg.sites[id]->kind != HP_KIND_CALIBRATION;
-    uint64_t comp_in = HP_LOAD(hp_comp.in), comp_out = HP_LOAD(hp_comp.out);
-    uint64_t calibration_ticks =
-        atomic_load_explicit(&hp_comp_figures.done, memory_order_acquire) ? HP_LOAD(hp_comp_figures.cost_ticks) : 0;
+    /* the calibration reruns during the run (calibrate.c): the mean of
+     * what its runs set, which is what the calls were charged on average */
+    double comp_in = (double)HP_LOAD(hp_comp.in), comp_out = (double)HP_LOAD(hp_comp.out);
+    uint64_t calibration_ticks = 0;
+    if (atomic_load_explicit(&hp_comp_figures.done, memory_order_acquire)) {
+        calibration_ticks = HP_LOAD(hp_comp_figures.cost_ticks);
+        uint64_t runs = HP_LOAD(hp_comp_figures.runs);
+        if (runs && hp_config.compensate) {
+            comp_in = (double)HP_LOAD(hp_comp_figures.sum_in) / (double)runs;
+            comp_out = (double)HP_LOAD(hp_comp_figures.sum_out) / (double)runs;
+        }
+        r->calibrations = runs;
+    }
     pthread_mutex_unlock(&hp_lock);
     r->calibration_ns = hp_ticks_to_ns(calibration_ticks);
 

@@ -110,7 +110,8 @@ struct hp_report {
     bool compensated;
     double probe_in_ns, probe_out_ns;
     uint64_t calls_all, overhead_ns;
-    uint64_t calibration_ns; /* what the calibration itself took */
+    uint64_t calibration_ns; /* what the calibrations took, all together */
+    uint64_t calibrations;   /* how many ran (the first and the reruns); the probe figures are their mean */
     bool alloc;    /* allocation tracking was on: the allocation table follows */
     bool alloc_cumulative;
     uint64_t alloc_bytes; /* allocated by the whole process in the window */

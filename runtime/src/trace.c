@@ -314,6 +314,8 @@ static void write_buffer(FILE *f, struct trace_buf *b, const struct site_info *s
             continue;
         }
         const struct site_info *si = &sites[e->id];
+        if (si->kind == HP_KIND_CALIBRATION)
+            continue; /* overhead compensation's own calls (calibrate.c): not the program's */
         fwrite_unlocked(si->prefix, 1, si->prefix_len, f);
         put_us(f, ts);
         fwrite_unlocked(",\"dur\":", 1, 7, f);

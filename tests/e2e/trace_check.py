@@ -180,7 +180,9 @@ def build(compiler, flags, src, exe, a):
 def run(exe, work, tag, extra_env):
     for f in glob.glob(os.path.join(work, tag + ".*")):
         os.remove(f)
-    env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json",
+    # the slices are the raw windows: compared with the raw report (overhead
+    # compensation, on by default, takes the probe's cost out of the report only)
+    env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json", HOTPATH_COMPENSATE="0",
                HOTPATH_OUTPUT_PATH=os.path.join(work, tag + ".report.json"),
                HOTPATH_TRACE=os.path.join(work, tag + ".trace.%p.json"), **extra_env)
     p = subprocess.Popen([exe], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -425,7 +427,7 @@ def main():
         build(a.cc, ["-std=gnu11"], fsrc, fexe, a)
         for f in glob.glob(os.path.join(a.work, "fork.*")):
             os.remove(f)
-        env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json",
+        env = dict(os.environ, HOTPATH_OUTPUT_FORMAT="json", HOTPATH_COMPENSATE="0",  # raw, as run()
                    HOTPATH_OUTPUT_PATH=os.path.join(a.work, "fork.report.%p.json"),
                    HOTPATH_TRACE=os.path.join(a.work, "fork.trace.%p.json"))
         subprocess.run([fexe], env=env, check=True, timeout=60)
