@@ -239,7 +239,7 @@ static inline void hp_stats_set_period(struct hp_site_stats *st, uint32_t n) {
  * min, max and hist hold); period is the largest sampling period seen. */
 struct hp_site_agg {
     uint64_t calls, timed, period, total, sum, self, min, max;
-    uint64_t hist[HP_HIST_BUCKETS];
+    uint64_t hist[HP_HIST_BUCKETS]; /* its first 500 buckets in the scalars' page */
     struct hp_alloc_agg alloc;
 };
 
@@ -431,7 +431,6 @@ void hp_adapt(struct hp_site_stats *st);
 
 /* ---- allocation tracking (alloc.c) ---- */
 extern bool hp_alloc_on, hp_alloc_cumulative;
-void hp_alloc_init(void);
 void hp_alloc_enable(bool on);
 struct hp_thread *hp_thread_get(void); /* creates the calling thread's state */
 /* Opens the allocation window of the frame at depth d (d = hp_tls.depth:
