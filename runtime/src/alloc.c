@@ -79,7 +79,7 @@ void hp_free(void *p) { free(p); }
  * A start-up check compares the two on blocks of the heap; if they ever
  * disagree, every block goes to the slow path.
  */
-bool hp_alloc_header_ok;
+_Atomic bool hp_alloc_header_ok; /* set by the first switch-on, from any thread */
 
 #define CHUNK_WORD(p) (((const size_t *)(p))[-1])
 #define CHUNK_IS_MMAPPED(word) ((word) & 2)
@@ -92,14 +92,20 @@ static inline size_t usable_size(void *p) {
     return malloc_usable_size(p);
 }
 
-/* Runs once from runtime_init, before any thread has a state: the hooks'
- * fast path (hp_tls.counting) is taken only when the check passed. The
- * sizes stay below glibc's mmap threshold: freeing a mapped block would
- * raise that threshold for the whole program, tracking on or off. */
-void hp_alloc_init(void) {
+/* Runs once, when tracking is first turned on (hp_alloc_enable), not at
+ * start-up: its blocks are the process's first malloc in a program that
+ * allocates nothing itself, and glibc's heap set-up (two brk, getrandom,
+ * three page faults) is a tenth of what hotpath adds to a short process.
+ * Until it has passed, hp_alloc_header_ok is false and the hooks take
+ * their slow path, which reads malloc_usable_size (tracking is off then
+ * anyway). The sizes stay below glibc's mmap threshold: freeing a mapped
+ * block would raise that threshold for the whole program, tracking on or
+ * off. */
+static void header_check(void) {
 #ifndef HOTPATH_NO_ALLOC_HOOKS /* else a sanitizer's allocator: nothing counted */
-    if (resolve_mode() == MODE_SANITIZER)
-        return; /* its malloc_usable_size refuses glibc's blocks; nothing is counted */
+    static _Atomic bool done;
+    if (atomic_exchange(&done, true))
+        return;
     static const size_t sizes[] = {1, 24, 25, 1000, 4088, 40000};
     bool ok = true;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
@@ -110,6 +116,9 @@ void hp_alloc_init(void) {
         __libc_free(p);
     }
     hp_alloc_header_ok = ok;
+    /* this thread's hooks take the fast path from now on; the others at
+     * their next hp_busy_leave */
+    hp_tls.counting = hp_tls.busy == 0 && hp_tls.thread != NULL && hp_alloc_header_ok;
 #endif
 }
 
@@ -450,6 +459,8 @@ void hp_alloc_enable(bool on) {
         return;
     }
 #endif
+    if (on)
+        header_check();
     if (on && !hp_alloc_on)
         atomic_fetch_add(&generation, 1);
     bool changed = on != hp_alloc_on;

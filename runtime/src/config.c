@@ -32,6 +32,39 @@ locale_t hp_c_locale(void) {
     return l;
 }
 
+/*
+ * strtol(v, end, 10) in the C locale, and strcasecmp on ASCII, as the
+ * options' parsers use them. A value of digits alone (every default of
+ * options.def, most values) is read here, as strtol reads it, without
+ * strtol, the C locale and the locale's tables, whose pages a short
+ * process faults in for them alone; anything else goes to strtol in the
+ * C locale, so that what is accepted and refused does not change.
+ */
+static long to_long(const char *v, char **end) {
+    const char *s = v;
+    long n = 0;
+    while (*s >= '0' && *s <= '9' && s - v < 18)
+        n = n * 10 + (*s++ - '0');
+    if (s > v && *s == '\0') {
+        *end = (char *)s;
+        return n;
+    }
+    locale_t old = uselocale(hp_c_locale());
+    n = strtol(v, end, 10);
+    uselocale(old);
+    return n;
+}
+
+static int ascii_casecmp(const char *a, const char *b) {
+    for (;; a++, b++) {
+        int x = (unsigned char)*a, y = (unsigned char)*b;
+        x += x >= 'A' && x <= 'Z' ? 'a' - 'A' : 0;
+        y += y >= 'A' && y <= 'Z' ? 'a' - 'A' : 0;
+        if (x != y || x == 0)
+            return x - y;
+    }
+}
+
 /* ---- percentiles: "50, 95,99.9" ---- */
 
 /*
@@ -74,15 +107,18 @@ static const char *parse_percentile(const char **pp, double *v, char *label, cha
     }
     *v = (double)m / (double)scale;
     uint64_t frac = m % scale;
-    int n = snprintf(label, HP_PERCENTILE_LABEL, "%llu", (unsigned long long)(m / scale));
+    /* without snprintf, as every number a short process's report needs
+     * (format.c): its code pages are faults of their own */
+    char *end = hp_put_u64(label, m / scale);
     if (frac) {
         while (frac % 10 == 0) {
             frac /= 10;
             decimals--;
         }
-        snprintf(label + n, (size_t)(HP_PERCENTILE_LABEL - n), ".%0*llu", decimals,
-                 (unsigned long long)frac);
+        *end++ = '.';
+        end = hp_put_u64_width(end, frac, decimals);
     }
+    *end = '\0';
     *pp = p;
     return NULL;
 }
@@ -192,10 +228,10 @@ bool hp_config_expand_path(const char *pattern, char *out, size_t size) {
         if (*s == '%') {
             s++; /* parse_path let only %p, %n and %% through */
             if (*s == 'p') {
-                len = (size_t)snprintf(pid, sizeof pid, "%ld", hp_pid());
+                len = (size_t)(hp_put_u64(pid, (uint64_t)hp_pid()) - pid); /* a pid is positive */
                 piece = pid;
             } else if (*s == 'n') {
-                len = (size_t)snprintf(pid, sizeof pid, "%u", hp_config_report_number);
+                len = (size_t)(hp_put_u64(pid, hp_config_report_number) - pid);
                 piece = pid;
             }
         }
@@ -227,7 +263,7 @@ bool hp_config_resolve_path(const char *pattern, char *out, size_t size) {
 static const char *parse_count(const char *v, long *out) {
     char *end;
     errno = 0;
-    long n = strtol(v, &end, 10);
+    long n = to_long(v, &end);
     if (end == v || *end != '\0' || errno != 0 || n < 0 || n > 1000000)
         return "";
     *out = n;
@@ -237,7 +273,7 @@ static const char *parse_count(const char *v, long *out) {
 static const char *parse_period(const char *v, long *out) {
     char *end;
     errno = 0;
-    long n = strtol(v, &end, 10);
+    long n = to_long(v, &end);
     if (end == v || *end != '\0' || errno != 0 || n < 1 || n > 65535)
         return "";
     *out = n;
@@ -310,9 +346,9 @@ static const char *parse_signal(const char *v, int *out) {
         *out = 0;
         return NULL;
     }
-    const char *name = strncasecmp(v, "SIG", 3) == 0 ? v + 3 : v;
+    const char *name = (v[0] | 0x20) == 's' && (v[1] | 0x20) == 'i' && (v[2] | 0x20) == 'g' ? v + 3 : v;
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strcasecmp(name, names[i].name) == 0) {
+        if (ascii_casecmp(name, names[i].name) == 0) {
             *out = names[i].signo;
             return NULL;
         }
@@ -333,7 +369,7 @@ static const char *parse_trace_path(const char *v, char (*out)[4096]) {
 static const char *parse_whole(const char *v, long lo, long hi, long *out) {
     char *end;
     errno = 0;
-    long n = strtol(v, &end, 10);
+    long n = to_long(v, &end);
     if (end == v || *end != '\0' || errno != 0 || n < lo || n > hi || *v == '-' || *v == '+' ||
         *v == ' ')
         return "";
@@ -386,11 +422,11 @@ static const char *parse_metrics(const char *v, struct hp_metrics_addr *out) {
 static const char *parse_bool(const char *v, bool *out) {
     static const char *const yes[] = {"1", "true", "on", "yes"}, *const no[] = {"0", "false", "off", "no"};
     for (int i = 0; i < 4; i++) {
-        if (strcasecmp(v, yes[i]) == 0) {
+        if (ascii_casecmp(v, yes[i]) == 0) {
             *out = true;
             return NULL;
         }
-        if (strcasecmp(v, no[i]) == 0) {
+        if (ascii_casecmp(v, no[i]) == 0) {
             *out = false;
             return NULL;
         }
@@ -484,6 +520,8 @@ static void main_percentiles(FILE *err, const struct hp_main_request *m, bool sa
                           ? hp_percentiles_parse(m->percentiles, out, note, sizeof note)
                           : "";
     if (!why) {
+        if (!using)
+            return;
         char text[HP_MAX_PERCENTILES * HP_PERCENTILE_LABEL];
         hp_percentiles_text(out, text, sizeof text);
         snprintf(using, size, "\"%s\" from hotpath::main (%s)", text, m->name ? m->name : "?");
@@ -495,6 +533,8 @@ static void main_percentiles(FILE *err, const struct hp_main_request *m, bool sa
     }
     char q[HP_QUOTED];
     *out = hp_config.percentiles; /* the default: the environment's was refused or unset */
+    if (!using)
+        return;
     the_default(HP_OPT_percentiles, using, size);
     if (say && m && m->percentiles && err)
         fprintf(err,
@@ -506,12 +546,11 @@ static void main_percentiles(FILE *err, const struct hp_main_request *m, bool sa
 }
 
 bool hp_config_main_percentiles(const struct hp_main_request *m, struct hp_percentiles *out) {
-    char using[640];
     if (hp_config.from_env & (1u << HP_OPT_percentiles)) {
         *out = hp_config.percentiles;
         return false;
     }
-    main_percentiles(NULL, m, false, out, using, sizeof using);
+    main_percentiles(NULL, m, false, out, NULL, 0); /* no text of what is used: no message */
     return true;
 }
 
@@ -577,18 +616,28 @@ void hp_config_defaults(void) {
         deferred.n = 0;
         atomic_store(&deferred.settled, false);
     }
+    bool first = !loaded;
     loaded = true;
-    locale_t old = uselocale(hp_c_locale());
-    for (int opt = 0; opt < HP_OPT_COUNT; opt++)
+    /* no locale: the defaults are digits and names (to_long), and the
+     * focus and metrics defaults are empty */
+    for (int opt = 0; opt < HP_OPT_COUNT; opt++) {
+        /* The paths' default "" is what zero storage holds: not written on
+         * the first load, so that their pages stay untouched. */
+        if (first && (opt == HP_OPT_output_path || opt == HP_OPT_trace_path) &&
+            options[opt].def[0] == '\0')
+            continue;
         if (parse_option((enum hp_option_index)opt, options[opt].def) != NULL)
             abort(); /* a default that does not parse is a bug in options.def */
-    uselocale(old);
+    }
 }
 
 bool hp_config_set(FILE *err, enum hp_option_index opt, const char *v) {
     if ((unsigned)opt >= HP_OPT_COUNT || !v)
         return false;
-    locale_t old = uselocale(hp_c_locale());
+    /* The C locale for the parsers that depend on one (regcomp; inet_pton
+     * and its messages); the others read ASCII themselves (to_long) */
+    bool c = opt == HP_OPT_focus || opt == HP_OPT_metrics;
+    locale_t old = c ? uselocale(hp_c_locale()) : (locale_t)0;
     parse_note[0] = '\0';
     const char *why = parse_option(opt, v);
     if (why && err) {
@@ -602,7 +651,8 @@ bool hp_config_set(FILE *err, enum hp_option_index opt, const char *v) {
         hp_config.from_env |= 1u << opt;
     if (!why && parse_note[0] && err)
         note_accepted(err, opt, v);
-    uselocale(old);
+    if (c)
+        uselocale(old);
     return why == NULL;
 }
 
@@ -623,8 +673,10 @@ void hp_config_load(FILE *err) {
     }
     /* a relative HOTPATH_OUTPUT_PATH (or HOTPATH_TRACE) is taken from here,
      * even if the program changes directory before the report */
+    /* trace_path read only when set: its page stays untouched otherwise */
+    bool trace = hp_config.from_env & (1u << HP_OPT_trace_path);
     if ((hp_config.output_path[0] && hp_config.output_path[0] != '/') ||
-        (hp_config.trace_path[0] && hp_config.trace_path[0] != '/')) {
+        (trace && hp_config.trace_path[0] && hp_config.trace_path[0] != '/')) {
         if (!getcwd(hp_config.start_dir, sizeof hp_config.start_dir))
             hp_config.start_dir[0] = '\0';
     }

@@ -64,9 +64,11 @@ struct hp_config {
     struct hp_metrics_addr metrics; /* HOTPATH_METRICS */
     bool threads;          /* HOTPATH_THREADS: a timing table per thread */
     /* The large arrays last, so that a process that sets neither path
-     * touches only the struct's first page (each page is a fault). */
-    char trace_path[4096];  /* HOTPATH_TRACE, as given: empty for no trace */
+     * touches only the struct's first page (each page is a fault);
+     * output_path first of them, so that a short one (a report to a file,
+     * the usual case of a suite of processes) is in that page too. */
     char output_path[4096]; /* as given */
+    char trace_path[4096];  /* HOTPATH_TRACE, as given: empty for no trace */
     char start_dir[4096];   /* the working directory at start-up, for a relative path: only then */
 };
 

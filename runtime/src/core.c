@@ -101,7 +101,6 @@ static void runtime_init(void) {
     hp_config_load(stderr);
     hp_clock_init(hp_config.clock);
     hp_trace_init(); /* trace.c */
-    hp_alloc_init();
     hp_alloc_cumulative = hp_config.alloc_cumulative;
     hp_alloc_enable(hp_config.alloc);
     hp_process_start = hp_now();
@@ -137,7 +136,7 @@ static struct {
     struct free_block *head;
 } free_lists[HP_FREE_SIZES];
 static char *chunk_next, *chunk_end;
-static char *str_next, *str_end; /* names and file names, byte-granular */
+static char *str_next, *str_end; /* names and file names, byte-granular, in 1 KiB blocks */
 
 static size_t round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
 
@@ -246,8 +245,11 @@ static const char *mem_strdup(const char *s) {
         return NULL;
     size_t n = strlen(s) + 1;
     if ((size_t)(str_end - str_next) < n) {
-        size_t size = n > 65536 ? round_up(n, 4096) : 65536;
-        char *c = map(size);
+        /* from the blocks' chunk, not a mapping of their own, and small:
+         * a short process's few names, its thread state and its first
+         * stats blocks then share the chunk's first page */
+        size_t size = n > 1024 ? round_up(n, 64) : 1024;
+        char *c = hp_mem_alloc(size);
         if (!c)
             return NULL;
         str_next = c;
@@ -391,7 +393,9 @@ static bool registry_reserve(void) {
     if (hp_reg.count == 0)
         hp_reg.count = 1;
     if (hp_reg.count >= hp_reg.cap) {
-        uint32_t cap = hp_reg.cap ? hp_reg.cap * 2 : 64;
+        /* small first: a short process's few sites, its thread state and
+         * its first stats blocks then fit in one page */
+        uint32_t cap = hp_reg.cap ? hp_reg.cap * 2 : 16;
         struct hotpath_site **s = hp_mem_alloc(cap * sizeof *s);
         struct hp_site_agg **a = hp_mem_alloc(cap * sizeof *a);
         if (!s || !a) {
@@ -410,7 +414,7 @@ static bool registry_reserve(void) {
         hp_reg.cap = cap;
     }
     if ((uint64_t)hp_reg.count * 2 >= hp_reg.hash_cap) {
-        uint32_t cap = hp_reg.hash_cap ? hp_reg.hash_cap * 2 : 128;
+        uint32_t cap = hp_reg.hash_cap ? hp_reg.hash_cap * 2 : 32;
         uint32_t *h = hp_mem_alloc(cap * sizeof *h);
         if (!h)
             return false;

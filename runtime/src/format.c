@@ -6,6 +6,10 @@
  * under de_DE.UTF-8 would get "8,46ms" in its table and "1,8114" in its
  * JSON. Rounding is half up on the exact value.
  */
+#define _GNU_SOURCE
+#include <locale.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,24 +102,154 @@ const char *hp_format_bytes(uint64_t b, char *buf) {
     return hundredths((unsigned long long)h, units[u], buf);
 }
 
+char *hp_put_u64_width(char *p, uint64_t v, int width) {
+    char b[24];
+    int i = sizeof b;
+    do
+        b[--i] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    while ((int)sizeof b - i < width && i > 0)
+        b[--i] = '0';
+    memcpy(p, b + i, sizeof b - (size_t)i);
+    return p + (sizeof b - (size_t)i);
+}
+
+char *hp_put_u64(char *p, uint64_t v) { return hp_put_u64_width(p, v, 1); }
+
+void hp_copy_str(char *dst, size_t size, const char *s) {
+    if (size == 0)
+        return;
+    size_t n = 0;
+    for (; n + 1 < size && s[n]; n++)
+        dst[n] = s[n];
+    dst[n] = '\0';
+}
+
 const char *hp_format_fixed(double v, int decimals, char *buf) {
     unsigned long long scale = 1;
     decimals = decimals < 0 ? 0 : decimals > 9 ? 9 : decimals;
     for (int i = 0; i < decimals; i++)
         scale *= 10;
-    const char *sign = v < 0 ? "-" : "";
     double a = v < 0 ? -v : v;
     if (!(a < 1e15)) { /* not finite, or too large for the integer below */
-        snprintf(buf, 32, "%s", a == a ? "1e15" : "0");
+        strcpy(buf, a == a ? "1e15" : "0");
         return buf;
     }
     unsigned long long x = (unsigned long long)(a * (double)scale + 0.5);
-    char tmp[64];
-    if (decimals > 0)
-        snprintf(tmp, sizeof tmp, "%s%llu.%0*llu", sign, x / scale, decimals, x % scale);
-    else
-        snprintf(tmp, sizeof tmp, "%s%llu", sign, x);
-    snprintf(buf, 32, "%.31s", tmp);
+    char tmp[64], *p = tmp; /* at most 1 + 16 + 1 + 9 bytes */
+    if (v < 0)
+        *p++ = '-';
+    p = hp_put_u64(p, x / scale);
+    if (decimals > 0) {
+        *p++ = '.';
+        p = hp_put_u64_width(p, x % scale, decimals);
+    }
+    *p = '\0';
+    hp_copy_str(buf, 32, tmp);
+    return buf;
+}
+
+/* The fallback, in the C locale (a '.' whatever the program's). Its own
+ * newlocale, not config.c's hp_c_locale: the CLI links this file alone. */
+static const char *g17_printf(double v, char *buf) {
+    static _Atomic(locale_t) c;
+    locale_t l = atomic_load(&c);
+    if (!l) {
+        l = newlocale(LC_ALL_MASK, "C", (locale_t)0); /* glibc: its static C locale */
+        atomic_store(&c, l);
+    }
+    locale_t old = l ? uselocale(l) : (locale_t)0;
+    snprintf(buf, 32, "%.17g", v);
+    if (l)
+        uselocale(old);
+    return buf;
+}
+
+/*
+ * printf's "%.17g", by exact integer arithmetic for a positive normal v
+ * from 1e-5 to 1e5 (ns_per_tick, which every JSON report holds), through
+ * snprintf otherwise. v = m * 2^e exactly; its 17 significant digits are
+ * m * 10^k / 2^-e rounded half to even (what glibc's printf does, in the
+ * default rounding mode), k chosen so that they are 17: m < 2^53 and
+ * 10^k <= 10^21 < 2^70, so the product fits in 128 bits. Then %g's
+ * layout: fixed for a decimal exponent from -4 to 16, else d.ddde-XX;
+ * trailing zeros and a trailing point dropped.
+ */
+const char *hp_format_g17(double v, char *buf) {
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int bexp = (int)((bits >> 52) & 0x7ff);
+    if ((bits >> 63) || bexp == 0 || bexp == 0x7ff || !(v >= 1e-5 && v < 1e5))
+        return g17_printf(v, buf);
+    unsigned __int128 m = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+    int shift = 1075 - bexp; /* v = m / 2^shift; from 36 to 70 here */
+    const uint64_t lo = UINT64_C(10000000000000000), hi = UINT64_C(100000000000000000);
+    int k = 16;
+    for (double t = 10; t <= v && k > 12; t *= 10)
+        k--;
+    for (double t = 1; t > v && k < 21; t /= 10)
+        k++;
+    uint64_t q = 0;
+    for (int tries = 0; tries < 4; tries++) {
+        unsigned __int128 p10 = 1;
+        for (int i = 0; i < k; i++)
+            p10 *= 10;
+        unsigned __int128 prod = m * p10, whole = prod >> shift;
+        unsigned __int128 rem = prod - (whole << shift), half = (unsigned __int128)1 << (shift - 1);
+        if (whole >= hi && k > 0) {
+            k--;
+            continue;
+        }
+        if (whole < lo) {
+            k++;
+            continue;
+        }
+        q = (uint64_t)whole;
+        if (rem > half || (rem == half && (q & 1)))
+            q++;
+        if (q == hi) { /* 99...95 rounded up: the next power of ten */
+            q = lo;
+            k--;
+        }
+        break;
+    }
+    if (q == 0)
+        return g17_printf(v, buf);
+    char d[17];
+    for (int i = 16; i >= 0; i--, q /= 10)
+        d[i] = (char)('0' + q % 10);
+    int nd = 17;
+    while (nd > 1 && d[nd - 1] == '0')
+        nd--;
+    int x = 16 - k; /* v = d[0].d[1]... * 10^x */
+    char *p = buf;
+    if (x < -4 || x >= 17) {
+        *p++ = d[0];
+        if (nd > 1) {
+            *p++ = '.';
+            memcpy(p, d + 1, (size_t)nd - 1);
+            p += nd - 1;
+        }
+        *p++ = 'e';
+        *p++ = x < 0 ? '-' : '+';
+        p = hp_put_u64_width(p, (uint64_t)(x < 0 ? -x : x), 2);
+    } else if (x >= 0) {
+        for (int i = 0; i <= x; i++)
+            *p++ = i < nd ? d[i] : '0';
+        if (nd > x + 1) {
+            *p++ = '.';
+            memcpy(p, d + x + 1, (size_t)(nd - x - 1));
+            p += nd - x - 1;
+        }
+    } else {
+        *p++ = '0';
+        *p++ = '.';
+        for (int i = 0; i < -x - 1; i++)
+            *p++ = '0';
+        memcpy(p, d, (size_t)nd);
+        p += nd;
+    }
+    *p = '\0';
     return buf;
 }
 

@@ -239,7 +239,7 @@ static inline void hp_stats_set_period(struct hp_site_stats *st, uint32_t n) {
  * min, max and hist hold); period is the largest sampling period seen. */
 struct hp_site_agg {
     uint64_t calls, timed, period, total, sum, self, min, max;
-    uint64_t hist[HP_HIST_BUCKETS];
+    uint64_t hist[HP_HIST_BUCKETS]; /* its first 500 buckets in the scalars' page */
     struct hp_alloc_agg alloc;
 };
 
@@ -325,7 +325,7 @@ struct hp_tls {
     struct hp_alloc_thread alloc;
 };
 extern __thread struct hp_tls hp_tls __attribute__((tls_model("initial-exec")));
-extern bool hp_alloc_header_ok; /* alloc.c: chunk sizes readable in place */
+extern _Atomic bool hp_alloc_header_ok; /* alloc.c: chunk sizes readable in place */
 
 /* The runtime at work on this thread: what it does (and libc allocates for
  * it) is not measured or counted. hp_tls.counting caches "thread state set,
@@ -443,7 +443,6 @@ void hp_adapt(struct hp_site_stats *st);
 
 /* ---- allocation tracking (alloc.c) ---- */
 extern _Atomic bool hp_alloc_on, hp_alloc_cumulative;
-void hp_alloc_init(void);
 void hp_alloc_enable(bool on);
 struct hp_thread *hp_thread_get(void); /* creates the calling thread's state */
 /* Opens the allocation window of the frame at depth d (d = hp_tls.depth:

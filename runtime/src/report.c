@@ -6,6 +6,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <locale.h>
@@ -42,7 +43,10 @@ bool hp_report_done(void) { return atomic_load(&report_state) != 0; }
  * one may overlap): a short process's report then touches one or two
  * pages instead of a page and two system calls per array (they were 8
  * mmaps and 8 munmaps, and 8 page faults, for a report of two rows). When
- * it is used up, each request gets a mapping of its own, as before. */
+ * it is used up, each request gets a mapping of its own, as before. The
+ * growing arrays start small (8 or 16 elements), so that a short
+ * process's whole report, its file's path and its JSON text included,
+ * fits in the region's first page. */
 #define REP_REGION ((size_t)256 << 10)
 static char *_Atomic rep_region;
 static _Atomic size_t rep_region_used;
@@ -177,7 +181,7 @@ static struct hp_hist_ref keep_histogram(struct hp_report *r, const uint64_t *co
         if (!counts[i])
             continue;
         if (r->nbuckets == r->capbuckets) {
-            size_t cap = r->capbuckets ? 2 * r->capbuckets : 64;
+            size_t cap = r->capbuckets ? 2 * r->capbuckets : 16; /* small first: see REP_REGION */
             struct hp_bucket *b = rep_realloc(r->buckets, cap * sizeof *b);
             if (!b) {
                 r->nbuckets = ref.first;
@@ -197,8 +201,8 @@ static struct hp_hist_ref keep_histogram(struct hp_report *r, const uint64_t *co
  * page faults are most of what the report costs), then only the buckets
  * the previous row used are cleared. */
 struct row_agg {
+    struct hist_range used, alloc_used; /* dirty buckets; before a, in its first page */
     struct hp_site_agg a;
-    struct hist_range used, alloc_used; /* dirty buckets */
 };
 
 _Static_assert(offsetof(struct hp_site_agg, alloc) ==
@@ -210,13 +214,17 @@ _Static_assert(offsetof(struct hp_site_agg, alloc) ==
                        sizeof(struct hp_alloc_agg),
               "row_agg_reset clears what precedes each hist: keep the histograms last");
 
-static void row_agg_init(struct row_agg *g) {
+/* alloc: the report has an Allocations table. Without one the allocation
+ * figures are not read, and not reset either: their page, 20 KiB into the
+ * aggregate, stays untouched (a page fault less in a short process). */
+static void row_agg_init(struct row_agg *g, bool alloc) {
     g->a.min = UINT64_MAX;
-    g->a.alloc.min_bytes = UINT64_MAX;
+    if (alloc)
+        g->a.alloc.min_bytes = UINT64_MAX;
     g->used = g->alloc_used = (struct hist_range){1, 0};
 }
 
-static void row_agg_reset(struct row_agg *g) {
+static void row_agg_reset(struct row_agg *g, bool alloc) {
     struct hp_site_agg *a = &g->a;
     if (g->used.lo <= g->used.hi)
         memset(&a->hist[g->used.lo], 0, (g->used.hi - g->used.lo + 1) * sizeof a->hist[0]);
@@ -224,18 +232,20 @@ static void row_agg_reset(struct row_agg *g) {
         memset(&a->alloc.hist[g->alloc_used.lo], 0,
                (g->alloc_used.hi - g->alloc_used.lo + 1) * sizeof a->alloc.hist[0]);
     memset(a, 0, offsetof(struct hp_site_agg, hist));
-    memset(&a->alloc, 0, offsetof(struct hp_alloc_agg, hist));
     a->min = UINT64_MAX;
-    a->alloc.min_bytes = UINT64_MAX;
+    if (alloc) {
+        memset(&a->alloc, 0, offsetof(struct hp_alloc_agg, hist));
+        a->alloc.min_bytes = UINT64_MAX;
+    }
     g->used = g->alloc_used = (struct hist_range){1, 0};
 }
 
 /* After a row's figures are in: which buckets they may occupy (and so must
  * be read, then cleared). */
-static void row_agg_ranges(struct row_agg *g) {
+static void row_agg_ranges(struct row_agg *g, bool alloc) {
     struct hp_site_agg *a = &g->a;
     g->used = used_range(a->hist, a->timed, a->min, a->max);
-    g->alloc_used = a->alloc.calls || a->alloc.min_bytes <= a->alloc.max_bytes
+    g->alloc_used = alloc && (a->alloc.calls || a->alloc.min_bytes <= a->alloc.max_bytes)
                         ? used_range(a->alloc.hist, a->alloc.calls, a->alloc.min_bytes,
                                      a->alloc.max_bytes)
                         : (struct hist_range){1, 0};
@@ -324,7 +334,7 @@ static uint32_t stats_id(const struct hp_site_stats *s) { return s->site->id; }
 
 static bool index_add(struct stats_index *x, struct hp_site_stats *s, uint32_t owner) {
     if (x->n == x->cap) {
-        uint32_t cap = x->cap ? 2 * x->cap : 64;
+        uint32_t cap = x->cap ? 2 * x->cap : 16;
         struct hp_site_stats **b = rep_realloc(x->block, cap * sizeof *b);
         if (b)
             x->block = b;
@@ -496,7 +506,7 @@ static void add_site(struct hp_site_agg *a, const struct stats_index *x, uint32_
 static bool figs_reserve(struct hp_report *r) {
     if (r->nfigs < r->capfigs)
         return true;
-    size_t cap = r->capfigs ? 2 * r->capfigs : 64;
+    size_t cap = r->capfigs ? 2 * r->capfigs : 8;
     struct hp_thread_fig *f = rep_realloc(r->figs, cap * sizeof *f);
     if (!f)
         return false;
@@ -582,9 +592,9 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
     r->entered = nsites > 0;
     heap_sort(sites, nsites, sizeof *sites, site_name_cmp);
     struct hp_site_agg *a = &g->a;
-    row_agg_init(g);
+    row_agg_init(g, r->alloc);
     for (uint32_t i = 0; i < nsites;) {
-        row_agg_reset(g);
+        row_agg_reset(g, r->alloc);
         if (p) {
             p->stamp++;
             p->ntouched = 0;
@@ -592,13 +602,13 @@ static size_t gather(struct hp_report *r, uint64_t window_ticks) {
         uint32_t j = i;
         for (; j < nsites && site_name_cmp(&sites[i], &sites[j]) == 0; j++)
             add_site(a, &x, sites[j]->id, p);
-        row_agg_ranges(g);
+        row_agg_ranges(g, r->alloc);
         if (a->calls > 0) {
             fill_row(r, &rows[n++], sites[i], a, g->used, window_ticks);
             if (p)
                 pt_emit(r, &rows[n - 1], a, p);
         }
-        if (a->calls > 0 && a->alloc.calls > 0 && r->arows) {
+        if (r->arows && a->calls > 0 && a->alloc.calls > 0) { /* arows first: see row_agg_init */
             fill_alloc_row(r, &r->arows[r->narows++], rows[n - 1].name, &a->alloc, g->alloc_used);
             rows[n - 1].alloc_bytes = a->alloc.bytes_total;
         }
@@ -794,7 +804,11 @@ static void grid_head(struct grid *g, const char *text) {
 static const char *percentile_label(const struct hp_percentiles *pc, int i, char *buf) {
     if (pc->label[i][0])
         return pc->label[i];
+    /* percentiles set without their text: in the C locale (the JSON is
+     * written without it otherwise) */
+    locale_t old = uselocale(hp_c_locale());
     snprintf(buf, HP_PERCENTILE_LABEL, "%.9g", pc->p[i]);
+    uselocale(old);
     return buf;
 }
 
@@ -1145,18 +1159,69 @@ static void write_table(FILE *out, const struct hp_report *r) {
 /* JSON                                                                     */
 /* ======================================================================== */
 
-/* The JSON is written with the stream locked once (hp_report_write) and
- * unlocked calls: 100,000 rows in a fraction of a second. */
-static void put_u64(FILE *out, uint64_t v) {
-    char b[24];
-    int i = sizeof b;
-    do
-        b[--i] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    fwrite_unlocked(b + i, 1, sizeof b - (size_t)i, out);
+/*
+ * The JSON goes through a buffer of its own, to a stream (locked once by
+ * hp_report_write) or straight to a file descriptor: a report to a file
+ * then needs no stdio stream (fopen's malloc is the first of a program
+ * that allocates nothing itself: glibc's heap set-up, two brk, getrandom,
+ * three page faults) and no stdio call per item. 100,000 rows in a
+ * fraction of a second.
+ */
+struct jbuf {
+    char *p;
+    size_t len, cap;
+    FILE *f; /* the sink: a stream, or, when NULL, */
+    int fd;  /* a file descriptor */
+    int err; /* the errno of the first failed write to fd; nothing written after it */
+};
+
+static void jb_flush(struct jbuf *b) {
+    if (b->f)
+        fwrite_unlocked(b->p, 1, b->len, b->f);
+    else
+        for (size_t at = 0; at < b->len && !b->err;) {
+            ssize_t n = write(b->fd, b->p + at, b->len - at);
+            if (n > 0)
+                at += (size_t)n;
+            else if (n < 0 && errno == EINTR)
+                continue;
+            else
+                b->err = n < 0 && errno ? errno : EIO;
+        }
+    b->len = 0;
 }
 
-static void put_str(FILE *out, const char *s) { fputs_unlocked(s, out); }
+static void jb_put(struct jbuf *b, const char *s, size_t n) {
+    while (n) {
+        if (b->len == b->cap)
+            jb_flush(b);
+        size_t k = b->cap - b->len < n ? b->cap - b->len : n;
+        memcpy(b->p + b->len, s, k);
+        b->len += k;
+        s += k;
+        n -= k;
+    }
+}
+
+static void jb_putc(struct jbuf *b, char c) {
+    if (b->len == b->cap)
+        jb_flush(b);
+    b->p[b->len++] = c;
+}
+
+static void put_str(struct jbuf *out, const char *s) { jb_put(out, s, strlen(s)); }
+
+/* Numbers without printf (format.c): the JSON of a report needs none. */
+static void put_u64(struct jbuf *out, uint64_t v) {
+    char b[24];
+    jb_put(out, b, (size_t)(hp_put_u64(b, v) - b));
+}
+
+static void put_i64(struct jbuf *out, int64_t v) {
+    if (v < 0)
+        jb_putc(out, '-');
+    put_u64(out, v < 0 ? -(uint64_t)v : (uint64_t)v);
+}
 
 /*
  * A JSON string. Valid UTF-8 goes through as it is; a byte that does not
@@ -1164,24 +1229,24 @@ static void put_str(FILE *out, const char *s) { fputs_unlocked(s, out); }
  * and written \u00XX, so that strict parsers accept the report and "é" in
  * ISO-8859-1 still reads "é".
  */
-static void json_string(FILE *out, const char *s) {
+static void json_string(struct jbuf *out, const char *s) {
     static const char hex[] = "0123456789abcdef";
-    fputc_unlocked('"', out);
+    jb_putc(out, '"');
     while (s && *s) {
         unsigned char c = (unsigned char)*s;
         size_t len = c < 0x80 ? 1 : hp_utf8_len(s);
         if (c == '"' || c == '\\') {
-            fputc_unlocked('\\', out);
-            fputc_unlocked(c, out);
+            jb_putc(out, '\\');
+            jb_putc(out, (char)(c));
         } else if (c < 0x20 || len == 0) {
             char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            fwrite_unlocked(e, 1, sizeof e, out);
+            jb_put(out, e, sizeof e);
             len = 1;
         } else
-            fwrite_unlocked(s, 1, len, out);
+            jb_put(out, s, len);
         s += len;
     }
-    fputc_unlocked('"', out);
+    jb_putc(out, '"');
 }
 
 static const char *kind_name(uint32_t kind) {
@@ -1191,36 +1256,36 @@ static const char *kind_name(uint32_t kind) {
 /* A small JSON writer: members of objects nested up to three deep, one per
  * line when pretty. */
 struct jw {
-    FILE *out;
+    struct jbuf *out;
     bool pretty;
     bool first; /* no member written yet in the current object or array */
 };
 
 static void jw_indent(struct jw *j, int depth) {
     static const char spaces[] = "\n              ";
-    fwrite_unlocked(spaces, 1, 1 + (size_t)(2 * depth < 14 ? 2 * depth : 14), j->out);
+    jb_put(j->out, spaces, 1 + (size_t)(2 * depth < 14 ? 2 * depth : 14));
 }
 
 static void jw_open(struct jw *j, char bracket) {
-    fputc_unlocked(bracket, j->out);
+    jb_putc(j->out, (char)(bracket));
     j->first = true;
 }
 
 static void jw_close(struct jw *j, char bracket, int depth) {
     if (j->pretty && !j->first)
         jw_indent(j, depth);
-    fputc_unlocked(bracket, j->out);
+    jb_putc(j->out, (char)(bracket));
     j->first = false;
 }
 
 /* Starts an element at depth; key NULL inside arrays. */
 static void jw_item(struct jw *j, int depth, const char *key) {
     if (!j->first)
-        fputc_unlocked(',', j->out);
+        jb_putc(j->out, ',');
     if (j->pretty)
         jw_indent(j, depth);
     if (key) {
-        fputc_unlocked('"', j->out);
+        jb_putc(j->out, '"');
         put_str(j->out, key);
         put_str(j->out, j->pretty ? "\": " : "\":");
     }
@@ -1252,32 +1317,32 @@ static void jw_percentiles(struct jw *j, int depth, const char *key,
                            const struct hp_percentiles *pc, const uint64_t *values) {
     char b[HP_PERCENTILE_LABEL];
     jw_item(j, depth, key);
-    fputc_unlocked('{', j->out);
+    jb_putc(j->out, '{');
     for (int p = 0; p < pc->n; p++) {
         if (p)
             put_str(j->out, j->pretty ? ", " : ",");
-        fputc_unlocked('"', j->out);
+        jb_putc(j->out, '"');
         put_str(j->out, percentile_label(pc, p, b));
         put_str(j->out, j->pretty ? "\": " : "\":");
         put_u64(j->out, values[p]);
     }
-    fputc_unlocked('}', j->out);
+    jb_putc(j->out, '}');
 }
 
 /* [[index, count], ...] on one line */
 static void jw_histogram(struct jw *j, int depth, const char *key, const struct hp_report *r,
                          struct hp_hist_ref h) {
     jw_item(j, depth, key);
-    fputc_unlocked('[', j->out);
+    jb_putc(j->out, '[');
     for (uint32_t i = 0; i < h.nbuckets; i++) {
         const struct hp_bucket *b = &r->buckets[h.first + i];
         put_str(j->out, i ? ",[" : "[");
         put_u64(j->out, b->index);
-        fputc_unlocked(',', j->out);
+        jb_putc(j->out, ',');
         put_u64(j->out, b->count);
-        fputc_unlocked(']', j->out);
+        jb_putc(j->out, ']');
     }
-    fputc_unlocked(']', j->out);
+    jb_putc(j->out, ']');
 }
 
 /* "per_thread": [{"tid": 1, "calls": 2, "total_ns": 3, "self_ns": 4}, ...] on one line */
@@ -1285,7 +1350,7 @@ static void jw_per_thread(struct jw *j, int depth, const struct hp_report *r,
                           const struct hp_row *row) {
     bool p = j->pretty;
     jw_item(j, depth, "per_thread");
-    fputc_unlocked('[', j->out);
+    jb_putc(j->out, '[');
     for (uint32_t k = 0; k < row->nper; k++) {
         const struct hp_thread_fig *f = &r->figs[row->first_per + k];
         if (k)
@@ -1297,12 +1362,10 @@ static void jw_per_thread(struct jw *j, int depth, const struct hp_report *r,
         put_str(j->out, p ? ", \"total_ns\": " : ",\"total_ns\":");
         put_u64(j->out, f->total);
         put_str(j->out, p ? ", \"self_ns\": " : ",\"self_ns\":");
-        if (f->self < 0)
-            fputc_unlocked('-', j->out);
-        put_u64(j->out, f->self < 0 ? -(uint64_t)f->self : (uint64_t)f->self);
-        fputc_unlocked('}', j->out);
+        put_i64(j->out, f->self);
+        jb_putc(j->out, '}');
     }
-    fputc_unlocked(']', j->out);
+    jb_putc(j->out, ']');
 }
 
 /* "threads": one object per thread row; "thread_records_bytes". */
@@ -1317,14 +1380,14 @@ static void jw_threads(struct jw *j, const struct hp_report *r) {
         jw_item(j, 2, NULL);
         jw_open(j, '{');
         jw_item(j, 3, "tid");
-        fprintf(j->out, "%ld", t->tid);
+        put_i64(j->out, t->tid);
         jw_str(j, 3, "name", t->other ? "other threads" : t->name);
         jw_u64(j, 3, "calls", t->calls);
         jw_u64(j, 3, "measured_ns", t->measured_ns);
         jw_u64(j, 3, "cpu_ns", t->cpu_ns);
         jw_str(j, 3, "top_self", t->top_self);
         jw_item(j, 3, "top_self_ns");
-        fprintf(j->out, "%lld", (long long)t->top_self_ns);
+        put_i64(j->out, t->top_self_ns);
         jw_u64(j, 3, "merged_threads", t->nthreads);
         jw_item(j, 3, "exited");
         put_str(j->out, t->exited ? "true" : "false");
@@ -1333,17 +1396,22 @@ static void jw_threads(struct jw *j, const struct hp_report *r) {
     jw_close(j, ']', 1);
 }
 
-static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
+static void write_json(struct jbuf *out, const struct hp_report *r, bool pretty) {
     struct jw j = {out, pretty, true};
     jw_open(&j, '{');
     jw_u64(&j, 1, "schema", 2);
     jw_u64(&j, 1, "pid", (uint64_t)r->pid);
     jw_item(&j, 1, "ns_per_tick");
-    fprintf(out, "%.17g", r->ns_per_tick); /* hp_report_write set the C locale */
+    char g[32];
+    put_str(out, hp_format_g17(r->ns_per_tick, g)); /* printf's %.17g, without printf */
     jw_item(&j, 1, "histogram_layout");
-    fprintf(out, pretty ? "{\"sub_bits\": %d, \"max_exp\": %d, \"buckets\": %d}"
-                        : "{\"sub_bits\":%d,\"max_exp\":%d,\"buckets\":%d}",
-            HP_HIST_SUB_BITS, HP_HIST_MAX_EXP, HP_HIST_BUCKETS);
+    put_str(out, pretty ? "{\"sub_bits\": " : "{\"sub_bits\":");
+    put_u64(out, HP_HIST_SUB_BITS);
+    put_str(out, pretty ? ", \"max_exp\": " : ",\"max_exp\":");
+    put_u64(out, HP_HIST_MAX_EXP);
+    put_str(out, pretty ? ", \"buckets\": " : ",\"buckets\":");
+    put_u64(out, HP_HIST_BUCKETS);
+    jb_putc(out, '}');
     jw_str(&j, 1, "main", r->main_name);
     jw_str(&j, 1, "program", r->program);
     jw_u64(&j, 1, "total_ns", r->total_ns);
@@ -1355,7 +1423,7 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
     jw_item(&j, 1, "compensation");
     jw_open(&j, '{');
     jw_item(&j, 2, "on");
-    fputs(r->compensated ? "true" : "false", out);
+    put_str(out, r->compensated ? "true" : "false");
     jw_fixed(&j, 2, "probe_in_window_ns", 2, r->probe_in_ns);
     jw_fixed(&j, 2, "probe_outside_ns", 2, r->probe_out_ns);
     jw_u64(&j, 2, "calls", r->calls_all);
@@ -1366,9 +1434,12 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
     jw_item(&j, 1, "percentiles");
     jw_open(&j, '[');
     char b[HP_PERCENTILE_LABEL];
-    for (int i = 0; i < r->percentiles.n; i++)
-        fprintf(out, "%s%s", i ? "," : "", percentile_label(&r->percentiles, i, b));
-    fputc(']', out);
+    for (int i = 0; i < r->percentiles.n; i++) {
+        if (i)
+            jb_putc(out, ',');
+        put_str(out, percentile_label(&r->percentiles, i, b));
+    }
+    jb_putc(out, ']');
     j.first = false;
     jw_item(&j, 1, "functions");
     jw_open(&j, '[');
@@ -1427,27 +1498,55 @@ static void write_json(FILE *out, const struct hp_report *r, bool pretty) {
         jw_close(&j, ']', 1);
     }
     jw_close(&j, '}', 0);
-    fputc('\n', out);
+    jb_putc(out, '\n');
 }
 
-void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format) {
-    /* "8.46ms" and "1.8114" whatever the program passed to setlocale */
-    locale_t old = uselocale(hp_c_locale());
-    flockfile(out);
+/* The JSON buffer's size, when the caller gives none. */
+#define JSON_BUF ((size_t)64 << 10)
+
+/* Writes r to out, or (out NULL, JSON only) to fd, the JSON through buf
+ * (cap bytes; NULL: one of its own). Returns the errno of the first failed
+ * write to fd, or 0 (a stream keeps its errors: ferror). */
+static int report_write(FILE *out, int fd, const struct hp_report *r, enum hp_format format,
+                        char *buf, size_t cap) {
+    /* "8.46ms" and "1.8114" whatever the program passed to setlocale: the
+     * table's printf in the C locale (the JSON is written without printf,
+     * hp_format_g17 sets the C locale where it falls back to it) */
+    locale_t old = format == HP_FORMAT_TABLE ? uselocale(hp_c_locale()) : (locale_t)0;
+    int err = 0;
+    if (out)
+        flockfile(out);
     switch (format) {
     case HP_FORMAT_TABLE:
-        write_table(out, r);
+        if (out)
+            write_table(out, r);
         break;
     case HP_FORMAT_JSON:
-    case HP_FORMAT_JSON_PRETTY:
-        write_json(out, r, format == HP_FORMAT_JSON_PRETTY);
+    case HP_FORMAT_JSON_PRETTY: {
+        char small[256]; /* without memory: written in small pieces */
+        char *own = buf ? NULL : rep_calloc(1, JSON_BUF);
+        struct jbuf b = {buf ? buf : own ? own : small, 0, buf ? cap : own ? JSON_BUF : sizeof small,
+                         out, fd, 0};
+        write_json(&b, r, format == HP_FORMAT_JSON_PRETTY);
+        jb_flush(&b);
+        rep_free(own);
+        err = b.err;
         break;
+    }
     case HP_FORMAT_NONE:
         break;
     }
-    funlockfile(out);
-    fflush(out);
-    uselocale(old);
+    if (out) {
+        funlockfile(out);
+        fflush(out);
+    }
+    if (format == HP_FORMAT_TABLE)
+        uselocale(old);
+    return err;
+}
+
+void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format) {
+    report_write(out, -1, r, format, NULL, 0);
 }
 
 /* ======================================================================== */
@@ -1460,25 +1559,50 @@ void hp_report_write(FILE *out, const struct hp_report *r, enum hp_format format
  * directory the program started in. Every write, flush and close is
  * checked: on an error, one line on stderr and the report goes to stderr.
  */
-bool hp_out_open(struct hp_out *o, const char *path) {
+bool hp_out_open(struct hp_out *o, char *path, bool raw) {
     struct stat st; /* a device, pipe or symbolic link is written in place */
+    size_t len = strnlen(path, HP_OUT_PATH_MAX);
     o->path = path;
-    o->in_place = (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) ||
-                  (size_t)snprintf(o->tmp, sizeof o->tmp, "%s.hotpath-%ld.tmp", path,
-                                   (long)getpid()) >= sizeof o->tmp;
-    o->f = o->in_place ? NULL : fopen(o->tmp, "w");
-    if (!o->f) { /* a device, or a directory we may not create files in */
-        o->in_place = true;
-        o->f = fopen(path, "w");
+    o->tmp = path + len + 1; /* HP_OUT_BUF - len - 1 >= HP_OUT_PATH_MAX + 48 bytes */
+    o->f = NULL;
+    o->fd = -1;
+    o->err = 0;
+    size_t room = HP_OUT_BUF - len - 1;
+    o->in_place = (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) || len >= HP_OUT_PATH_MAX ||
+                  room < len + 48;
+    if (!o->in_place) { /* PATH.hotpath-PID.tmp, without snprintf (format.c) */
+        char *t = o->tmp;
+        memcpy(t, path, len);
+        memcpy(t + len, ".hotpath-", 9);
+        t = hp_put_u64(t + len + 9, (uint64_t)getpid());
+        memcpy(t, ".tmp", 5);
     }
-    return o->f != NULL;
+    for (int pass = o->in_place ? 1 : 0; pass < 2; pass++) {
+        /* pass 1: a device, or a directory we may not create files in */
+        const char *name = pass ? path : o->tmp;
+        o->in_place = pass == 1;
+        if (raw)
+            o->fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666); /* fopen's "w" */
+        else
+            o->f = fopen(name, "w");
+        if (o->f || o->fd >= 0)
+            return true;
+    }
+    return false;
 }
 
 int hp_out_close(struct hp_out *o) {
-    fflush(o->f);
-    int err = ferror(o->f) ? (errno ? errno : EIO) : 0;
-    if (fclose(o->f) != 0 && !err)
-        err = errno ? errno : EIO;
+    int err;
+    if (o->f) {
+        fflush(o->f);
+        err = ferror(o->f) ? (errno ? errno : EIO) : 0;
+        if (fclose(o->f) != 0 && !err)
+            err = errno ? errno : EIO;
+    } else {
+        err = o->err;
+        if (close(o->fd) != 0 && !err)
+            err = errno ? errno : EIO;
+    }
     if (!err && !o->in_place && rename(o->tmp, o->path) != 0)
         err = errno;
     if (err && !o->in_place)
@@ -1507,27 +1631,43 @@ static __attribute__((noinline, cold)) void report_path_failed(const struct hp_r
     report_to_stderr(r);
 }
 
+/* The path and the temporary name in the report's memory, after its
+ * arrays (usually in a page they touched already), not on the stack,
+ * where their 16 KiB reached two pages that a short process had not
+ * touched. */
 static void report_to_file(const struct hp_report *r) {
-    char path[HP_OUT_PATH_MAX];
-    if (!hp_config_resolve_path(hp_config.output_path, path, sizeof path)) {
+    /* JSON goes to the file descriptor, through a buffer that follows the
+     * names in the same block (stdio's stream is for the table) */
+    bool json = hp_config.format == HP_FORMAT_JSON || hp_config.format == HP_FORMAT_JSON_PRETTY;
+    size_t size = HP_OUT_BUF + (json ? JSON_BUF : 0);
+    char *path = rep_calloc(1, size);
+    if (!path) {
+        fprintf(stderr, "hotpath: out of memory for the path of HOTPATH_OUTPUT_PATH (%s): writing "
+                        "the report to stderr instead\n", hp_config.output_path);
+        report_to_stderr(r);
+    } else if (!hp_config_resolve_path(hp_config.output_path, path, HP_OUT_PATH_MAX))
         report_path_failed(r, NULL, 0);
-        return;
+    else {
+        struct hp_out o;
+        if (!hp_out_open(&o, path, json))
+            report_path_failed(r, path, errno);
+        else {
+            errno = 0;
+            size_t used = (size_t)(o.tmp - path) + strlen(o.tmp) + 1;
+            used = (used + 63) & ~(size_t)63;
+            o.err = report_write(o.f, o.fd, r, hp_config.format, json ? path + used : NULL,
+                                 size - used);
+            int err = hp_out_close(&o);
+            if (err) {
+                fprintf(stderr,
+                        "hotpath: cannot write the report to %s, from HOTPATH_OUTPUT_PATH (%s): "
+                        "writing it to stderr instead\n",
+                        path, strerror(err));
+                report_to_stderr(r);
+            }
+        }
     }
-    struct hp_out o;
-    if (!hp_out_open(&o, path)) {
-        report_path_failed(r, path, errno);
-        return;
-    }
-    errno = 0;
-    hp_report_write(o.f, r, hp_config.format);
-    int err = hp_out_close(&o);
-    if (!err)
-        return;
-    fprintf(stderr,
-            "hotpath: cannot write the report to %s, from HOTPATH_OUTPUT_PATH (%s): writing it to "
-            "stderr instead\n",
-            path, strerror(err));
-    report_to_stderr(r);
+    rep_free(path);
 }
 
 /* The compensation's figures, and % Total of the window without the
@@ -1618,6 +1758,7 @@ static void write_report(void) {
     pthread_mutex_lock(&hp_lock);
     struct hp_main_request m = {hp_window.name, hp_window.percentiles, 0};
     bool has_main = hp_window.name != NULL;
+    bool registered = hp_reg.count > 1; /* a site has been entered */
     pthread_mutex_unlock(&hp_lock);
     hp_config_settle(stderr, has_main ? &m : NULL);
     if (hp_config.format == HP_FORMAT_NONE) {
@@ -1627,6 +1768,10 @@ static void write_report(void) {
     /* a program that measured nothing and asked for nothing stays silent
      * (configure's test programs, build tools linked through the wrapper) */
     bool asked = has_main || (hp_config.in_env & (1u << HP_OPT_format | 1u << HP_OPT_output_path));
+    if (!asked && !registered) { /* nothing to gather: its pages stay untouched */
+        hp_busy_leave();
+        return;
+    }
     struct hp_report r;
     hp_report_collect(&r);
     if ((r.nmeasured > 0 || asked) && hp_config.output_path[0])

@@ -160,6 +160,16 @@ const char *hp_format_bytes(uint64_t bytes, char *buf);
  * buf holds at least 32 bytes. */
 const char *hp_format_fixed(double v, int decimals, char *buf);
 
+/* Numbers and strings without printf, whose code is pages that a short
+ * process would fault in for them alone: v's decimal digits at p (at
+ * least `width` of them, zero-padded; no NUL), returning their end;
+ * printf's "%.17g" of v in the C locale (buf: 32 bytes); s copied into
+ * dst of `size` bytes, cut to fit, NUL-terminated. */
+char *hp_put_u64(char *p, uint64_t v);
+char *hp_put_u64_width(char *p, uint64_t v, int width);
+const char *hp_format_g17(double v, char *buf);
+void hp_copy_str(char *dst, size_t size, const char *s);
+
 /* Columns the string takes on a terminal: one per UTF-8 code point, and one
  * per byte that begins no valid sequence (shown as its Latin-1 reading). */
 size_t hp_display_width(const char *s);
@@ -184,13 +194,20 @@ void hp_put_utf8(FILE *out, const char *s);
  * rename (the temporary file then removed). Set errno to 0 before writing.
  */
 #define HP_OUT_PATH_MAX (2 * 4096 + 64)
+/* `path` is in a buffer of HP_OUT_BUF bytes, the temporary name written
+ * just after it: one buffer whose used bytes lie together (a short
+ * process's report then touches one page of it, not two). */
+#define HP_OUT_BUF (2 * HP_OUT_PATH_MAX + 48)
 struct hp_out {
-    FILE *f;
+    FILE *f;     /* the stream, or NULL and */
+    int fd;      /* the file descriptor (raw) */
+    int err;     /* raw: the errno of a failed write, for hp_out_close */
     bool in_place;
     const char *path;
-    char tmp[HP_OUT_PATH_MAX + 48];
+    char *tmp;
 };
-bool hp_out_open(struct hp_out *o, const char *path);
+/* raw: opened as a file descriptor (write to o->fd, set o->err), not a stream. */
+bool hp_out_open(struct hp_out *o, char *path, bool raw);
 int hp_out_close(struct hp_out *o);
 
 #endif

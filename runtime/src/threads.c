@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include "internal.h"
+#include "report.h" /* hp_copy_str */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +31,7 @@ _Static_assert(sizeof(struct hp_trec) <= 128, "the documented bound counts 128 b
 
 static void read_name(struct hp_thread *t) {
     if (t->tid == (long)getpid()) /* the main thread: the program's name */
-        snprintf(t->name, sizeof t->name, "%s", program_invocation_short_name);
+        hp_copy_str(t->name, sizeof t->name, program_invocation_short_name);
     else if (pthread_getname_np(t->self, t->name, sizeof t->name) != 0)
         t->name[0] = '\0';
 }

@@ -169,7 +169,9 @@ static void fork_child(void) {
 }
 
 void hp_trace_init(void) {
-    hp_trace_on = hp_config.trace_path[0] != '\0';
+    /* trace_path's page is read only when HOTPATH_TRACE set it: a fault
+     * less for every process that does not trace */
+    hp_trace_on = (hp_config.from_env & (1u << HP_OPT_trace_path)) && hp_config.trace_path[0] != '\0';
     if (!hp_trace_on)
         return;
     capacity = (uint64_t)hp_config.trace_buffer;
@@ -439,13 +441,13 @@ void hp_trace_write(void) {
         munmap(sites, bytes);
         sites = MAP_FAILED;
     }
-    char path[HP_OUT_PATH_MAX];
+    char path[HP_OUT_BUF];
     if (sites == MAP_FAILED) {
         fputs("hotpath: HOTPATH_TRACE: out of memory: no trace is written\n", stderr);
         hp_busy_leave();
         return;
     }
-    if (!hp_config_resolve_path(hp_config.trace_path, path, sizeof path)) {
+    if (!hp_config_resolve_path(hp_config.trace_path, path, HP_OUT_PATH_MAX)) {
         hp_config_reject(stderr, HP_OPT_trace_path, hp_config.trace_path,
                          " (too long with %p replaced)");
         munmap(sites, bytes);
@@ -454,7 +456,7 @@ void hp_trace_write(void) {
         return;
     }
     struct hp_out o;
-    if (!hp_out_open(&o, path)) {
+    if (!hp_out_open(&o, path, false)) {
         fprintf(stderr, "hotpath: HOTPATH_TRACE: cannot open %s (%s): no trace is written\n",
                 path, strerror(errno));
         munmap(sites, bytes);

@@ -45,6 +45,37 @@ Test(report, bytes_and_fixed_point_without_printf_f) {
     cr_assert_str_eq(hp_format_fixed(0.00005, 4, b), "0.0001");
 }
 
+/* The JSON's ns_per_tick without printf: the digits of glibc's "%.17g",
+ * on decades, their neighbours, roundings to the next power of ten, and a
+ * sweep of the range it computes itself (the rest goes to snprintf). */
+Test(report, g17_is_printfs) {
+    char want[64], got[32];
+    double v[] = {1e-5, 9.9999999999999991e-6, 1e-4, 0.001, 0.1, 1, 10, 100, 1000, 10000,
+                  99999.999999999985, 1e5, 1e-7, 123456.789, 0.5, 2.0 / 3, 0.47709465427164266,
+                  1.0000000000000002, 0.99999999999999989, 9.9999999999999982,
+                  0.00099999999999999991, 1.2345678901234567e-5, 12345.678901234567};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        snprintf(want, sizeof want, "%.17g", v[i]);
+        cr_assert_str_eq(hp_format_g17(v[i], got), want);
+    }
+    uint64_t x = 88172645463325252u;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double d = 1e-5 * (1 + (double)(x >> 11) / 9007199254740992.0 * 9.999999);
+        for (int k = 0; k < (int)(x & 7); k++)
+            d *= 10;
+        snprintf(want, sizeof want, "%.17g", d);
+        cr_assert_str_eq(hp_format_g17(d, got), want);
+    }
+    char b[24];
+    *hp_put_u64_width(b, 42, 5) = '\0';
+    cr_assert_str_eq(b, "00042");
+    *hp_put_u64(b, UINT64_MAX) = '\0';
+    cr_assert_str_eq(b, "18446744073709551615");
+}
+
 Test(report, display_width_counts_code_points) {
     cr_assert_eq(hp_display_width("44.54µs"), 7);
     cr_assert_eq(hp_display_width(""), 0);
