@@ -131,16 +131,33 @@ bool instrumentFunction(Function &F, Runtime &R, const hotpath::Site &S) {
 // The size of a function as the pass sees it (at the start of the
 // pipeline, before any inlining, at every -O level): its IR instructions
 // but allocas and debug and lifetime intrinsics, which the frontend emits
-// for every local and the optimizer drops; and whether it loops (a back
-// edge in its CFG) or calls a function that is not an intrinsic.
+// for every local and the optimizer drops, and UBSan's handler blocks; and
+// whether it loops (a back edge in its CFG) or calls a function that is
+// not an intrinsic.
 struct Size {
   unsigned Instructions = 0;
   bool Loop = false, Call = false;
 };
 
+// A block of a check that -fsanitize=undefined put in (Clang's front end
+// emits them, so the pass sees them): the call of its __ubsan_handle_
+// function. Its blocks are not the function's own code: a tiny function
+// built with UBSan is as small as without (the checks' compare and branch
+// on the main path still count).
+bool isSanitizerHandlerBlock(const BasicBlock &BB) {
+  for (const Instruction &I : BB)
+    if (const auto *CB = dyn_cast<CallBase>(&I))
+      if (const Function *Callee = CB->getCalledFunction())
+        if (hp::startsWith(Callee->getName(), "__ubsan_handle_"))
+          return true;
+  return false;
+}
+
 Size functionSize(const Function &F) {
   Size S;
-  for (const BasicBlock &BB : F)
+  for (const BasicBlock &BB : F) {
+    if (isSanitizerHandlerBlock(BB))
+      continue;
     for (const Instruction &I : BB) {
       if (isa<AllocaInst>(I) || isa<DbgInfoIntrinsic>(I) || I.isLifetimeStartOrEnd())
         continue;
@@ -149,6 +166,7 @@ Size functionSize(const Function &F) {
         if (!isa<IntrinsicInst>(CB) && !CB->isInlineAsm())
           S.Call = true;
     }
+  }
   SmallVector<std::pair<const BasicBlock *, const BasicBlock *>, 4> BackEdges;
   FindFunctionBackedges(F, BackEdges);
   S.Loop = !BackEdges.empty();
