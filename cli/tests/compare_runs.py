@@ -6,9 +6,11 @@ the machine's load falls on both sides alike.
   --mode gate       base `compare` against head `compare EXTRA` (checksum
                     does EXTRA% more work): checksum must be `slower`, the
                     other functions `no significant change`, exit status 1
-  --mode null       the same build against itself, --repeat times: every
-                    verdict `no significant change` and exit status 0 each
-                    time (a false alarm fails the test)
+  --mode null       the same build against itself, --repeat times: a
+                    verdict other than `no significant change` is a false
+                    alarm, and more than --max-alarms of them (over all the
+                    function verdicts) fail the test; each comparison's exit
+                    status must be 1 exactly when it has a `slower`
   --mode sweep      (measuring, not a test) for each EXTRA in --extras, how
                     often the gate finds checksum slower in --repeat tries
 
@@ -68,6 +70,7 @@ def main():
     ap.add_argument("--extra", default="50")
     ap.add_argument("--extras", default="2,5,10,20")
     ap.add_argument("--metric", default="p50")
+    ap.add_argument("--max-alarms", type=int, default=0)
     ap.add_argument("--compare-arg", action="append", default=[])
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
@@ -86,16 +89,21 @@ def main():
         return 1 if bad else 0
 
     if a.mode == "null":
-        alarms = 0
+        alarms = verdicts = bad = 0
         for i in range(a.repeat):
             runs(a.example, a.work, {"base": [], "head": []}, a.runs)
             rc, v, err = compare(a.hotpath, a.work, cargs)
-            ok = (rc == 0 and set(v) == set(FUNCS) and
-                  all(r["verdict"] == "no significant change" for r in v.values()))
-            print(f"{'ok  ' if ok else 'FAIL'} null {i + 1}: exit {rc}; {show(v)} {err.strip()}")
-            alarms += not ok
-        print(f"{alarms} false alarms in {a.repeat} comparisons of {len(FUNCS)} functions")
-        return 1 if alarms else 0
+            n = sum(r["verdict"] != "no significant change" for r in v.values())
+            slower = any(r["verdict"] == "slower" for r in v.values())
+            ok = set(v) == set(FUNCS) and rc == (1 if slower else 0)
+            print(f"{'ok  ' if ok and not n else 'FAIL' if not ok else 'alarm'} null {i + 1}: "
+                  f"exit {rc}; {show(v)} {err.strip()}")
+            alarms += n
+            verdicts += len(v)
+            bad += not ok
+        print(f"{alarms} false alarms in {verdicts} function verdicts ({a.repeat} comparisons), "
+              f"at most {a.max_alarms} allowed; {bad} comparisons malformed")
+        return 1 if bad or alarms > a.max_alarms else 0
 
     for extra in a.extras.split(","):
         found = 0

@@ -263,9 +263,16 @@ def check_alloc(exe, port, errors):
         calls = value(samples, "hotpath_calls_total", function=f)
         allocs = value(samples, "hotpath_allocations_total", function=f)
         nbytes = value(samples, "hotpath_alloc_bytes_total", function=f)
-        if status != 200 or not calls or allocs != calls or nbytes != 64 * calls:
+        # The collection reads a function's calls, then its allocation
+        # figures, while the program goes on (a call of buffer() every ms or
+        # so, its figures added at its end): the two can differ by the calls
+        # that end between the reads. A CI run saw 13 calls and 14
+        # allocations of 896 bytes. The bytes are exact: 64 an allocation.
+        if status != 200 or not calls or allocs is None or abs(allocs - calls) > 2 or \
+                nbytes != 64 * allocs:
             errors.append("alloc: %s: %s calls, %s allocations, %s bytes: expected one of 64 "
-                          "bytes a call" % (f, calls, allocs, nbytes))
+                          "bytes a call (give or take the calls that end during the "
+                          "collection)" % (f, calls, allocs, nbytes))
         if value(samples, "hotpath_allocations_total", function=FUNC) not in (None, 0):
             errors.append("alloc: %s allocations counted for %s" %
                           (value(samples, "hotpath_allocations_total", function=FUNC), FUNC))
