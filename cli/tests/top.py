@@ -101,10 +101,11 @@ def seconds(cell):
     raise ValueError("not a duration: %r" % cell)
 
 
-def self_column(screen):
-    """The Self cells of the rows, in screen order, in seconds."""
+def column(screen, name):
+    """The cells of column `name` (Total, Self) of the rows, in screen order,
+    in seconds."""
     head = [l.split() for l in screen.splitlines() if l.startswith("Function")]
-    col = head[0].index("Self") if head else None
+    col = head[0].index(name) if head else None
     return [seconds(l.split()[col]) for l in screen.splitlines() if l.startswith("top::")]
 
 
@@ -196,8 +197,15 @@ def main():
         check("calls per second are shown once there are two snapshots",
               bool(r2) and r2[2] != "-" and float(r2[2].rstrip("M")) > 0, second)
         check("the thread count is shown", "threads: 1" in second, second)
-        check("rows sorted by total at first", order(second)[:1] == ["top::outer"] and
-              "sorted by total" in second, second)
+        # top::outer's Total holds top::leaf's; under a sanitizer one call of
+        # top::grow whose malloc maps memory can cost more than the few
+        # rounds so far of top::outer (seen once in a CI run under ASan)
+        check("rows sorted by total at first: the Total column descends, top::outer first"
+              + (" or below top::grow only" if a.sanitizer else ""),
+              "sorted by total" in second and
+              column(second, "Total") == sorted(column(second, "Total"), reverse=True) and
+              (order(second)[:1] == ["top::outer"] or
+               (a.sanitizer and order(second)[:2] == ["top::grow", "top::outer"])), second)
         if a.capture:
             with open(a.capture, "w") as f:
                 f.write("\n".join(l.rstrip() for l in second.splitlines()).strip() + "\n")
@@ -215,7 +223,7 @@ def main():
         # top::leaf has the most self time of the three it calls into, unless
         # the allocations of top::grow cost more (under a sanitizer's malloc)
         check("s sorts by Self: the Self column descends, top::leaf above top::outer",
-              bool(by_self) and self_column(by_self) == sorted(self_column(by_self), reverse=True)
+              bool(by_self) and column(by_self, "Self") == sorted(column(by_self, "Self"), reverse=True)
               and order(by_self).index("top::leaf") < order(by_self).index("top::outer") and
               (a.sanitizer or order(by_self)[0] == "top::leaf"), by_self or capture("one"))
         tmux("send-keys", "-t", "one", "c")

@@ -760,17 +760,26 @@ static inline __attribute__((always_inline)) uint32_t hist_slot(struct hp_site_s
 #endif
 }
 
-/* Records one call but for its activation (pop); true when record_slow
- * has something to do (its previous pending counter is then in *old). */
-static inline __attribute__((always_inline)) bool record(struct hp_site_stats *st, uint64_t dur,
-                                                        uint64_t child, uint32_t *old_out) {
+/* Records one call but for its activation (pop): .slow when record_slow
+ * has something to do, with the previous pending counter in .old. Returned
+ * by value, not through a pointer to a local of pop: under ASan that local
+ * would be addressable, and hotpath_exit would take a fake stack frame a
+ * call (clang's default detect_stack_use_after_return=1), which cost
+ * ~500 ns a call and threw the calibration off by as much. */
+struct hp_recorded {
+    bool slow;
+    uint32_t old;
+};
+
+static inline __attribute__((always_inline)) struct hp_recorded record(struct hp_site_stats *st,
+                                                                       uint64_t dur,
+                                                                       uint64_t child) {
     HP_ADD64(st->self, dur - child);
     HP_ADD64(st->calls, 1);
     HP_ADD64(st->sum, dur);
     uint32_t old = HP_LOAD(st->pending);
     _Atomic uint16_t *ctr = &hp_hist_arena[old];
     hp_hist_inc(ctr);
-    *old_out = old;
     /* hp_hist_index's shift, without its clamp: past the last bucket, the
      * groups have no chunk, and record_slow clamps (internal.h, hist_off) */
     uint32_t p = hist_slot(st, dur);
@@ -785,7 +794,9 @@ static inline __attribute__((always_inline)) bool record(struct hp_site_stats *s
      * register across the rest, which cost two saved registers; the
      * adaptive mode's look at the warm-up's end likewise (hp_adapt_at is 0,
      * never met, unless HOTPATH_ADAPTIVE) */
-    return p < HP_HIST_TRASH || !HP_LOAD(*ctr) || hp_equal(HP_LOAD(st->calls), &hp_adapt_at);
+    bool slow =
+        p < HP_HIST_TRASH || !HP_LOAD(*ctr) || hp_equal(HP_LOAD(st->calls), &hp_adapt_at);
+    return (struct hp_recorded){slow, old};
 }
 
 /* A bucket of bytes per call holds at most the calls since the last fold:
@@ -878,10 +889,9 @@ static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32
     atomic_signal_fence(memory_order_seq_cst);
     hp_tls.depth = d;
     HP_ADD64(f[-1].child, dur); /* the stack's frame -1 is a spare, for d == 0 */
-    uint32_t old;
-    bool slow = record(st, dur, child, &old);
-    if (HP_UNLIKELY(slow))
-        record_slow(st, old, dur);
+    struct hp_recorded r = record(st, dur, child);
+    if (HP_UNLIKELY(r.slow))
+        record_slow(st, r.old, dur);
 }
 
 static uint64_t enter_open(struct hotpath_site *site, uintptr_t sp) {

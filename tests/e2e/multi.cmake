@@ -4,7 +4,8 @@
 # through the GCC plugin, each Clang plugin, and a GCC unit with
 # a Clang unit (included by tests/CMakeLists.txt).
 set(_multi ${CMAKE_CURRENT_SOURCE_DIR}/multi/run_multi.py)
-set(_multi_common --include ${HOTPATH_RUNTIME_INCLUDE} --lib $<TARGET_FILE:hotpath_static>)
+set(_multi_common --include ${HOTPATH_RUNTIME_INCLUDE} --lib $<TARGET_FILE:hotpath_static>
+  --sanitizer=${HOTPATH_SANITIZE})
 
 if(TARGET hotpath_gcc_plugin)
   add_test(NAME multi_gcc

@@ -75,6 +75,11 @@ def check_inline(a, problems):
     # call's page faults on a loaded machine weigh on the window alone (CI
     # saw Total 2.2 ms in a 7.7 ms window once), so they must hold in one of
     # three runs; a Total counted short would miss them in all three.
+    # Under a sanitizer the window's share of main's own code is larger
+    # (ASan: Total 75-87% of a 2.4-2.9 ms window, quiet machine, through
+    # GCC and clang-19): the bound is 60% there, which a Total that missed
+    # one copy's calls (about 43%) still fails.
+    share = 0.6 if a.sanitizer else 0.8
     seen = []
     for run in range(3):
         p, rep = report_of([exe], os.path.join(a.work, "inline.json"))
@@ -97,10 +102,10 @@ def check_inline(a, problems):
         print("     inline: helper calls %d, Total %d ns, Self %d ns, window %d ns"
               % (r["calls"], r["total_ns"], r["self_ns"], window))
         seen.append("Total %d / window %d, Self %d" % (r["total_ns"], window, r["self_ns"]))
-        if r["total_ns"] >= 0.8 * window and r["self_ns"] >= 0.8 * r["total_ns"]:
+        if r["total_ns"] >= share * window and r["self_ns"] >= 0.8 * r["total_ns"]:
             return
-    problems.append("inline: in none of 3 runs Total >= 80%% of the window and Self >= 80%% "
-                    "of Total (the helper is all the work): %s" % "; ".join(seen))
+    problems.append("inline: in none of 3 runs Total >= %d%% of the window and Self >= 80%% "
+                    "of Total (the helper is all the work): %s" % (share * 100, "; ".join(seen)))
 
 
 def check_dlclose(a, problems):
@@ -264,6 +269,7 @@ def main():
     ap.add_argument("--shared-lib", help="libhotpath.so (the dlclose program)")
     ap.add_argument("--work", required=True)
     ap.add_argument("--only", choices=("inline", "dlclose", "private"))
+    ap.add_argument("--sanitizer", default="", help="HOTPATH_SANITIZE of the build, if any")
     a = ap.parse_args()
     for k in ("work", "include", "lib", "shared_lib"):
         if getattr(a, k):
