@@ -89,6 +89,30 @@ static uint64_t median(uint64_t *v, int n) {
 
 _Atomic uint64_t hp_adapt_at;
 
+/* The low end of the bucket of st's median timed call on this thread, from
+ * its histogram counters and its pending call (record_slow calls hp_adapt
+ * before it bins anything: the counters hold the calls before the last,
+ * the pending bucket the last); UINT64_MAX when no call is binned. */
+static uint64_t warmup_median(struct hp_site_stats *st) {
+    uint32_t pending = hp_hist_pending_bucket(st);
+    uint64_t n = pending < HP_HIST_BUCKETS;
+    for (uint32_t g = 0; g < HP_HIST_GROUPS; g++)
+        if (hp_stats_chunk(st, g))
+            for (uint32_t i = g * HP_HIST_CHUNK; i < (g + 1) * HP_HIST_CHUNK && i < HP_HIST_BUCKETS;
+                 i++)
+                n += HP_LOAD(*hp_hist_counter(st, i));
+    uint64_t seen = 0;
+    for (uint32_t g = 0; n && g < HP_HIST_GROUPS; g++)
+        if (hp_stats_chunk(st, g))
+            for (uint32_t i = g * HP_HIST_CHUNK; i < (g + 1) * HP_HIST_CHUNK && i < HP_HIST_BUCKETS;
+                 i++) {
+                seen += HP_LOAD(*hp_hist_counter(st, i)) + (i == pending);
+                if (2 * seen > n)
+                    return hp_hist_bucket_low(i);
+            }
+    return UINT64_MAX;
+}
+
 void hp_adapt(struct hp_site_stats *st) {
     const struct hotpath_site *e = st->site;
     if (e->kind == HOTPATH_KIND_MAIN || e->kind == HP_KIND_CALIBRATION ||
@@ -96,10 +120,13 @@ void hp_adapt(struct hp_site_stats *st) {
         (hp_config.from_env & (1u << HP_OPT_sample)) ||
         !atomic_load_explicit(&hp_comp_figures.done, memory_order_acquire))
         return;
-    /* The mean of the compensated durations (raw with HOTPATH_COMPENSATE=0)
-     * against the whole cost of a call, in the code around it. */
-    uint64_t calls = HP_LOAD(st->calls), sum = HP_LOAD(st->sum);
-    if (sum < calls * HP_ADAPT_PROBES * HP_LOAD(hp_comp_figures.marginal))
+    /* The median of the warm-up's compensated durations (raw with
+     * HOTPATH_COMPENSATE=0) against the whole cost of a call, in the code
+     * around it. Not the mean: one preemption among the 256 calls (a few
+     * ms on a loaded machine) moved the mean of a 1 ns function past the
+     * bound, and it was then timed for ever (c_adaptive.c through
+     * clang-19 at -O0, once in a run of the suite). */
+    if (warmup_median(st) < HP_ADAPT_PROBES * HP_LOAD(hp_comp_figures.marginal))
         hp_stats_set_period(st, (uint32_t)hp_config.adaptive);
 }
 

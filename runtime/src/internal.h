@@ -431,13 +431,13 @@ void hp_recalibrate_maybe(void);
 
 /* ---- adaptive sampling (calibrate.c; HOTPATH_ADAPTIVE) ---- */
 /* The timed call of a (site, thread) at which the adaptive mode looks at
- * its mean: HP_ADAPT_WARMUP when on, 0 (never: calls is at least 1 there)
+ * its median: HP_ADAPT_WARMUP when on, 0 (never: calls is at least 1 there)
  * when off. */
 #define HP_ADAPT_WARMUP 256
-#define HP_ADAPT_PROBES 3 /* a mean below this many probe costs is too short to time */
+#define HP_ADAPT_PROBES 3 /* a median below this many probe costs is too short to time */
 extern HP_HIDDEN _Atomic uint64_t hp_adapt_at; /* HP_LOAD/HP_STORE: set by the calibrating thread */
 /* At st's HP_ADAPT_WARMUP-th timed call on its owner thread: a site that
- * asked for no period of its own and whose mean is below HP_ADAPT_PROBES
+ * asked for no period of its own and whose median is below HP_ADAPT_PROBES
  * calibrated probe costs gets the period HOTPATH_ADAPTIVE. */
 void hp_adapt(struct hp_site_stats *st);
 

@@ -1,5 +1,5 @@
 /* Adaptive sampling (issue 12.3), HOTPATH_ADAPTIVE=64: after its first 256
- * calls on the thread, a function whose mean is below 3 calibrated probe
+ * calls on the thread, a function whose median is below 3 calibrated probe
  * costs (tiny: a few multiplies) is timed on about 1 call in 64 and still
  * counted exactly; one that takes far longer (slow: ~20 µs) keeps timing
  * every call. */
