@@ -89,27 +89,24 @@ static uint64_t median(uint64_t *v, int n) {
 
 _Atomic uint64_t hp_adapt_at;
 
+/* The calls of st's bucket i on this thread, its pending call included. */
+static uint64_t bucket_count(struct hp_site_stats *st, uint32_t i, uint32_t pending) {
+    return (hp_stats_chunk(st, i / HP_HIST_CHUNK) ? HP_LOAD(*hp_hist_counter(st, i)) : 0) +
+           (i == pending);
+}
+
 /* The low end of the bucket of st's median timed call on this thread, from
  * its histogram counters and its pending call (record_slow calls hp_adapt
  * before it bins anything: the counters hold the calls before the last,
  * the pending bucket the last); UINT64_MAX when no call is binned. */
 static uint64_t warmup_median(struct hp_site_stats *st) {
     uint32_t pending = hp_hist_pending_bucket(st);
-    uint64_t n = pending < HP_HIST_BUCKETS;
-    for (uint32_t g = 0; g < HP_HIST_GROUPS; g++)
-        if (hp_stats_chunk(st, g))
-            for (uint32_t i = g * HP_HIST_CHUNK; i < (g + 1) * HP_HIST_CHUNK && i < HP_HIST_BUCKETS;
-                 i++)
-                n += HP_LOAD(*hp_hist_counter(st, i));
-    uint64_t seen = 0;
-    for (uint32_t g = 0; n && g < HP_HIST_GROUPS; g++)
-        if (hp_stats_chunk(st, g))
-            for (uint32_t i = g * HP_HIST_CHUNK; i < (g + 1) * HP_HIST_CHUNK && i < HP_HIST_BUCKETS;
-                 i++) {
-                seen += HP_LOAD(*hp_hist_counter(st, i)) + (i == pending);
-                if (2 * seen > n)
-                    return hp_hist_bucket_low(i);
-            }
+    uint64_t n = 0, seen = 0;
+    for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++)
+        n += bucket_count(st, i, pending);
+    for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++)
+        if (2 * (seen += bucket_count(st, i, pending)) > n)
+            return hp_hist_bucket_low(i);
     return UINT64_MAX;
 }
 
