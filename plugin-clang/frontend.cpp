@@ -386,10 +386,12 @@ private:
     Site.Line = hotpath::declLine(FD, SM);
     Site.Percentiles = R.Main ? R.Percentiles : "";
     // A function's own "sample=N", else the plugin's sample=N, in bits
-    // 16..31 (the sampling contract); main sites are never sampled.
-    unsigned Sample = R.Main ? 0 : R.Sample ? R.Sample : Opts.Sample;
-    Site.Flags = R.Main ? R.Flags : Sample << HP_ARGS_SAMPLE_SHIFT;
+    // 16..31 (the sampling contract; main sites are never sampled), and
+    // whether include= selected it (bit 0: the adaptive mode's default).
     bool ByInclude = !R.Main && !R.Measure;
+    unsigned Sample = R.Main ? 0 : R.Sample ? R.Sample : Opts.Sample;
+    Site.Flags = R.Main ? R.Flags
+                        : Sample << HP_ARGS_SAMPLE_SHIFT | (ByInclude ? HP_ARGS_FLAG_SELECTED : 0u);
     Site.MinSize = ByInclude ? Opts.MinSize : 0;
     // On every declaration: Clang 19 emits the annotations of whichever
     // declaration its first use named, which may be a prototype.
@@ -408,9 +410,10 @@ private:
           << (R.Main ? "main window" : "measuring") << Site.Name
           << (R.Main && !R.Percentiles.empty() ? " (percentiles " + R.Percentiles + ")"
                                                : std::string()) +
-                 (Site.Flags & hotpath::FlagAllocCumulative ? " (allocations: cumulative)"
-                  : Site.Flags & hotpath::FlagAlloc         ? " (allocations: exclusive)"
-                                                            : "") +
+                 (!R.Main                                    ? ""
+                  : Site.Flags & hotpath::FlagAllocCumulative ? " (allocations: cumulative)"
+                  : Site.Flags & hotpath::FlagAlloc           ? " (allocations: exclusive)"
+                                                              : "") +
                  (Sample > 1    ? " (timing 1 call in " + std::to_string(Sample) + ")"
                   : Sample == 1 ? std::string(" (timing every call: sample=1)")
                                 : std::string());

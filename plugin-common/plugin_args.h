@@ -31,6 +31,9 @@ extern "C" {
  * which the plugins do not include; test_plugin_args checks they agree):
  * 0 nothing asked, 1 every call, N time about 1 call in N. */
 #define HP_ARGS_SAMPLE_SHIFT 16
+/* The flag of a function site that include= selected (HOTPATH_FLAG_SELECTED,
+ * checked the same way). */
+#define HP_ARGS_FLAG_SELECTED 1u
 #define HP_ARGS_SAMPLE_MAX 65535u
 /* min-size= accepts 0 to this. */
 #define HP_ARGS_MIN_SIZE_MAX 1000000000ul

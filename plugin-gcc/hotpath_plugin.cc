@@ -934,10 +934,11 @@ static void maybe_instrument(tree fndecl) {
     }
     const char *shown = tag.label ? TREE_STRING_POINTER(strip(tag.label)) : name;
     /* A function's own "sample=N", else the plugin's sample=N, in the
-     * site's flags (the sampling contract; main sites are never sampled). */
+     * site's flags (the sampling contract; main sites are never sampled),
+     * and whether include= selected it (the adaptive mode's default). */
     unsigned sample = tag.sample ? tag.sample : sample_default;
     if (tag.kind == HP_KIND_FUNCTION)
-        flags = sample << HP_ARGS_SAMPLE_SHIFT;
+        flags = sample << HP_ARGS_SAMPLE_SHIFT | (by_include ? HP_ARGS_FLAG_SELECTED : 0u);
     char timing[64] = "";
     if (tag.kind == HP_KIND_FUNCTION && sample > 1)
         snprintf(timing, sizeof timing, " (timing 1 call in %u)", sample);

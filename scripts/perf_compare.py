@@ -143,6 +143,8 @@ def hotpath_shares(exe, args, stdin, env):
     report = json.loads(run(exe, args, stdin, env).decode().strip().splitlines()[-1])
     # the run without the probes' cost, which compensation took out
     window = report["total_ns"] - report.get("compensation", {}).get("overhead_ns", 0)
+    if window <= 0:  # the estimated overhead is clamped at the window
+        window = report["total_ns"]
     return ({f["name"]: 100.0 * f["self_ns"] / window for f in report["functions"]},
             report, window)
 

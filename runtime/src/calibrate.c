@@ -112,7 +112,10 @@ static uint64_t warmup_median(struct hp_site_stats *st) {
 
 void hp_adapt(struct hp_site_stats *st) {
     const struct hotpath_site *e = st->site;
-    if (e->kind == HOTPATH_KIND_MAIN || e->kind == HP_KIND_CALIBRATION ||
+    /* HOTPATH_ADAPTIVE unset: the functions include= selected only (the
+     * plugins' flag), not those the source tagged */
+    bool chosen = (hp_config.from_env & (1u << HP_OPT_adaptive)) || (e->flags & HOTPATH_FLAG_SELECTED);
+    if (!chosen || e->kind == HOTPATH_KIND_MAIN || e->kind == HP_KIND_CALIBRATION ||
         HOTPATH_SITE_SAMPLE(e->flags) != 0 || HP_LOAD(st->period) != 1 ||
         (hp_config.from_env & (1u << HP_OPT_sample)) ||
         !atomic_load_explicit(&hp_comp_figures.done, memory_order_acquire))

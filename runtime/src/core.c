@@ -294,6 +294,17 @@ void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st) {
     agg->total += HP_LOAD(s->total);
     agg->sum += HP_LOAD(s->sum);
     agg->self += HP_LOAD(s->self);
+    if (HP_LOAD(s->phase) == 2) { /* else every timed call so far was timed for certain */
+        agg->det_calls += HP_LOAD(s->det_calls);
+        agg->det_total += HP_LOAD(s->det_total);
+        agg->det_sum += HP_LOAD(s->det_sum);
+        agg->det_self += HP_LOAD(s->det_self);
+    } else {
+        agg->det_calls += HP_LOAD(s->calls);
+        agg->det_total += HP_LOAD(s->total);
+        agg->det_sum += HP_LOAD(s->sum);
+        agg->det_self += HP_LOAD(s->self);
+    }
     uint64_t mn = HP_LOAD(s->min), mx = HP_LOAD(s->max);
     if (mn < agg->min)
         agg->min = mn;
@@ -320,6 +331,10 @@ void hp_agg_merge(struct hp_site_agg *agg, const struct hp_site_agg *m) {
     agg->total += m->total;
     agg->sum += m->sum;
     agg->self += m->self;
+    agg->det_calls += m->det_calls;
+    agg->det_total += m->det_total;
+    agg->det_sum += m->det_sum;
+    agg->det_self += m->det_self;
     if (m->min < agg->min)
         agg->min = m->min;
     if (m->max > agg->max)
@@ -976,6 +991,23 @@ static __attribute__((noinline)) uint64_t enter_sampled(struct hotpath_site *sit
     /* the calls to count before the next timed one: 0..2N-2 */
     uint32_t g = n > 1 ? (uint32_t)(((x * UINT64_C(0x2545F4914F6CDD1D)) >> 32) % (2u * n - 1)) : 0;
     HP_STORE(st->untimed, HP_LOAD(st->untimed) + HP_LOAD(st->gap) - HP_LOAD(st->skip));
+    /* the untimed calls' estimate until the next timed one: the mean Self
+     * so far (a signed sum, record(); none below zero) */
+    uint64_t calls = HP_LOAD(st->calls);
+    int64_t self = (int64_t)HP_LOAD(st->self);
+    HP_STORE(st->est, calls && self > 0 ? (uint64_t)self / calls : 0);
+    /* the first draw times this call for certain (the period was just
+     * set); the call the next one times is the first random one: what
+     * was recorded before it was timed for certain */
+    uint8_t phase = HP_LOAD(st->phase);
+    if (phase == 1) {
+        HP_STORE(st->det_calls, calls);
+        HP_STORE(st->det_total, HP_LOAD(st->total));
+        HP_STORE(st->det_sum, HP_LOAD(st->sum));
+        HP_STORE(st->det_self, HP_LOAD(st->self));
+    }
+    if (phase < 2)
+        HP_STORE(st->phase, (uint8_t)(phase + 1));
     HP_STORE(st->gap, n > 1 ? g + 1 : 0);
     atomic_signal_fence(memory_order_seq_cst);
     HP_STORE(st->skip, n > 1 ? g + 1 : 0);
@@ -997,9 +1029,13 @@ HP_API uint64_t hotpath_enter(struct hotpath_site *site) {
         if (--skip) {
             /* counted, not timed: no frame, but an activation, so that a
              * timed call of the site inside it is not taken for the
-             * outermost (recursion: Total counts outermost calls only) */
+             * outermost (recursion: Total counts outermost calls only);
+             * its estimated Self goes to the enclosing frame's child time
+             * (frame -1, the spare, at depth 0), one add to memory, which
+             * a signal handler cannot split */
             HP_STORE(st->skip, skip);
             st->active++;
+            HP_ADD64(hp_tls.stack[(int64_t)d - 1].child, HP_LOAD(st->est));
             return (uintptr_t)st | HP_TOKEN_UNTIMED;
         }
         return enter_sampled(site, st, d, CALLER_SP());
@@ -1026,7 +1062,7 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
         fold_histogram(f->st);
     if (hp_alloc_on)
         hp_alloc_frame_end(d - 1, f->st, f->st->active == 1);
-    if (hp_trace_on)
+    if (hp_trace_on && f->st->site->kind != HP_KIND_CALIBRATION) /* not the runtime's own */
         hp_trace_record(site->id, f->start, now); /* trace.c */
     pop(f, d - 1, now);
     if (main_window) {

@@ -34,6 +34,11 @@ static void zero_stats(struct hp_site_stats *s) {
     HP_STORE(s->max, 0);
     HP_STORE(s->pending, 0);
     HP_STORE(s->untimed, 0);
+    /* the child's calls are all in the random phase, or all certain */
+    HP_STORE(s->det_calls, 0);
+    HP_STORE(s->det_total, 0);
+    HP_STORE(s->det_sum, 0);
+    HP_STORE(s->det_self, 0);
     HP_STORE(s->gap, HP_LOAD(s->skip)); /* no call since the fork: gap - skip = 0 */
     for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++)
         if (hp_stats_chunk(s, i / HP_HIST_CHUNK))

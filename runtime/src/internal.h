@@ -174,6 +174,22 @@ struct hp_site_stats {
     _Atomic uint32_t gap; /* skip as set at the last timed call: gap - skip calls since */
     /* ---- the rest ---- */
     _Atomic uint64_t untimed; /* calls not timed, up to the last timed one */
+    /* Sampling: the mean Self of the timed calls so far (ticks), set at
+     * each timed call of a sampled site (enter_sampled). An untimed call
+     * adds it to the enclosing frame's child time, so that the caller's
+     * Self loses the callee's estimated time as it loses a timed call's
+     * measured one. Self, not the whole duration: the untimed call pushes
+     * no frame, so its own measured callees' durations go to that same
+     * frame when they return. */
+    _Atomic uint64_t est;
+    /* Sampling: the figures of the calls timed for certain (the first ones,
+     * and an adaptive site's warm-up), taken when the first call timed by
+     * a random draw begins (phase 1 -> 2, enter_sampled); phase 0 before
+     * the first draw. The report counts those once each and scales only
+     * the randomly timed ones, which alone are a sample of the others
+     * (scaled, a cold warm-up weighed about N times). Owner-only writes. */
+    _Atomic uint64_t det_calls, det_total, det_sum, det_self;
+    _Atomic uint8_t phase;
     struct hotpath_site *site; /* the registry's entry (runtime memory), never the program's */
     struct hp_site_stats *_Atomic next; /* the owner's list, newest first */
     struct hp_alloc_stats *_Atomic alloc; /* NULL unless allocation tracking is on */
@@ -239,6 +255,8 @@ static inline void hp_stats_set_period(struct hp_site_stats *st, uint32_t n) {
  * min, max and hist hold); period is the largest sampling period seen. */
 struct hp_site_agg {
     uint64_t calls, timed, period, total, sum, self, min, max;
+    /* of the timed calls, those timed for certain (hp_site_stats' det_*) */
+    uint64_t det_calls, det_total, det_sum, det_self;
     uint64_t hist[HP_HIST_BUCKETS]; /* its first 500 buckets in the scalars' page */
     struct hp_alloc_agg alloc;
 };

@@ -146,10 +146,9 @@ static void put_histogram(FILE *f, const struct hp_report *r, const struct hp_ro
     fprintf(f, ",le=\"+Inf\"} %" PRIu64 "\n%s_sum{", cum, name);
     put_labels(f, row->name, row->file, r->program);
     /* of the timed calls, as the buckets (the report's percentiles too):
-     * a sampled row's sum is scaled to every call, taken back here */
-    uint64_t sum = row->sum;
-    if (row->sampled && row->calls > 0)
-        sum = (uint64_t)((double)row->sum * (double)row->timed / (double)row->calls + 0.5);
+     * a sampled row's sum is an estimate for every call, so its timed
+     * calls' own */
+    uint64_t sum = row->sampled ? row->timed_sum : row->sum;
     fputs("} ", f);
     put_seconds(f, sum);
     fprintf(f, "\n%s_count{", name);

@@ -272,6 +272,31 @@ static void fill_alloc_row(struct hp_report *r, struct hp_alloc_row *row, const 
     row->hist = keep_histogram(r, a->hist, range);
 }
 
+/* A row's Total, Sum and Self in ticks, estimated for a sampled row: the
+ * calls timed for certain (the first ones, an adaptive site's warm-up;
+ * hp_site_agg's det_*) count once each, and the randomly timed ones stand
+ * for every other call, scaled by (calls - certain) / (timed - certain).
+ * With no randomly timed call yet, the timed calls are scaled to every
+ * call. Not sampled: the figures as recorded. */
+struct estimate {
+    double total, sum, self;
+};
+
+static struct estimate estimate(const struct hp_site_agg *a) {
+    struct estimate e = {(double)a->total, (double)a->sum, (double)(int64_t)a->self};
+    if (!a->timed || a->timed >= a->calls)
+        return e;
+    if (a->det_calls >= a->timed) {
+        double s = (double)a->calls / (double)a->timed;
+        return (struct estimate){e.total * s, e.sum * s, e.self * s};
+    }
+    double s = (double)(a->calls - a->det_calls) / (double)(a->timed - a->det_calls);
+    return (struct estimate){
+        (double)a->det_total + (double)(a->total - a->det_total) * s,
+        (double)a->det_sum + (double)(a->sum - a->det_sum) * s,
+        (double)(int64_t)a->det_self + (double)((int64_t)a->self - (int64_t)a->det_self) * s};
+}
+
 static void fill_row(struct hp_report *r, struct hp_row *row, struct hotpath_site *site,
                      const struct hp_site_agg *a, struct hist_range range, uint64_t window_ticks) {
     const struct hp_percentiles *pc = &r->percentiles;
@@ -286,24 +311,22 @@ static void fill_row(struct hp_report *r, struct hp_row *row, struct hotpath_sit
     row->timed = a->timed;
     row->sample_period = a->period;
     row->sampled = a->timed < a->calls || a->period > 1;
-    /* sampled: the timed calls' figures scaled to every call */
-    double scale = a->timed && a->timed < a->calls ? (double)a->calls / (double)a->timed : 1.0;
+    struct estimate e = estimate(a);
     row->min = NS(a->min);
     row->max = NS(a->max);
-    row->sum = NS((double)a->sum * scale);
+    row->timed_sum = NS(a->sum);
+    row->sum = NS(e.sum);
     /* from sum_ns, so that a reader that merges reports gets the same avg */
     row->avg = a->calls ? (row->sum + a->calls / 2) / a->calls : 0;
-    row->total = NS((double)a->total * scale);
+    row->total = NS(e.total);
     /* self is a signed sum (record() in core.c): clamped at zero here, and
      * at the sum of the durations (recursion) */
-    int64_t self = (int64_t)a->self;
-    row->self = self <= 0 ? 0 : NS((double)self * scale);
+    row->self = e.self <= 0 ? 0 : NS(e.self);
     if (row->self > row->sum)
         row->self = row->sum;
     for (int i = 0; i < pc->n; i++)
         row->pct[i] = NS(hp_hist_percentile(a->hist, a->timed, a->min, a->max, pc->p[i]));
-    row->percent_total =
-        window_ticks ? 100.0 * (double)a->total * scale / (double)window_ticks : 0.0;
+    row->percent_total = window_ticks ? 100.0 * e.total / (double)window_ticks : 0.0;
     row->hist = keep_histogram(r, a->hist, range);
 #undef NS
 }
@@ -524,7 +547,12 @@ static void pt_emit(struct hp_report *r, struct hp_row *row, const struct hp_sit
                     struct pt_ctx *p) {
     double k = r->ns_per_tick;
 #define NS(t) ((uint64_t)((double)(t) * k + 0.5))
-    double scale = a->timed && a->timed < a->calls ? (double)a->calls / (double)a->timed : 1.0;
+    /* each slot's share of the row's estimates, in proportion to what it
+     * recorded */
+    struct estimate e = estimate(a);
+    double s_total = a->total ? e.total / (double)a->total : 1.0;
+    double s_sum = a->sum ? e.sum / (double)a->sum : 1.0;
+    double s_self = (int64_t)a->self > 0 ? e.self / (double)(int64_t)a->self : 1.0;
     uint64_t total = 0, sum = 0, ptotal = 0, psum = 0, pself = 0;
     int64_t self = 0;
     row->first_per = r->nfigs;
@@ -538,8 +566,8 @@ static void pt_emit(struct hp_report *r, struct hp_row *row, const struct hp_sit
         total += e->total;
         sum += e->sum;
         self += e->self;
-        uint64_t ftotal = NS((double)total * scale), fsum = NS((double)sum * scale);
-        uint64_t fself = self <= 0 ? 0 : NS((double)self * scale);
+        uint64_t ftotal = NS((double)total * s_total), fsum = NS((double)sum * s_sum);
+        uint64_t fself = self <= 0 ? 0 : NS((double)self * s_self);
         if (fself > row->self)
             fself = row->self;
         struct hp_thread_fig *f = &r->figs[r->nfigs++];
@@ -1676,8 +1704,10 @@ static void compensation(struct hp_report *r, double comp_in, double comp_out, s
     r->compensated = hp_config.compensate;
     r->probe_in_ns = comp_in * r->ns_per_tick;
     r->probe_out_ns = comp_out * r->ns_per_tick;
+    /* the timed calls: an untimed one (sampling) reads no clock, and its
+     * few instructions are not compensated */
     for (size_t i = 0; i < n; i++)
-        r->calls_all += r->rows[i].calls;
+        r->calls_all += r->rows[i].timed;
     double ovh = (double)r->calls_all * (r->probe_in_ns + r->probe_out_ns);
     r->overhead_ns = ovh < (double)r->total_ns ? (uint64_t)ovh : r->total_ns;
     uint64_t rest = r->total_ns - r->overhead_ns;

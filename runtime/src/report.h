@@ -39,8 +39,9 @@ struct hp_row {
     uint64_t calls, min, max, avg, total, self;
     /* Sampling: the calls timed (= calls unless sampled) and the largest
      * period of the site's (site, thread) records; sampled rows' total,
-     * self, sum and avg are estimates scaled by calls / timed. */
-    uint64_t timed, sample_period;
+     * self, sum and avg are estimates (report.c, estimate()), timed_sum
+     * the timed calls' own sum. */
+    uint64_t timed, sample_period, timed_sum;
     bool sampled;
     uint64_t sum; /* of every call's duration: avg is sum / calls, rounded */
     uint64_t alloc_bytes; /* bytes allocated (allocation tracking on), for HOTPATH_SORT=alloc */

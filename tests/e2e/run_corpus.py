@@ -14,6 +14,7 @@ against the program's own expectations, written in its comments:
     // EXPECT row NAME avg_ns>=1000000 comparisons: = != >= <= > <
     // EXPECT row NAME total_ns<=$window   $window: the report's total_ns
     // EXPECT row NAME self_ns<=NAME2.total_ns   another row's field
+    // EXPECT row NAME !sample_period  the row has no field sample_period
     // EXPECT norow NAME               no row named NAME
     // EXPECT row NAME total_ns<2*NAME.avg_ns   a right side may be scaled: N*token
     // EXPECT alloc NAME bytes_total=$stderr.usable   the N of the last line
@@ -230,6 +231,10 @@ def check(expect, report, stderr=""):
         if name not in rows:
             return "no %s row %s (rows: %s)" % (kind, name, ", ".join(sorted(rows)))
         for cond in parts[2:]:
+            if re.fullmatch(r"![A-Za-z_0-9]+", cond):
+                if cond[1:] in rows[name]:
+                    return "%s: has %s=%s, expected none" % (name, cond[1:], rows[name][cond[1:]])
+                continue
             m = COND.match(cond)
             if not m:
                 return "bad condition %r" % cond

@@ -190,5 +190,6 @@ Test(plugin_args, every_status_has_a_message_and_an_example) {
 
 Test(plugin_args, the_shift_is_the_runtimes) {
     cr_assert_eq(HP_ARGS_SAMPLE_SHIFT, HOTPATH_FLAG_SAMPLE_SHIFT);
+    cr_assert_eq(HP_ARGS_FLAG_SELECTED, HOTPATH_FLAG_SELECTED);
     cr_assert_eq(HOTPATH_SITE_SAMPLE(HP_ARGS_SAMPLE_MAX << HP_ARGS_SAMPLE_SHIFT), 65535u);
 }

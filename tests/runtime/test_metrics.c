@@ -91,11 +91,12 @@ static struct hp_report known(void) {
     rows[0] = (struct hp_row){.name = "a::f", .file = "a.c", .calls = 6, .timed = 6,
                               .total = 5000002300u, .self = 5000000000u, .sum = 5000002300u,
                               .hist = {0, 3}};
-    /* sampled: 4 of 40 calls timed, sum and total scaled by 10 */
+    /* sampled: 4 of 40 calls timed (800 ns in all), sum and total
+     * estimated at 10 times that */
     buckets[3] = (struct hp_bucket){hp_hist_index(200), 4};
     rows[1] = (struct hp_row){.name = "we\"ird\\name\nx\xE9", .file = "b.c", .calls = 40,
                               .timed = 4, .sampled = true, .total = 8000, .self = 8000,
-                              .sum = 8000, .hist = {3, 1}};
+                              .sum = 8000, .timed_sum = 800, .hist = {3, 1}};
     struct hp_report r = {.program = "prog", .ns_per_tick = 1.0, .rows = rows, .nrows = 2,
                           .buckets = buckets, .nbuckets = 4};
     return r;

@@ -79,12 +79,14 @@ Test(sampling, the_choice_of_timed_call_does_not_follow_the_programs_period) {
     hp_report_free(&r);
 }
 
-/* An untimed call pushes no frame: its time stays in its caller's Self,
- * and the caller's own figures are whole. */
+/* An untimed call pushes no frame, but gives the site's mean Self to the
+ * enclosing frame: its caller's Self loses the untimed calls' estimated
+ * time as it loses the timed ones' measured time, and the caller's own
+ * figures are whole. */
 static struct hotpath_site s_outer = HOTPATH_SITE_INIT("samp::outer", HOTPATH_KIND_FUNCTION);
 static struct hotpath_site s_leaf = HOTPATH_SAMPLED_SITE_INIT("samp::leaf", HOTPATH_KIND_FUNCTION, 8);
 
-Test(sampling, untimed_callees_leave_their_time_in_the_callers_self) {
+Test(sampling, untimed_callees_take_their_estimated_time_out_of_the_callers_self) {
     for (int i = 0; i < 500; i++) {
         uint64_t t = hotpath_enter(&s_outer);
         for (int k = 0; k < 8; k++)
@@ -96,11 +98,16 @@ Test(sampling, untimed_callees_leave_their_time_in_the_callers_self) {
     cr_assert(!o.sampled);
     cr_assert_eq(l.calls, 4000);
     cr_assert(l.sampled && l.timed < 4000);
-    /* outer's self holds the untimed leaves' time: more than total minus
-     * the leaves' estimated total, less than its total */
-    cr_assert_lt(o.self, o.total);
-    cr_assert_gt(o.self, o.total / 2, "self %llu total %llu", (unsigned long long)o.self,
+    /* outer does nothing but call the leaves: its Self is a small part of
+     * its Total (it held 7/8 of the leaves' time when an untimed call's
+     * time stayed in its caller's Self), and what it lost is about the
+     * leaves' estimated Total */
+    cr_assert_lt(o.self, o.total / 2, "self %llu total %llu", (unsigned long long)o.self,
                  (unsigned long long)o.total);
+    uint64_t lost = o.total - o.self;
+    cr_assert(lost > l.total / 2 && lost < l.total + l.total / 2,
+              "outer lost %llu from its Self, the leaves' estimated total is %llu",
+              (unsigned long long)lost, (unsigned long long)l.total);
     struct hp_site_stats *st = hp_tls.by_id[s_leaf.id];
     cr_assert_eq(st->active, 0);
     cr_assert_eq(hp_tls.depth, 0);

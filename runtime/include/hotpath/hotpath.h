@@ -56,8 +56,13 @@ enum hotpath_site_kind {
 /* Site flags of HOTPATH_KIND_FUNCTION and HOTPATH_KIND_BLOCK sites: bits
  * 16..31 hold the sampling period N the source asked for (0: nothing asked;
  * 1: time every call; N > 1: count every call, time about 1 in N; see
- * HOTPATH_SAMPLE in docs/configuration.md); bits 0..15 stay zero. */
+ * HOTPATH_SAMPLE in docs/configuration.md); bit 0 is HOTPATH_FLAG_SELECTED;
+ * bits 1..15 stay zero. */
 #define HOTPATH_FLAG_SAMPLE_SHIFT 16
+/* Set by the plugins on a function they measure because include= selected
+ * it, not because the source tagged it: the adaptive mode's default
+ * (HOTPATH_ADAPTIVE unset) applies to such sites only. */
+#define HOTPATH_FLAG_SELECTED 1u
 #define HOTPATH_SITE_SAMPLE(flags) ((uint32_t)(flags) >> HOTPATH_FLAG_SAMPLE_SHIFT)
 
 struct hotpath_site {
