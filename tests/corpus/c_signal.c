@@ -5,23 +5,27 @@
  * worker thread on an alternate signal stack (sigaltstack, SA_ONSTACK)
  * gets SIGUSR1 from the main thread while it loops over work2; its handler
  * calls on_usr1. Nothing may crash or hang; the interrupted functions'
- * counts are exact, every handler's call is counted (none dropped: no
- * signal arrives while the runtime holds its lock on the thread; under
- * ThreadSanitizer some do, see below), and Total >= Self everywhere. */
+ * counts are exact, every handler's call is counted or, when the signal
+ * lands in one of the runtime's short busy sections on that thread (its
+ * lock held: a site's registration, a new histogram chunk, a counter's
+ * fold), counted as dropped, and Total >= Self everywhere. Such landings
+ * are rare but not impossible with a 50 us timer: once, 1 of 816 SIGALRMs
+ * under ASan through clang-19 at -O0 (a fresh-clone CI run, session 6),
+ * where the sections are slower; ThreadSanitizer makes them common. */
 // EXPECT row c_signal::work calls=200000 self_ns<=c_signal::work.total_ns
 // EXPECT row c_signal::inner calls=200000 self_ns<=c_signal::inner.total_ns
 // EXPECT row c_signal::work2 calls=$stderr.work2 self_ns<=c_signal::work2.total_ns
 // EXPECT row c_signal::on_alarm self_ns<=c_signal::on_alarm.total_ns
 // EXPECT row c_signal::on_usr1 self_ns<=c_signal::on_usr1.total_ns
-// EXPECT-UNLESS-SANITIZER: thread row c_signal::on_alarm calls=$stderr.alarms
-// EXPECT-UNLESS-SANITIZER: thread row c_signal::on_usr1 calls=$stderr.usr1
-// ThreadSanitizer delivers a signal when the interrupted code leaves an
-// intercepted libc call, such as the runtime's own pthread_mutex_lock while
-// it registers a site: inside the runtime's busy sections, where a
-// handler's measured call is not measured but counted as dropped (core.c
-// enter_open). There, every handler call is either counted or dropped:
-// EXPECT-IF-SANITIZER: thread row c_signal::on_alarm calls<=$stderr.alarms calls>=$stderr.alarms-$report.dropped
-// EXPECT-IF-SANITIZER: thread row c_signal::on_usr1 calls<=$stderr.usr1 calls>=$stderr.usr1-$report.dropped
+// A handler's measured call inside a busy section is not measured but
+// counted as dropped (core.c enter_open): every handler call is either
+// counted or dropped, and drops are few (none in most runs) but under
+// ThreadSanitizer, which delivers a signal when the interrupted code
+// leaves an intercepted libc call, such as the runtime's own
+// pthread_mutex_lock while it registers a site: inside a busy section.
+// EXPECT row c_signal::on_alarm calls<=$stderr.alarms calls>=$stderr.alarms-$report.dropped
+// EXPECT row c_signal::on_usr1 calls<=$stderr.usr1 calls>=$stderr.usr1-$report.dropped
+// EXPECT-UNLESS-SANITIZER: thread report dropped<=3
 // EXPECT row c_signal::on_alarm calls>0
 // EXPECT row c_signal::on_usr1 calls>0
 #include <hotpath/hotpath.h>
