@@ -3,12 +3,13 @@
 plugin), 5 runs a side, in pairs (one run of each side), the order inside
 each pair drawn at random: a change in the machine's load over time falls
 on both sides alike, and so does anything that follows the position of a
-run in the sequence. Strict alternation (base, head, base, head...) is not
-enough: on this 2-core machine successive children of one parent land on
-alternate cores, one core can run the same process 1.3-2x slower than the
-other for seconds at a time (under ASan parse_numbers' p95 was 1.8 us on
-one core, 0.9 us on the other, `taskset -c`), and then one side gets
-every slow run (--order alternate shows it; docs/compare.md).
+run in the sequence. Strict alternation (base, head, base, head...) was
+not enough in a CI run: 4 of 20 null comparisons under ASan had every
+head run slower than every base run. On this 2-core machine one core can
+run the same process 1.3-2x slower than the other for seconds at a time
+(under ASan parse_numbers' p95 was 1.8 us on one core, 0.9 us on the
+other, `taskset -c`); what tied the slow runs to one side's positions was
+not found (--order alternate gives the old order; docs/compare.md).
 
   --mode gate       base `compare` against head `compare EXTRA` (checksum
                     does EXTRA% more work): checksum must be `slower`, the
