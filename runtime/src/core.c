@@ -294,17 +294,12 @@ void hp_agg_add_stats(struct hp_site_agg *agg, const struct hp_site_stats *st) {
     agg->total += HP_LOAD(s->total);
     agg->sum += HP_LOAD(s->sum);
     agg->self += HP_LOAD(s->self);
-    if (HP_LOAD(s->phase) == 2) { /* else every timed call so far was timed for certain */
-        agg->det_calls += HP_LOAD(s->det_calls);
-        agg->det_total += HP_LOAD(s->det_total);
-        agg->det_sum += HP_LOAD(s->det_sum);
-        agg->det_self += HP_LOAD(s->det_self);
-    } else {
-        agg->det_calls += HP_LOAD(s->calls);
-        agg->det_total += HP_LOAD(s->total);
-        agg->det_sum += HP_LOAD(s->sum);
-        agg->det_self += HP_LOAD(s->self);
-    }
+    /* before the first randomly timed call, every timed call was certain */
+    bool split = HP_LOAD(s->phase) == 2;
+    agg->det_calls += HP_LOAD(*(split ? &s->det_calls : &s->calls));
+    agg->det_total += HP_LOAD(*(split ? &s->det_total : &s->total));
+    agg->det_sum += HP_LOAD(*(split ? &s->det_sum : &s->sum));
+    agg->det_self += HP_LOAD(*(split ? &s->det_self : &s->self));
     uint64_t mn = HP_LOAD(s->min), mx = HP_LOAD(s->max);
     if (mn < agg->min)
         agg->min = mn;

@@ -3,25 +3,21 @@
  * probe costs, is timed on about 1 call in 64 after its first 256 calls
  * and counted exactly; `tagged_tiny`, the same body tagged in the source,
  * keeps being timed on every call (no sample_period in its row).
- * And the caller of a sampled function loses the untimed calls' estimated
- * time from its Self: `spin` (sample=64, about 2 us a call) is timed on 1
- * call in 64; `spin_caller` does nothing but call it, so its Self must be
- * under half of its Total: it held 63/64 of spin's time, about 98% of its
- * Total, when an untimed call's time stayed in its caller's Self. Not
- * near 0: about 2% of spin's calls took 30-50 us here (interrupts; 2.3 us
- * the others), a fifth of its time, and how many of them the ~600 timed
- * calls catch moves the estimate by 10-20% (the caller's Self came out
- * 0-26% of its Total in 12 runs).
- * 40,000 calls, about 130 ms: a preemption of a few ms inside an untimed
- * call, which stays in the caller's Self, is then a few percent of it. */
+ * `spin` asks for sample=64 itself and its caller `spin_caller` does
+ * nothing but call it: that the caller's Self loses the untimed calls'
+ * estimated time is checked exactly in tests/runtime/test_sampling.c.
+ * Here, by timing, it would depend on the machine: time taken away inside
+ * an untimed call (a preemption, an interrupt) stays in the caller's Self,
+ * and a loaded run gave the caller 52% of its Total as Self where 12
+ * quiet runs gave 0-26%. */
 // ARGS: -std=gnu2x
 // PLUGIN-ARGS: include=^c_adaptive_default::tiny$ min-size=0
 // EXPECT row c_adaptive_default::tiny calls=100000 sample_period=64
 // EXPECT row c_adaptive_default::tiny timed_calls<10000 timed_calls>=256
 // EXPECT row c_adaptive_default::tagged_tiny calls=100000 !sample_period
-// EXPECT row c_adaptive_default::spin calls=40000 sample_period=64
+// EXPECT row c_adaptive_default::spin calls=2000 sample_period=64
 // EXPECT row c_adaptive_default::spin_caller calls=1
-// EXPECT row c_adaptive_default::spin_caller self_ns<0.5*c_adaptive_default::spin_caller.total_ns
+// EXPECT row c_adaptive_default::spin_caller self_ns<=c_adaptive_default::spin_caller.total_ns
 #include <hotpath/hotpath.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,7 +43,7 @@ HOTPATH_MEASURE __attribute__((noinline)) static uint64_t tagged_tiny(uint64_t x
 }
 
 HOTPATH_MEASURE __attribute__((noinline)) static uint64_t spin_caller(uint64_t x) {
-    for (int i = 0; i < 40000; i++)
+    for (int i = 0; i < 2000; i++)
         x = spin(x);
     return x;
 }

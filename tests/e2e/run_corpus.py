@@ -36,7 +36,8 @@ against the program's own expectations, written in its comments:
     // EXPECT-UNLESS-SANITIZER: thread row NAME calls=N   an EXPECT checked
                                        only when it has none of them
     // EXPECT row NAME calls>=$stderr.n-$report.dropped   a right side may be
-                                       a difference of two tokens: A-B
+                                       a difference of two tokens: A-B (B a
+                                       $token or another row's field)
     // SKIP-IF-OPT: -O0                not built at these levels (reason after)
     // SKIP-IF-CC: clang               not built when the compiler's name contains
                                        one of these words (e.g. GNU C extensions)
@@ -161,7 +162,7 @@ def value_of(token, report, rows, stderr=""):
     scale = re.fullmatch(r"(\d+(?:\.\d+)?)\*(\S+)", token)
     if scale:
         return float(scale.group(1)) * value_of(scale.group(2), report, rows, stderr)
-    diff = re.fullmatch(r"(\S+?)-(\$\S+)", token)
+    diff = re.fullmatch(r"(\S+?)-((?:\$|[A-Za-z_])\S*)", token)
     if diff:
         return value_of(diff.group(1), report, rows, stderr) - value_of(diff.group(2), report, rows, stderr)
     if token == "$window":

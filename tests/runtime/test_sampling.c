@@ -79,38 +79,66 @@ Test(sampling, the_choice_of_timed_call_does_not_follow_the_programs_period) {
     hp_report_free(&r);
 }
 
-/* An untimed call pushes no frame, but gives the site's mean Self to the
- * enclosing frame: its caller's Self loses the untimed calls' estimated
- * time as it loses the timed ones' measured time, and the caller's own
- * figures are whole. */
+/* An untimed call pushes no frame, but gives the site's mean Self (est)
+ * to the enclosing frame's child time: its caller's Self loses the untimed
+ * calls' estimated time as it loses the timed ones' measured time. Checked
+ * exactly, with the estimate and the countdown set by hand (timing the
+ * calls would make the check depend on what the machine does meanwhile). */
 static struct hotpath_site s_outer = HOTPATH_SITE_INIT("samp::outer", HOTPATH_KIND_FUNCTION);
 static struct hotpath_site s_leaf = HOTPATH_SAMPLED_SITE_INIT("samp::leaf", HOTPATH_KIND_FUNCTION, 8);
 
 Test(sampling, untimed_callees_take_their_estimated_time_out_of_the_callers_self) {
-    for (int i = 0; i < 500; i++) {
-        uint64_t t = hotpath_enter(&s_outer);
-        for (int k = 0; k < 8; k++)
-            call(&s_leaf, 200);
-        hotpath_exit(&s_outer, t);
-    }
-    struct hp_row o = row_of("samp::outer"), l = row_of("samp::leaf");
-    cr_assert_eq(o.calls, 500);
-    cr_assert(!o.sampled);
-    cr_assert_eq(l.calls, 4000);
-    cr_assert(l.sampled && l.timed < 4000);
-    /* outer does nothing but call the leaves: its Self is a small part of
-     * its Total (it held 7/8 of the leaves' time when an untimed call's
-     * time stayed in its caller's Self), and what it lost is about the
-     * leaves' estimated Total */
-    cr_assert_lt(o.self, o.total / 2, "self %llu total %llu", (unsigned long long)o.self,
-                 (unsigned long long)o.total);
-    uint64_t lost = o.total - o.self;
-    cr_assert(lost > l.total / 2 && lost < l.total + l.total / 2,
-              "outer lost %llu from its Self, the leaves' estimated total is %llu",
-              (unsigned long long)lost, (unsigned long long)l.total);
+    for (int i = 0; i < 100; i++) /* registered, and past the calls timed for certain */
+        call(&s_leaf, 10);
     struct hp_site_stats *st = hp_tls.by_id[s_leaf.id];
-    cr_assert_eq(st->active, 0);
+    cr_assert_eq(HP_LOAD(st->phase), 2);
+    uint64_t t = hotpath_enter(&s_outer);
+    struct hp_frame *f = &hp_tls.stack[hp_tls.depth - 1];
+    cr_assert_eq(f->site, &s_outer);
+    HP_STORE(st->est, 1000);
+    HP_STORE(st->skip, 20); /* the next 19 calls untimed, the 20th timed */
+    uint64_t child0 = f->child, untimed0 = hp_stats_calls(st) - HP_LOAD(st->calls);
+    for (int k = 0; k < 19; k++)
+        call(&s_leaf, 10);
+    cr_assert_eq(hp_stats_calls(st) - HP_LOAD(st->calls) - untimed0, 19, "19 calls untimed");
+    cr_assert_eq(f->child - child0, 19 * 1000, "the caller's child time grew by %llu",
+                 (unsigned long long)(f->child - child0));
+    uint64_t timed0 = HP_LOAD(st->calls);
+    call(&s_leaf, 10); /* the timed one: its measured duration, and the mean Self again */
+    cr_assert_eq(HP_LOAD(st->calls), timed0 + 1);
+    cr_assert_gt(f->child - child0, 19 * 1000);
+    cr_assert_neq(HP_LOAD(st->est), 1000, "the timed call's enter set a new estimate");
+    hotpath_exit(&s_outer, t);
+    cr_assert_eq(HP_LOAD(st->active), 0);
     cr_assert_eq(hp_tls.depth, 0);
+}
+
+/* The calls timed for certain (a site sampled from its first call: the
+ * first, and the one the first draw times) are set apart at the first
+ * randomly timed call, so that the report counts them once each. */
+static struct hotpath_site s_split = HOTPATH_SAMPLED_SITE_INIT("samp::split", HOTPATH_KIND_FUNCTION, 16);
+
+Test(sampling, the_calls_timed_for_certain_are_set_apart) {
+    call(&s_split, 10);
+    struct hp_site_stats *st = hp_tls.by_id[s_split.id];
+    cr_assert_eq(HP_LOAD(st->phase), 0);
+    call(&s_split, 10); /* timed by the first draw, for certain */
+    cr_assert_eq(HP_LOAD(st->phase), 1);
+    uint64_t sum2 = HP_LOAD(st->sum), total2 = HP_LOAD(st->total);
+    while (HP_LOAD(st->phase) != 2)
+        call(&s_split, 10);
+    cr_assert_eq(HP_LOAD(st->det_calls), 2);
+    cr_assert_eq(HP_LOAD(st->det_sum), sum2);
+    cr_assert_eq(HP_LOAD(st->det_total), total2);
+    /* the report: 2 certain calls once, the random ones scaled to the rest */
+    for (int i = 0; i < 3000; i++)
+        call(&s_split, 10);
+    struct hp_row r = row_of("samp::split");
+    double k = hp_ns_per_tick(), rest = (double)(r.calls - 2) / (double)(r.timed - 2);
+    double want = (double)HP_LOAD(st->det_sum) +
+                  (double)(HP_LOAD(st->sum) - HP_LOAD(st->det_sum)) * rest;
+    cr_assert(r.sum >= (uint64_t)(want * k) - 1 && r.sum <= (uint64_t)(want * k) + 1,
+              "sum %llu, expected %.0f", (unsigned long long)r.sum, want * k);
 }
 
 /* The period can change while the program runs (the adaptive mode's
