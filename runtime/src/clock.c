@@ -2,6 +2,7 @@
 #include "clock.h"
 
 #include "internal.h"
+#include "sys.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -35,7 +36,8 @@ uint64_t hp_monotonic_ns_cold(void) { return hp_monotonic_ns(); }
  * is off by at most (e0 + e1) / T relative, T the calibration interval.
  * Every duration the report converts was measured inside the process's
  * life so far, which is at most 2T: its absolute error is at most
- * 2 (e0 + e1), a few tens of ns (hp_clock_error_bound_ns), whatever the
+ * 2 (e0 + e1), a few us with the system call of pair_clock_ns
+ * (hp_clock_error_bound_ns), whatever the
  * process's length; its relative error shrinks as T grows.
  */
 static struct {
@@ -71,15 +73,30 @@ bool hp_cpu_has_invariant_tsc(void) {
 #endif
 }
 
+/* CLOCK_MONOTONIC for the calibration pairs: by the system call itself,
+ * not the vDSO. A short process would otherwise touch the vDSO's data and
+ * code pages and libc's clock_gettime for these few readings only: 3 page
+ * faults, 28 us of a 2.3 ms process on this project's VM (docs/benchmarks.md,
+ * "Short processes"), against 1.4 us a system call. The sandwich is then
+ * about a system call wide: the bound below grows to a few us for a
+ * duration as long as the process, and stays (e0 + e1) / T relative. A
+ * filter that refuses the call (seccomp) gets the vDSO's reading. */
+static uint64_t pair_clock_ns(void) {
+    struct timespec ts;
+    if (hp_sys_clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return hp_monotonic_ns();
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* A (tsc, ns) pair read as close together as the machine allows: the
  * narrowest of a few tsc-clock-tsc sandwiches, the tsc taken at its middle;
  * *width is that sandwich's width in ticks. */
 static void read_pair(uint64_t *tsc, uint64_t *ns, uint64_t *width) {
 #ifdef HP_HAVE_RDTSC
     uint64_t best = UINT64_MAX;
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < 3; i++) {
         uint64_t a = __rdtsc();
-        uint64_t t = hp_monotonic_ns();
+        uint64_t t = pair_clock_ns();
         uint64_t b = __rdtsc();
         if (b - a < best) {
             best = b - a;
@@ -89,7 +106,7 @@ static void read_pair(uint64_t *tsc, uint64_t *ns, uint64_t *width) {
     }
     *width = best;
 #else
-    *tsc = *ns = hp_monotonic_ns();
+    *tsc = *ns = pair_clock_ns();
     *width = 0;
 #endif
 }

@@ -87,8 +87,11 @@ Test(clock, short_process_converts_at_once_within_the_bound) {
                 (unsigned long long)hp_clock_error_bound_ns());
     cr_assert_leq(fabs(by_ticks - by_clock), bound, "off by %.1f ns, bound %.1f ns",
                   fabs(by_ticks - by_clock), bound);
+    /* each pair is a system call wide (clock.c, pair_clock_ns): 1.4 us
+     * here, several under a sanitizer; the bound of a 2 ms process stays
+     * below 1% of it */
     if (strcmp(hp_clock_name(), "tsc") == 0)
-        cr_assert_leq(hp_clock_error_bound_ns(), 1000u, "a bound of %llu ns",
+        cr_assert_leq(hp_clock_error_bound_ns(), 20000u, "a bound of %llu ns",
                       (unsigned long long)hp_clock_error_bound_ns());
 }
 
