@@ -2,10 +2,10 @@
 #include "clock.h"
 
 #include "internal.h"
-#include "sys.h"
 
 #include <pthread.h>
 #include <string.h>
+#include <sys/syscall.h>
 #ifdef HP_HAVE_RDTSC
 #include <cpuid.h>
 #if defined(__has_include)
@@ -83,7 +83,16 @@ bool hp_cpu_has_invariant_tsc(void) {
  * filter that refuses the call (seccomp) gets the vDSO's reading. */
 static uint64_t pair_clock_ns(void) {
     struct timespec ts;
-    if (hp_sys_clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+#if defined(__x86_64__)
+    long ret;
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "0"((long)SYS_clock_gettime), "D"((long)CLOCK_MONOTONIC), "S"(&ts)
+                     : "rcx", "r11", "memory");
+#else
+    int ret = clock_gettime(CLOCK_MONOTONIC, &ts);
+#endif
+    if (ret != 0)
         return hp_monotonic_ns();
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
