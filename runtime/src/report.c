@@ -291,10 +291,22 @@ static struct estimate estimate(const struct hp_site_agg *a) {
         return (struct estimate){e.total * s, e.sum * s, e.self * s};
     }
     double s = (double)(a->calls - a->det_calls) / (double)(a->timed - a->det_calls);
-    return (struct estimate){
+    e = (struct estimate){
         (double)a->det_total + (double)(a->total - a->det_total) * s,
         (double)a->det_sum + (double)(a->sum - a->det_sum) * s,
         (double)(int64_t)a->det_self + (double)((int64_t)a->self - (int64_t)a->det_self) * s};
+    /* Every call's Self lies inside an outermost call's window, so Total >=
+     * Self, as the exact figures always are. The estimates can break it for
+     * a recursive site: its Total comes from the few timed calls that were
+     * outermost (a timed call inside an untimed one of the same site adds
+     * to Self, not to Total), its Self from every timed call. cJSON's
+     * recursive cJSON_Delete, 268 of 1061 calls timed, read Self 9807 ns
+     * and Total 2101 ns (docs/how-it-works.md, Sampling). Self's estimate,
+     * from many more calls, is kept, and Total raised to it. */
+    double floor = e.self < e.sum ? e.self : e.sum;
+    if (e.total < floor)
+        e.total = floor;
+    return e;
 }
 
 static void fill_row(struct hp_report *r, struct hp_row *row, struct hotpath_site *site,

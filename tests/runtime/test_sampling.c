@@ -297,3 +297,28 @@ Test(sampling, recursion_counts_the_outermost_calls_in_total) {
     qsort(ratio, 3, sizeof *ratio, by_value);
     cr_assert(ratio[1] > 6 && ratio[1] < 16, "median of%s", seen);
 }
+
+/* Total >= Self in every row (docs/how-it-works.md, Sampling): a sampled
+ * recursion's Total comes from the timed calls that were outermost, its
+ * Self from every timed call, so when no randomly timed call was outermost
+ * (set by hand here: the random part of total taken back to 0) the Self
+ * estimate is the floor of Total. */
+static struct hotpath_site s_rec_floor =
+    HOTPATH_SAMPLED_SITE_INIT("samp::rec_floor", HOTPATH_KIND_FUNCTION, 4);
+
+Test(sampling, a_sampled_rows_total_is_never_below_its_self) {
+    for (int i = 0; i < 200; i++)
+        rec(&s_rec_floor, 10);
+    struct hp_site_stats *st = hp_tls.by_id[s_rec_floor.id];
+    cr_assert_eq(HP_LOAD(st->phase), 2);
+    struct hp_row before = row_of("samp::rec_floor");
+    cr_assert(before.sampled && before.timed > HP_LOAD(st->det_calls));
+    cr_assert_geq(before.total, before.self);
+    HP_STORE(st->total, HP_LOAD(st->det_total));
+    struct hp_row r = row_of("samp::rec_floor");
+    cr_assert_eq(r.calls, 2000);
+    cr_assert_gt(r.self, 0);
+    cr_assert_eq(r.total, r.self, "total %llu, self %llu", (unsigned long long)r.total,
+                 (unsigned long long)r.self);
+    cr_assert_eq(r.sum, before.sum);
+}
