@@ -255,8 +255,9 @@ def main():
         if os.path.exists(status3):
             os.remove(status3)
         start_top(a.hotpath, aprog.pid, "alloc", status3)
-        screen = wait_for(lambda: (lambda s: s if row(s, "top::grow") and row(s, "top::grow")[2] != "-"
-                                   else None)(capture("alloc")))
+        # a line caught half drawn has fewer cells: not yet, capture again
+        screen = wait_for(lambda: (lambda s: s if len(row(s, "top::grow") or []) > 2
+                                   and row(s, "top::grow")[2] != "-" else None)(capture("alloc")))
         r = row(screen or "", "top::grow")
         head = [l for l in (screen or "").splitlines() if l.startswith("Function")]
         if a.sanitizer:  # tracking steps aside from the sanitizer's allocator: no such columns
