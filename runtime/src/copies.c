@@ -47,6 +47,7 @@ struct hp_anchor hp_anchor = {
     .enter = hp_copy_enter,
     .exit = hp_copy_exit,
     .report = hp_copy_report,
+    .before_exit = hp_copy_before_exit,
 };
 
 /* namesz, descsz, type, "hotpath\0", then the offset from that quad to

@@ -12,7 +12,7 @@
 /* Bumped whenever a field below, or what the entry points mean, changes
  * (a test builds a copy with another, to see it step aside). */
 #ifndef HP_COPY_ABI
-#define HP_COPY_ABI 2u /* 2: the tokens' marks moved (HP_TOKEN_UNTIMED is the sign bit) */
+#define HP_COPY_ABI 3u /* 2: the tokens' marks moved (HP_TOKEN_UNTIMED is the sign bit); 3: before_exit */
 #endif
 
 /* What one copy offers the others. Filled by core.c at start-up. */
@@ -26,6 +26,7 @@ struct hp_anchor {
     uint64_t (*enter)(struct hotpath_site *site, uintptr_t sp);
     void (*exit)(struct hotpath_site *site, uint64_t token);
     int (*report)(void);
+    void (*before_exit)(void); /* _exit's report (signals.c, hp_signals_before_exit) */
 };
 
 extern struct hp_anchor hp_anchor;
@@ -40,6 +41,7 @@ void hp_runtime_init(void);
 uint64_t hp_copy_enter(struct hotpath_site *site, uintptr_t sp);
 void hp_copy_exit(struct hotpath_site *site, uint64_t token);
 int hp_copy_report(void);
+void hp_copy_before_exit(void);
 
 /* Looks for the process's primary copy. True when this copy is not it: then
  * hp_primary is set (its sites go there) or, if the primary is of another

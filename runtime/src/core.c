@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "config.h"
@@ -81,6 +83,7 @@ static void fork_prepare(void) { hp_lock_enter(); }
 static void fork_parent(void) { hp_lock_leave(); }
 static void fork_child(void) {
     pthread_mutex_init(&hp_lock, NULL);
+    hp_own_pid = (long)getpid(); /* signals.c: _exit's report is this child's */
     hp_live_fork_child();    /* live.c: before signals.c, which reads hp_live_wanted */
     hp_metrics_fork_child(); /* metrics.c: no endpoint in the child (before signals.c) */
     hp_signals_fork_child(); /* signals.c: the child's report thread */
@@ -89,12 +92,15 @@ static void fork_child(void) {
 }
 
 static void resolve_longjmp(void);
+static void resolve_exit(void);
+static void at_quick_exit_report(void);
 static void arena_init(void);
 
 static void runtime_init(void) {
     hp_busy_enter();
     if (hp_copies_find_primary()) { /* copies.c: another copy is the process's runtime */
-        resolve_longjmp();          /* should this copy's longjmp be the one called */
+        resolve_longjmp();          /* should this copy's longjmp or _exit be the one called */
+        resolve_exit();
         hp_busy_leave();
         return;
     }
@@ -106,9 +112,12 @@ static void runtime_init(void) {
     hp_process_start = hp_now();
     arena_init();
     resolve_longjmp();
+    resolve_exit();
+    hp_own_pid = (long)getpid();
     pthread_key_create(&thread_key, thread_exit);
     pthread_atfork(fork_prepare, fork_parent, fork_child);
     atexit(at_exit);
+    at_quick_exit(at_quick_exit_report);
     hp_signals_init(); /* signals.c */
     hp_busy_leave();
 }
@@ -1168,6 +1177,54 @@ HP_API void __longjmp_chk(struct __jmp_buf_tag env[1], int val) {
 #else
 static void resolve_longjmp(void) {}
 #endif
+
+/* ======================================================================== */
+/* _exit, _Exit, quick_exit                                                 */
+/* ======================================================================== */
+
+/*
+ * A process that ends by _exit or _Exit runs no atexit handler, and one
+ * that ends by quick_exit only its at_quick_exit ones: the runtime defines
+ * _exit and _Exit, which write the report (signals.c says when and how)
+ * and then call the C library's (found by dlsym at start-up, so that a
+ * sanitizer's interceptor of _exit still runs), and registers an
+ * at_quick_exit handler. The C library's own calls of _exit (from exit(),
+ * after the atexit handlers) do not come here.
+ */
+typedef void (*exit_fn)(int) __attribute__((noreturn));
+static exit_fn real_exit;
+
+static void resolve_exit(void) { real_exit = (exit_fn)dlsym(RTLD_NEXT, "_exit"); }
+
+void hp_real_exit(int status) {
+    if (real_exit)
+        real_exit(status);
+    for (;;)
+        syscall(SYS_exit_group, status);
+}
+
+/* The primary's at_exit work, from any copy. */
+void hp_copy_before_exit(void) { hp_signals_before_exit(at_exit); }
+
+static void before_exit(void) {
+    if (HP_UNLIKELY(hp_is_secondary())) {
+        if (hp_primary)
+            hp_primary->before_exit();
+        return;
+    }
+    hp_copy_before_exit();
+}
+
+static void at_quick_exit_report(void) { before_exit(); }
+
+HP_API void _exit(int status) {
+    before_exit();
+    hp_real_exit(status);
+}
+HP_API void _Exit(int status) {
+    before_exit();
+    hp_real_exit(status);
+}
 
 uint64_t hp_alloc_bytes_locked(void) {
     uint64_t sum = hp_reg.alloc_bytes;

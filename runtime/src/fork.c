@@ -40,9 +40,11 @@ static void zero_stats(struct hp_site_stats *s) {
     HP_STORE(s->det_sum, 0);
     HP_STORE(s->det_self, 0);
     HP_STORE(s->gap, HP_LOAD(s->skip)); /* no call since the fork: gap - skip = 0 */
-    for (uint32_t i = 0; i < HP_HIST_BUCKETS; i++)
-        if (hp_stats_chunk(s, i / HP_HIST_CHUNK))
-            HP_STORE(*hp_hist_counter(s, i), 0);
+    /* by chunk: a block holds a few of its HP_HIST_GROUPS */
+    for (uint32_t g = 0; g < HP_HIST_GROUPS; g++)
+        if (hp_stats_chunk(s, g))
+            for (uint32_t i = g * HP_HIST_CHUNK; i < (g + 1) * HP_HIST_CHUNK && i < HP_HIST_BUCKETS; i++)
+                HP_STORE(*hp_hist_counter(s, i), 0);
     struct hp_alloc_stats *a = HP_LOAD(s->alloc);
     if (a) {
         memset(a, 0, sizeof *a);
@@ -61,21 +63,27 @@ void hp_fork_child_reset(void) {
      * memory stays allocated (a few KiB per thread), as freeing what
      * another thread's TLS still points to would gain nothing. */
     hp_reg.threads = self;
-    uint64_t now = hp_now();
     if (self) {
         self->prev = self->next = NULL;
         self->dropped = 0;
         for (struct hp_site_stats *s = HP_LOAD(self->stats); s; s = HP_LOAD(s->next))
             zero_stats(s);
+        hp_alloc_fork_child(self, hp_tls.depth);
+        hp_thread_identify(self); /* the child's tid */
+    }
+    hp_trec_reset(); /* threads.c: the exited threads were the parent's */
+    /* The child's time starts once the above is done: zeroing the blocks
+     * writes to pages the fork shares with the parent, and each first
+     * write copies one (tens of us on a VM): the runtime's own work, not
+     * the open functions'. */
+    uint64_t now = hp_now();
+    if (self) {
         for (uint32_t d = 0; d < hp_tls.depth; d++) {
             self->stack[d].start = now;
             self->stack[d].child = 0;
         }
-        hp_alloc_fork_child(self, hp_tls.depth);
-        hp_thread_identify(self); /* the child's tid */
         hp_thread_measured_restart(self);
     }
-    hp_trec_reset(); /* threads.c: the exited threads were the parent's */
     hp_process_start = now;
     if (hp_window.name && hp_window.end == 0)
         hp_window.start = now;

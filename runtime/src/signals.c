@@ -1,5 +1,6 @@
 /*
- * signals.c — the report of a process ended by SIGTERM, SIGINT or SIGHUP,
+ * signals.c — the report of a process ended by SIGTERM, SIGINT, SIGHUP or
+ * SIGPIPE, or by _exit,
  * and the on-demand report of HOTPATH_SIGNAL.
  *
  * A signal handler may run at any instruction of the program, inside
@@ -72,8 +73,10 @@
 #include "report.h"
 
 #define HP_TERM_WAIT_MS 5000 /* longest wait of a terminating handler for the report */
+#define HP_TERM_EXIT (-1)     /* sig.term_sig when the final report is _exit's */
 
-static const int term_signals[] = {SIGTERM, SIGINT, SIGHUP};
+/* SIGPIPE: `prog | head` ends prog by it once head has read its lines. */
+static const int term_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGPIPE};
 
 static struct {
     sem_t wake;
@@ -118,7 +121,7 @@ static void report_in_child(void) {
     if (child == 0) {
         hp_report_pid = parent; /* %p and the report's pid: the process's own */
         hp_report_once();
-        _exit(0);
+        hp_real_exit(0); /* not the runtime's _exit: this copy reports nothing more */
     }
     if (child < 0)
         return;
@@ -134,10 +137,12 @@ static void report_in_child(void) {
     }
 }
 
-static void on_term(int signo) {
-    int saved = errno;
+/* The final report, from where a signal handler may be running: by the
+ * reporter thread if there is one, else by a forked copy, the wait bounded
+ * either way. `why` is the terminating signal, or HP_TERM_EXIT for _exit. */
+static void final_report_async(int why) {
     int none = 0;
-    bool first = atomic_compare_exchange_strong(&sig.term_sig, &none, signo);
+    bool first = atomic_compare_exchange_strong(&sig.term_sig, &none, why);
     /* A report already begun (at exit, or by a hotpath::main that returned)
      * may be this very thread's: waiting for it would never end. */
     if (atomic_load(&sig.up) && !(first && hp_report_done())) {
@@ -150,6 +155,11 @@ static void on_term(int signo) {
         report_in_child(); /* something was measured, and no reporter thread */
     }
     hp_live_unlink(); /* live.c: HOTPATH_LIVE's file (unlink is async-signal-safe) */
+}
+
+static void on_term(int signo) {
+    int saved = errno;
+    final_report_async(signo);
     errno = saved;
     die_by(signo);
 }
@@ -256,6 +266,32 @@ static void set_pending(bool on) {
 static bool no_signal_blocked(void) {
     sigset_t cur;
     return pthread_sigmask(SIG_BLOCK, NULL, &cur) == 0 && sigisemptyset(&cur);
+}
+
+/*
+ * _exit, _Exit and quick_exit (core.c interposes the first two and
+ * registers at_quick_exit): the process ends without atexit handlers, so
+ * without the report, unless it is written here. Shells (dash ends every
+ * process, its subshells too, by _exit), forked workers and daemons end so.
+ * Nothing is written by a child the runtime did not see forked (vfork,
+ * _Fork, clone: the pid is not the one it knows), nor while the runtime is
+ * at work on this thread (it may hold hp_lock), nor twice. _exit is
+ * async-signal-safe, and programs call it from handlers: the report is
+ * written here directly only on a thread that blocks no signal (so it is
+ * not in a handler, see no_signal_blocked); elsewhere as for a terminating
+ * signal, by the reporter thread or a forked copy, the wait bounded.
+ */
+long hp_own_pid;
+
+void hp_signals_before_exit(void (*final)(void)) {
+    if (!hp_own_pid || (long)getpid() != hp_own_pid || hp_tls.busy || hp_report_done())
+        return;
+    int saved = errno;
+    if (no_signal_blocked())
+        final(); /* as at exit: the reporter stops, the report is written */
+    else
+        final_report_async(HP_TERM_EXIT);
+    errno = saved;
 }
 
 /*

@@ -1,4 +1,4 @@
-/* signals.h — reports on SIGTERM/SIGINT/SIGHUP and on HOTPATH_SIGNAL (private). */
+/* signals.h — reports on SIGTERM/SIGINT/SIGHUP/SIGPIPE, _exit and HOTPATH_SIGNAL (private). */
 #ifndef HOTPATH_SIGNALS_H
 #define HOTPATH_SIGNALS_H
 
@@ -19,6 +19,20 @@ void hp_signals_start(void);
  * signal blocked in it (none is delivered to it), its stack and TLS not
  * counted as the program's allocations. Returns pthread_create's result. */
 int hp_runtime_thread(void *(*fn)(void *));
+
+/* The process's pid as the runtime knows it (set at start-up and in a
+ * forked child): another pid is a child it did not see forked. */
+extern long hp_own_pid;
+
+/* _exit, _Exit and quick_exit, before the process ends: writes the final
+ * report (`final`, at_exit's work, where no handler may be running; else
+ * as a terminating signal does) unless this is a child the runtime did
+ * not see forked, the runtime is busy on this thread or the report is
+ * written already. */
+void hp_signals_before_exit(void (*final)(void));
+
+/* glibc's _exit, past the runtime's (which would report first). */
+__attribute__((noreturn)) void hp_real_exit(int status);
 
 /* At exit, before the report: lets the reporter thread end. */
 void hp_signals_exit(void);

@@ -1,15 +1,16 @@
-/* A process ended by SIGTERM, by SIGINT, and by `timeout -s TERM` while it
- * loops forever: each writes its report, then ends by the signal as it
- * would have (its parent sees WIFSIGNALED with the same signal).
+/* A process ended by SIGTERM, by SIGINT, by SIGPIPE (a write to a pipe
+ * nobody reads, as `prog | head` ends prog), and by `timeout -s TERM`
+ * while it loops forever: each writes its report, then ends by the signal
+ * as it would have (its parent sees WIFSIGNALED with the same signal).
  *
  * The parent runs itself again (exec, so that every child starts with the
- * default actions whatever the test runner ignores) in three ways; each
+ * default actions whatever the test runner ignores) in four ways; each
  * child makes 7 measured calls and then is ended by its signal. The
  * parent's saw_signal counts the children whose status was right. */
 // SANITIZER-ENV: TSAN_OPTIONS=die_after_fork=0 (a terminating signal in a process with one measuring thread is reported by a child the handler forks, signals.c report_in_child; the child of a threaded process may call only async-signal-safe functions, and ThreadSanitizer kills one that does more)
-// EXPECT children 3
+// EXPECT children 4
 // EXPECT child row c_signal_exit::work calls=7
-// EXPECT row c_signal_exit::saw_signal calls=3
+// EXPECT row c_signal_exit::saw_signal calls=4
 // EXPECT norow c_signal_exit::work
 // SANITIZER-ENV: C_SIGNAL_EXIT_TIMEOUT=3 (a sanitized child can take more than 0.3 s to start and install the runtime's SIGTERM handler: 0.6 s seen under ASan on a loaded machine)
 #include <signal.h>
@@ -37,6 +38,14 @@ static int child(const char *how) {
         raise(SIGTERM);
     else if (strcmp(how, "INT") == 0)
         raise(SIGINT);
+    else if (strcmp(how, "PIPE") == 0) {
+        int fd[2];
+        if (pipe(fd) != 0)
+            return 1;
+        close(fd[0]);
+        (void)!write(fd[1], "x", 1); /* SIGPIPE, its default action: the end */
+        return 2;
+    }
     for (;;) /* "loop": until timeout's SIGTERM */
         spin();
 }
@@ -67,6 +76,7 @@ int main(int argc, char **argv) {
         return child(argv[1]);
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0)
@@ -74,6 +84,7 @@ int main(int argc, char **argv) {
     self[n] = '\0';
     expect_signal("TERM", run((char *[]){self, "TERM", NULL}), SIGTERM);
     expect_signal("INT", run((char *[]){self, "INT", NULL}), SIGINT);
+    expect_signal("PIPE", run((char *[]){self, "PIPE", NULL}), SIGPIPE);
     /* timeout(1) returns 124 when it had to send the signal; with
      * --preserve-status, 128 + the signal: the child died of it. */
     const char *after = getenv("C_SIGNAL_EXIT_TIMEOUT"); /* seconds; 0.3 unless set */
