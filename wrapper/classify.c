@@ -159,10 +159,31 @@ static int read_response_file(const char *path, char ***argvp) {
     return n;
 }
 
+/*
+ * A build system's probe of the compiler: autoconf's conftest.c (and .cpp,
+ * .cc...), CMake's compiler identification and the sources of its
+ * try_compile and try_run projects (check_c_source_runs...), Meson's
+ * checks. They get no function selection: a probe that runs measures
+ * nothing, so it prints nothing, and the build system concludes what it
+ * would without hotpath. gnulib's "whether perror matches strerror" (m4
+ * 1.4.19) compares a conftest's stdout with its stderr: with include=.*
+ * its report on stderr made configure answer "no" and build gnulib's
+ * perror in the project's place.
+ */
+static int is_probe_name(const char *name) {
+    const char *slash = strrchr(name, '/'), *base = slash ? slash + 1 : name;
+    return starts(base, "conftest.") || starts(base, "CMakeCCompilerId") ||
+           starts(base, "CMakeCXXCompilerId") || strstr(name, "CMakeFiles/CMakeTmp/") ||
+           strstr(name, "CMakeFiles/CMakeScratch/") || strstr(name, "meson-private/");
+}
+
 static void input(struct state *st, const char *name) {
     st->out->has_input = 1;
-    if (st->lang ? is_source_lang(st->lang) : is_source_name(name))
+    if (st->lang ? is_source_lang(st->lang) : is_source_name(name)) {
         st->out->has_source = 1;
+        if (is_probe_name(name))
+            st->out->is_probe = 1;
+    }
 }
 
 static void classify_arg(int argc, char **argv, int *i, struct state *st, int depth) {
@@ -267,8 +288,9 @@ char **hp_cc_rewrite(char *const *cmd, int ncmd, int argc, char **argv,
         if (setup->plugin)
             failed |= !(v[n++] = own[nown++] = concat("-fplugin=", setup->plugin));
         /* Function selection only where code is generated: the
-         * preprocessor has no use for it, and Clang would call it unused. */
-        if (setup->plugin && c.kind != HP_CC_PREPROCESS) {
+         * preprocessor has no use for it, and Clang would call it unused;
+         * nor in a build system's probe (is_probe_name). */
+        if (setup->plugin && c.kind != HP_CC_PREPROCESS && !c.is_probe) {
             if (setup->include_re)
                 failed |= !(v[n++] = own[nown++] =
                                 concat("-fplugin-arg-hotpath-include=", setup->include_re));

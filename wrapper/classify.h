@@ -11,7 +11,9 @@
  *                                                     nothing
  *   preprocess    -E, -M, -MM (no -MD/-MMD alone)     plugin, include folder
  *   compile       -c, -S, -fsyntax-only               plugin and its include=/
- *                                                     exclude=, include folder
+ *                                                     exclude= (not for a build
+ *                                                     system's probe, such as
+ *                                                     conftest.c), include folder
  *   link          none of the above                   the same when a source is
  *                                                     compiled too, and the
  *                                                     runtime after everything
@@ -52,6 +54,9 @@ struct hp_cc_class {
     int lang_at_end;    /* a -x other than "none" is still in effect */
     int has_plugin;     /* a hotpath plugin is given already (-fplugin=...hotpath...):
                            no second one, no include folder added */
+    int is_probe;       /* a source is a build system's probe of the compiler
+                           (conftest.c, CMake's try_compile...): no include=,
+                           exclude= or sample= */
 };
 void hp_cc_classify(int argc, char **argv, struct hp_cc_class *out);
 

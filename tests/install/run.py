@@ -367,8 +367,9 @@ def no_runtime_exported(path):
 def scenario_autotools(args):
     """./configure CC=hotpath-cc && make && make check on an automake
     project with a libtool shared library (-no-undefined and an
-    -export-symbols-regex), with every function measured, configure's test
-    programs included."""
+    -export-symbols-regex), with every function measured but configure's
+    test programs, which measure nothing (configure.ac compares one's
+    stdout with its stderr)."""
     need("autoreconf", "automake", "libtoolize", "make")
     work = fresh_copy("autotools", args.work)
     for d, files in (("lib", ["mathlib.c", "mathlib.h", "strlib.c"]), ("src", ["calc.c", "run.c"])):
@@ -383,9 +384,13 @@ def scenario_autotools(args):
         env["HOTPATH_CC"] = args.cc
     run("./configure CC=hotpath-cc", cwd=work, env=env, shell=True)  # the README's, in 3 steps
     conftests = [r for r in reports(conf_reports) if "conftest::main" in rows(r)]
-    if not conftests:
-        raise Failure("configure ran no instrumented test program (no conftest::main report)")
-    log("ok: configure: %d instrumented test programs ran and reported" % len(conftests))
+    if conftests:
+        raise Failure("configure's test programs were measured (%d reports with conftest::main)"
+                      % len(conftests))
+    cache = open(os.path.join(work, "config.log")).read()
+    if "calc_cv_stderr_own=yes" not in cache:
+        raise Failure("configure's stdout/stderr check did not answer yes")
+    log("ok: configure: its test programs measured nothing; the stdout/stderr check said yes")
     pipe = [l for l in open(os.path.join(work, "libtool")) if l.startswith("global_symbol_pipe=")]
     if not pipe or pipe[0].strip() in ('global_symbol_pipe=""', "global_symbol_pipe=''"):
         raise Failure("libtool's nm check failed under hotpath-cc: %r" % pipe)

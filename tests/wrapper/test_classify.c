@@ -182,3 +182,33 @@ Test(classify, sample_is_handed_to_the_plugin_where_code_is_generated) {
         cr_assert(strncmp(*p, "-fplugin-arg-hotpath-sample", 27), "not for -E: %s", *p);
     hp_cc_free(v);
 }
+
+/* A build system's probe gets the plugin (tags and __HOTPATH__ as in the
+ * project's own units) but no function selection: a probe that runs then
+ * measures nothing and prints nothing, so configure concludes what it
+ * would without hotpath (m4's "whether perror matches strerror" compares
+ * a conftest's stdout with its stderr). */
+Test(classify, build_system_probes_get_no_selection) {
+    char out[2048];
+    const char *probes[] = {
+        "-o conftest -O2 conftest.c",                      /* autoconf */
+        "-c -o conftest.o conftest.cpp",                   /* AC_LANG(C++) */
+        "-c /b/CMakeFiles/CMakeScratch/TryCompile-Ab12/src.c -o src.o",
+        "-c /b/CMakeFiles/CMakeTmp/src.cxx -o src.o",      /* CMake before 3.24 */
+        "/b/CMakeFiles/3.25.1/CompilerIdC/CMakeCCompilerId.c",
+        "-c /b/meson-private/tmpab12/testfile.c -o out.o", /* Meson */
+    };
+    for (size_t i = 0; i < sizeof probes / sizeof *probes; i++) {
+        rewrite(probes[i], out, sizeof out);
+        cr_assert(strstr(out, "-fplugin=/p/hotpath.so -idirafter /p/include "), "%s: %s", probes[i], out);
+        cr_assert_null(strstr(out, "include=.*"), "%s: %s", probes[i], out);
+    }
+    /* the probe's link still gets the runtime */
+    rewrite("-o conftest conftest.c", out, sizeof out);
+    cr_assert(strstr(out, RUNTIME), "%s", out);
+    /* names that only look alike are the project's own */
+    rewrite("-c myconftest.c -o a.o", out, sizeof out);
+    cr_assert_str_eq(out, "cc " COMPILE " -c myconftest.c -o a.o");
+    rewrite("-c src/CMakeTmpx.c -o a.o", out, sizeof out);
+    cr_assert_str_eq(out, "cc " COMPILE " -c src/CMakeTmpx.c -o a.o");
+}
