@@ -12,7 +12,7 @@
 /* Bumped whenever a field below, or what the entry points mean, changes
  * (a test builds a copy with another, to see it step aside). */
 #ifndef HP_COPY_ABI
-#define HP_COPY_ABI 3u /* 2: the tokens' marks moved (HP_TOKEN_UNTIMED is the sign bit); 3: before_exit */
+#define HP_COPY_ABI 3u /* 2: the tokens' marks moved (HP_TOKEN_UNTIMED is the sign bit); 3: before_exit, HP_TOKEN_NESTED */
 #endif
 
 /* What one copy offers the others. Filled by core.c at start-up. */

@@ -101,6 +101,7 @@ static void runtime_init(void) {
     if (hp_copies_find_primary()) { /* copies.c: another copy is the process's runtime */
         resolve_longjmp();          /* should this copy's longjmp or _exit be the one called */
         resolve_exit();
+        hp_signals_resolve();
         hp_busy_leave();
         return;
     }
@@ -113,6 +114,7 @@ static void runtime_init(void) {
     arena_init();
     resolve_longjmp();
     resolve_exit();
+    hp_signals_resolve();
     hp_own_pid = (long)getpid();
     pthread_key_create(&thread_key, thread_exit);
     pthread_atfork(fork_prepare, fork_parent, fork_child);
@@ -858,6 +860,7 @@ static inline __attribute__((always_inline)) uint64_t push(struct hp_site_stats 
     f->st = st;
     f->child = 0; /* ovh is 0 already: pop and drop_frames_from leave it so */
     f->sp = sp;
+    f->total0 = HP_LOAD(st->total); /* see struct hp_frame */
     f->start = read_clock(tsc, false);
     return d + 1;
 }
@@ -884,7 +887,7 @@ static void drop_frames_from(uint32_t d) {
  * is recorded after the release, from registers and the site's record,
  * with the depth's register free (one saved register less). */
 static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32_t d,
-                                                     uint64_t now) {
+                                                     uint64_t now, bool add_total) {
     /* Overhead compensation (calibrate.c), when HOTPATH_COMPENSATE asks
      * for it (fixed at start-up; on by default): the window loses this
      * call's own probe part and its measured callees' whole probe cost,
@@ -903,8 +906,9 @@ static inline __attribute__((always_inline)) void pop(struct hp_frame *f, uint32
         f[-1].ovh += taken + HP_LOAD(hp_comp.out);
         f->ovh = 0;
     }
-    if (HP_LIKELY(--st->active == 0)) /* recursion is the rarer case */
-        HP_ADD64(st->total, dur);
+    st->active--;
+    if (add_total) /* a constant but in exit_slow: HP_TOKEN_NESTED */
+        HP_STORE(st->total, f->total0 + dur);
     atomic_signal_fence(memory_order_seq_cst);
     hp_tls.depth = d;
     HP_ADD64(f[-1].child, dur); /* the stack's frame -1 is a spare, for d == 0 */
@@ -1015,7 +1019,8 @@ static __attribute__((noinline)) uint64_t enter_sampled(struct hotpath_site *sit
     HP_STORE(st->gap, n > 1 ? g + 1 : 0);
     atomic_signal_fence(memory_order_seq_cst);
     HP_STORE(st->skip, n > 1 ? g + 1 : 0);
-    return push(st, site, d, sp, true);
+    uint64_t nested = st->active ? HP_TOKEN_NESTED | HP_TOKEN_SLOW : 0;
+    return push(st, site, d, sp, true) | nested;
 }
 
 HP_API uint64_t hotpath_enter(struct hotpath_site *site) {
@@ -1055,7 +1060,7 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
         return;
     }
     bool main_window = token & HP_TOKEN_MAIN;
-    uint32_t d = (uint32_t)(token & ~(HP_TOKEN_MAIN | HP_TOKEN_SLOW));
+    uint32_t d = (uint32_t)(token & ~(HP_TOKEN_MAIN | HP_TOKEN_SLOW | HP_TOKEN_NESTED));
     if (hp_clock_source != HP_CLOCK_TSC)
         now = hp_now(); /* the fast path read the TSC */
     if (d == 0 || d > hp_tls.depth || hp_tls.stack[d - 1].site != site)
@@ -1068,7 +1073,7 @@ static __attribute__((noinline)) void exit_slow(struct hotpath_site *site, uint6
         hp_alloc_frame_end(d - 1, f->st, f->st->active == 1);
     if (hp_trace_on && f->st->site->kind != HP_KIND_CALIBRATION) /* not the runtime's own */
         hp_trace_record(site->id, f->start, now); /* trace.c */
-    pop(f, d - 1, now);
+    pop(f, d - 1, now, !(token & HP_TOKEN_NESTED));
     if (main_window) {
         hp_window.end = now;
         hp_report_once();
@@ -1092,7 +1097,7 @@ HP_API void hotpath_exit(struct hotpath_site *site, uint64_t token) {
         exit_slow(site, token, now);
         return;
     }
-    pop(f, d - 1, now);
+    pop(f, d - 1, now, true);
 }
 
 /* ======================================================================== */

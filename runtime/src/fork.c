@@ -81,6 +81,7 @@ void hp_fork_child_reset(void) {
         for (uint32_t d = 0; d < hp_tls.depth; d++) {
             self->stack[d].start = now;
             self->stack[d].child = 0;
+            self->stack[d].total0 = 0; /* the blocks' Total is 0 from here */
         }
         hp_thread_measured_restart(self);
     }

@@ -87,6 +87,12 @@ static inline bool hp_above(uint64_t v, _Atomic uint64_t *x) { return v > HP_LOA
  * opened): it never equals the depth, so the matching exit takes exit_slow
  * without a test of its own on the fast path. */
 #define HP_TOKEN_SLOW (UINT64_C(1) << 62)
+/* A timed call of a sampled site inside another activation of that site
+ * (enter_sampled, with HP_TOKEN_SLOW): its exit leaves Total alone. The
+ * enclosing activation may be an untimed one, which has no frame to
+ * replace what this call would add: Total keeps counting outermost calls
+ * only, as the sampled estimate of Total expects. */
+#define HP_TOKEN_NESTED (UINT64_C(1) << 60)
 /* The token of a call that sampling counted without timing (no frame):
  * its statistics block's address with this bit set (user addresses are
  * below 2^47), so that the exit can close the activation it counted. */
@@ -270,10 +276,18 @@ struct hp_frame {
     uint64_t child; /* ticks spent in measured callees */
     uintptr_t sp;   /* the caller's stack pointer at the enter call: longjmp drops what is below */
     uint64_t ovh;   /* probe ticks inside this window: its measured callees' (calibrate.c) */
+    /* The site's Total on this thread at entry: the exit sets Total to
+     * total0 + its duration, which replaces what activations of the site
+     * nested in this one added (they are inside its window). So Total is
+     * the time covered by completed activations, outermost or not: a
+     * recursion whose outermost call never returns (exit() or longjmp
+     * from inside it) keeps its completed inner calls' time, as Self
+     * does, and Self never exceeds Total. */
+    uint64_t total0;
     /* Padding to 64 bytes: a frame's address is then one shift from the
      * depth (40 bytes took two instructions and a saved register in
      * hotpath_exit; see docs/benchmarks.md). */
-    uint64_t spare[2];
+    uint64_t spare[1];
 };
 
 /* Allocation tracking's part of a frame, in a stack of its own (same

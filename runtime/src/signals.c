@@ -22,8 +22,10 @@
  *
  * Only signals whose action is the default when the runtime starts get a
  * handler; a program that installs its own handler later replaces ours
- * (its handler then decides: if it calls exit(), the report is written
- * at exit as usual). Ignored signals (nohup's SIGHUP) stay ignored.
+ * (its handler then decides: if it calls exit() or _exit(), the report is
+ * written as usual), and one that sets SIG_DFL again gets ours back
+ * (sigaction and signal, below). Ignored signals (nohup's SIGHUP) stay
+ * ignored.
  *
  * The reporter thread is started only where it is needed: with
  * HOTPATH_SIGNAL (an on-demand report is written while the program goes
@@ -55,6 +57,7 @@
 #define _GNU_SOURCE
 #include "signals.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -99,13 +102,32 @@ static void sleep_ms(long ms) {
     nanosleep(&ts, NULL);
 }
 
+/* The C library's sigaction (or a sanitizer's interceptor of it), past the
+ * runtime's own (below): found at start-up, so that no handler needs dlsym;
+ * before that (a library's constructor that runs before the runtime's),
+ * found on first use. */
+typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
+static _Atomic(sigaction_fn) next_sigaction_fn;
+extern int __sigaction(int, const struct sigaction *, struct sigaction *);
+
+void hp_signals_resolve(void) {
+    sigaction_fn f = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
+    atomic_store(&next_sigaction_fn, f ? f : __sigaction);
+}
+
+static int next_sigaction(int signo, const struct sigaction *act, struct sigaction *old) {
+    if (!atomic_load(&next_sigaction_fn))
+        hp_signals_resolve();
+    return atomic_load(&next_sigaction_fn)(signo, act, old);
+}
+
 /* Ends the process by `signo`, with its default action. */
 static void die_by(int signo) {
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
     sigemptyset(&dfl.sa_mask);
-    sigaction(signo, &dfl, NULL);
+    next_sigaction(signo, &dfl, NULL);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, signo);
@@ -225,18 +247,26 @@ static void start_reporter(void) {
 
 /* ---- set-up ---- */
 
+static void our_action(struct sigaction *sa, void (*fn)(int)) {
+    memset(sa, 0, sizeof *sa);
+    sa->sa_handler = fn;
+    sigemptyset(&sa->sa_mask);
+    sa->sa_flags = SA_RESTART;
+}
+
 static bool install(int signo, void (*fn)(int), bool only_if_default) {
     struct sigaction sa, old;
-    if (sigaction(signo, NULL, &old) != 0)
+    if (next_sigaction(signo, NULL, &old) != 0)
         return false;
     if (only_if_default && ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL))
         return false; /* the program's handler, or ignored: left alone */
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = fn;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    return sigaction(signo, &sa, NULL) == 0;
+    our_action(&sa, fn);
+    return next_sigaction(signo, &sa, NULL) == 0;
 }
+
+/* The terminating signals the runtime watches (all of term_signals but
+ * HOTPATH_SIGNAL's); set once by hp_signals_init. */
+static _Atomic unsigned watched; /* bit i: term_signals[i] */
 
 void hp_signals_init(void) {
     int demand = hp_config.signal;
@@ -244,9 +274,78 @@ void hp_signals_init(void) {
         atomic_store(&sig.want, true);
         atomic_store(&sig.demand, true);
     }
+    unsigned w = 0;
     for (size_t i = 0; i < sizeof term_signals / sizeof *term_signals; i++)
-        if (term_signals[i] != demand && install(term_signals[i], on_term, true))
-            atomic_store(&sig.want, true);
+        if (term_signals[i] != demand) {
+            w |= 1u << i;
+            if (install(term_signals[i], on_term, true))
+                atomic_store(&sig.want, true);
+        }
+    atomic_store(&watched, w);
+}
+
+/*
+ * sigaction and signal are the runtime's too, for the watched signals only
+ * (everything else goes straight to the C library's): a program that sets
+ * one back to SIG_DFL gets the runtime's handler in its place, which is the
+ * default with the report first. Programs clean up that way before dying of
+ * the signal: xz's handler sets a flag, and its main loop later restores
+ * SIG_DFL and raises the signal; gzip's handler removes its output, then
+ * calls signal(sig, SIG_DFL) and raise (the signal stays blocked until the
+ * handler returns, then the runtime's handler runs). A handler or SIG_IGN
+ * of the program's replaces the runtime's, as before. What the program
+ * reads back (the old action, or a query) is SIG_DFL where the runtime's
+ * handler stands in for it: the program sees the actions it set.
+ * Not covered: a handler installed with SA_RESETHAND (the kernel, not
+ * sigaction, restores the default on delivery).
+ */
+static int watched_index(int signo) {
+    unsigned w = atomic_load(&watched);
+    for (int i = 0; i < (int)(sizeof term_signals / sizeof *term_signals); i++)
+        if (term_signals[i] == signo && (w & (1u << i)))
+            return i;
+    return -1;
+}
+
+static void as_program_sees(struct sigaction *old) {
+    if (!(old->sa_flags & SA_SIGINFO) && old->sa_handler == on_term) {
+        memset(old, 0, sizeof *old);
+        old->sa_handler = SIG_DFL;
+        sigemptyset(&old->sa_mask);
+    }
+}
+
+HP_API int sigaction(int signo, const struct sigaction *act, struct sigaction *old) {
+    if (watched_index(signo) < 0)
+        return next_sigaction(signo, act, old);
+    struct sigaction ours;
+    if (act && !(act->sa_flags & SA_SIGINFO) && act->sa_handler == SIG_DFL) {
+        our_action(&ours, on_term);
+        act = &ours;
+        atomic_store(&sig.want, true);
+    }
+    int rc = next_sigaction(signo, act, old);
+    if (rc == 0 && old)
+        as_program_sees(old);
+    return rc;
+}
+
+/* glibc's signal: BSD semantics (the handler stays; interrupted system
+ * calls restart, the signal is blocked while its handler runs). */
+HP_API __sighandler_t signal(int signo, __sighandler_t handler) {
+    struct sigaction act, old;
+    if (handler == SIG_ERR || signo <= 0 || signo >= NSIG) {
+        errno = EINVAL;
+        return SIG_ERR;
+    }
+    memset(&act, 0, sizeof act);
+    act.sa_handler = handler;
+    sigemptyset(&act.sa_mask);
+    sigaddset(&act.sa_mask, signo);
+    act.sa_flags = SA_RESTART;
+    if (sigaction(signo, &act, &old) != 0)
+        return SIG_ERR;
+    return old.sa_handler;
 }
 
 _Atomic bool hp_signals_pending;

@@ -4,6 +4,9 @@
 
 #include <stdbool.h>
 
+/* Finds the C library's sigaction (start-up, every copy of the runtime). */
+void hp_signals_resolve(void);
+
 /* Installs the handlers (the terminating signals whose action is the
  * default, and hp_config.signal). Once, from runtime_init. */
 void hp_signals_init(void);
