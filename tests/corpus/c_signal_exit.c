@@ -20,6 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "c_selfexec.h"
+
 static volatile unsigned long sink;
 
 __attribute__((annotate("hotpath"))) static void work(void) { sink++; }
@@ -50,20 +52,6 @@ static int child(const char *how) {
         spin();
 }
 
-/* Runs argv (this program again, or timeout(1) running it) and returns
- * its wait status. */
-static int run(char *const argv[]) {
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return status;
-}
-
 static void expect_signal(const char *what, int status, int sig) {
     if (WIFSIGNALED(status) && WTERMSIG(status) == sig)
         saw_signal();
@@ -77,11 +65,9 @@ int main(int argc, char **argv) {
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
-    char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0)
+    char *self = (char *)self_path();
+    if (!self)
         return 1;
-    self[n] = '\0';
     expect_signal("TERM", run((char *[]){self, "TERM", NULL}), SIGTERM);
     expect_signal("INT", run((char *[]){self, "INT", NULL}), SIGINT);
     expect_signal("PIPE", run((char *[]){self, "PIPE", NULL}), SIGPIPE);

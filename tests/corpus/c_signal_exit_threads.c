@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "c_selfexec.h"
+
 static volatile unsigned long sink;
 static volatile int stop;
 
@@ -54,34 +56,10 @@ static int child(const char *how) {
     return 0;
 }
 
-static int run(char *const argv[]) {
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return status;
-}
-
 int main(int argc, char **argv) {
     if (argc == 2)
         return child(argv[1]);
     signal(SIGTERM, SIG_DFL);
-    char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0)
-        return 1;
-    self[n] = '\0';
     const char *hows[] = {"two", "one"};
-    for (int i = 0; i < 2; i++) {
-        int st = run((char *[]){self, (char *)hows[i], NULL});
-        if (WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM)
-            saw_signal();
-        printf("%s: %s %d\n", hows[i], WIFSIGNALED(st) ? "signal" : "exit",
-               WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
-    }
-    return 0;
+    return run_children(hows, 2, SIGTERM, saw_signal);
 }

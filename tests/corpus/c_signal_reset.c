@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "c_selfexec.h"
+
 static volatile unsigned long sink;
 static volatile sig_atomic_t caught;
 
@@ -73,34 +75,10 @@ static int child(const char *how) {
     return 2; /* not reached: the signal ends the process */
 }
 
-static int run(char *const argv[]) {
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return status;
-}
-
 int main(int argc, char **argv) {
     if (argc == 2)
         return child(argv[1]);
     signal(SIGTERM, SIG_DFL);
-    char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0)
-        return 1;
-    self[n] = '\0';
     const char *hows[] = {"flag", "inside"};
-    for (int i = 0; i < 2; i++) {
-        int st = run((char *[]){self, (char *)hows[i], NULL});
-        if (WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM)
-            saw_signal();
-        printf("%s: %s %d\n", hows[i], WIFSIGNALED(st) ? "signal" : "exit",
-               WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
-    }
-    return 0;
+    return run_children(hows, 2, SIGTERM, saw_signal);
 }
