@@ -107,10 +107,15 @@ static void sleep_ms(long ms) {
  * before that (a library's constructor that runs before the runtime's),
  * found on first use. */
 typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
+typedef __sighandler_t (*signal_fn)(int, __sighandler_t);
 static _Atomic(sigaction_fn) next_sigaction_fn;
+static _Atomic(signal_fn) next_signal_fn;
 extern int __sigaction(int, const struct sigaction *, struct sigaction *);
+extern __sighandler_t bsd_signal(int, __sighandler_t);
 
 void hp_signals_resolve(void) {
+    signal_fn g = (signal_fn)dlsym(RTLD_NEXT, "signal");
+    atomic_store(&next_signal_fn, g ? g : bsd_signal);
     sigaction_fn f = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
     atomic_store(&next_sigaction_fn, f ? f : __sigaction);
 }
@@ -330,11 +335,18 @@ HP_API int sigaction(int signo, const struct sigaction *act, struct sigaction *o
     return rc;
 }
 
-/* glibc's signal: BSD semantics (the handler stays; interrupted system
- * calls restart, the signal is blocked while its handler runs). */
+/* For a watched signal, glibc's signal through the sigaction above: BSD
+ * semantics (the handler stays; interrupted system calls restart, the
+ * signal is blocked while its handler runs; siginterrupt's setting is not
+ * seen). Any other signal goes to the C library's. */
 HP_API __sighandler_t signal(int signo, __sighandler_t handler) {
+    if (watched_index(signo) < 0) {
+        if (!atomic_load(&next_signal_fn))
+            hp_signals_resolve();
+        return atomic_load(&next_signal_fn)(signo, handler);
+    }
     struct sigaction act, old;
-    if (handler == SIG_ERR || signo <= 0 || signo >= NSIG) {
+    if (handler == SIG_ERR) {
         errno = EINVAL;
         return SIG_ERR;
     }
