@@ -336,8 +336,22 @@ def main():
             "percentiles_ns", "histogram")
     fs = {f["name"]: {k: f.get(k) for k in keys} for f in snap["functions"]} if snap else {}
     ff = {f["name"]: {k: f.get(k) for k in keys} for f in final["functions"]}
+    # Durations in ns may differ by the last digit: the ticks are the same,
+    # but the clock's ns per tick is refined as the process runs (1 ns in
+    # 6.17 ms seen under ASan). Counts and the histogram (ticks) are exact.
+    def same(x, y):
+        if isinstance(x, dict) and isinstance(y, dict):
+            return x.keys() == y.keys() and all(same(x[k], y[k]) for k in x)
+        if isinstance(x, int) and isinstance(y, int) and not isinstance(x, bool):
+            return abs(x - y) <= max(1, y // 1000000)
+        return x == y
+
+    def close(f, g):
+        return f.keys() == g.keys() and all(
+            all((same(f[n][k], g[n][k]) if k.endswith("_ns") else f[n][k] == g[n][k])
+                for k in keys) for n in f)
     check("the idle snapshot's figures equal the final report's (%d functions)" % len(ff),
-          fs == ff and len(ff) == 4 and ff["top::tick"]["calls"] == 40 * 50,
+          close(fs, ff) and len(ff) == 4 and ff["top::tick"]["calls"] == 40 * 50,
           "snapshot %s\nreport %s" % (fs, ff))
 
     failed = results.count(False)
