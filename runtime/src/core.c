@@ -1198,8 +1198,16 @@ static void resolve_longjmp(void) {}
  */
 typedef void (*exit_fn)(int) __attribute__((noreturn));
 static exit_fn real_exit;
+/* A sanitizer's _exit, where its runtime is linked into the program (as
+ * for sigaction in signals.c). */
+extern void __interceptor__exit(int) __attribute__((weak, noreturn));
+extern void ___interceptor__exit(int) __attribute__((weak, noreturn));
 
-static void resolve_exit(void) { real_exit = (exit_fn)dlsym(RTLD_NEXT, "_exit"); }
+static void resolve_exit(void) {
+    real_exit = __interceptor__exit ? __interceptor__exit : ___interceptor__exit;
+    if (!real_exit)
+        real_exit = (exit_fn)dlsym(RTLD_NEXT, "_exit");
+}
 
 void hp_real_exit(int status) {
     if (real_exit)

@@ -52,7 +52,10 @@ static void zero_stats(struct hp_site_stats *s) {
     }
 }
 
+bool hp_forked_child;
+
 void hp_fork_child_reset(void) {
+    hp_forked_child = true;
     struct hp_thread *self = hp_tls.thread;
     for (uint32_t id = 1; id < hp_reg.count; id++)
         if (hp_reg.agg && hp_reg.agg[id])

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fork.h"
 #include "internal.h"
 #include "trace.h"
 
@@ -1816,6 +1817,8 @@ static void write_report(void) {
     }
     struct hp_report r;
     hp_report_collect(&r);
+    if (hp_forked_child && r.nmeasured == 0) /* fork.h: the parent's report has it all */
+        asked = false;
     if ((r.nmeasured > 0 || asked) && hp_config.output_path[0])
         report_to_file(&r);
     else if (r.nmeasured > 0 || asked)

@@ -112,11 +112,27 @@ static _Atomic(sigaction_fn) next_sigaction_fn;
 static _Atomic(signal_fn) next_signal_fn;
 extern int __sigaction(int, const struct sigaction *, struct sigaction *);
 extern __sighandler_t bsd_signal(int, __sighandler_t);
+/* A sanitizer's interceptors (alloc.c says why weak references): Clang
+ * links its sanitizer runtime into the program, where the runtime's strong
+ * sigaction takes the place of the sanitizer's weak one, and dlsym's next
+ * sigaction is then the C library's: ThreadSanitizer, bypassed, had
+ * handlers run inside its own code (c_signal_first: "nested bug in the
+ * same thread"; c_signal: a hang). */
+extern int __interceptor_sigaction(int, const struct sigaction *, struct sigaction *)
+    __attribute__((weak));
+extern int ___interceptor_sigaction(int, const struct sigaction *, struct sigaction *)
+    __attribute__((weak));
+extern __sighandler_t __interceptor_signal(int, __sighandler_t) __attribute__((weak));
+extern __sighandler_t ___interceptor_signal(int, __sighandler_t) __attribute__((weak));
 
 void hp_signals_resolve(void) {
-    signal_fn g = (signal_fn)dlsym(RTLD_NEXT, "signal");
+    signal_fn g = __interceptor_signal ? __interceptor_signal : ___interceptor_signal;
+    if (!g)
+        g = (signal_fn)dlsym(RTLD_NEXT, "signal");
     atomic_store(&next_signal_fn, g ? g : bsd_signal);
-    sigaction_fn f = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
+    sigaction_fn f = __interceptor_sigaction ? __interceptor_sigaction : ___interceptor_sigaction;
+    if (!f)
+        f = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
     atomic_store(&next_sigaction_fn, f ? f : __sigaction);
 }
 
