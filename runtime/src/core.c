@@ -1197,21 +1197,28 @@ static void resolve_longjmp(void) {}
  * after the atexit handlers) do not come here.
  */
 typedef void (*exit_fn)(int) __attribute__((noreturn));
-static exit_fn real_exit;
+static exit_fn real_exit, libc_exit; /* libc_exit: dlsym's next, for a second entry */
 /* A sanitizer's _exit, where its runtime is linked into the program (as
  * for sigaction in signals.c). */
 extern void __interceptor__exit(int) __attribute__((weak, noreturn));
 extern void ___interceptor__exit(int) __attribute__((weak, noreturn));
 
 static void resolve_exit(void) {
+    libc_exit = (exit_fn)dlsym(RTLD_NEXT, "_exit");
     real_exit = __interceptor__exit ? __interceptor__exit : ___interceptor__exit;
     if (!real_exit)
-        real_exit = (exit_fn)dlsym(RTLD_NEXT, "_exit");
+        real_exit = libc_exit;
 }
 
+/* Where the sanitizer's library comes before the runtime's, its _exit's
+ * next is the runtime's _exit, which comes here again: the second time,
+ * dlsym's next (as for sigaction, signals.c). */
+static __thread int exiting __attribute__((tls_model("initial-exec")));
+
 void hp_real_exit(int status) {
-    if (real_exit)
-        real_exit(status);
+    exit_fn f = exiting++ ? libc_exit : real_exit;
+    if (f)
+        f(status);
     for (;;)
         syscall(SYS_exit_group, status);
 }

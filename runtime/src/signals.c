@@ -136,10 +136,34 @@ void hp_signals_resolve(void) {
     atomic_store(&next_sigaction_fn, f ? f : __sigaction);
 }
 
+/* Set while this thread is in the sanitizer's interceptor (or the next
+ * sigaction) on the runtime's behalf. Where the sanitizer's library comes
+ * before the runtime's (GCC's libasan.so, libhotpath.so), the interceptor's
+ * own next sigaction is the runtime's: that second entry goes to the C
+ * library, or the two would call each other for ever (multi_gcc under
+ * ASan: SIGSEGV). */
+static __thread int in_next __attribute__((tls_model("initial-exec")));
+
 static int next_sigaction(int signo, const struct sigaction *act, struct sigaction *old) {
+    if (in_next)
+        return __sigaction(signo, act, old);
     if (!atomic_load(&next_sigaction_fn))
         hp_signals_resolve();
-    return atomic_load(&next_sigaction_fn)(signo, act, old);
+    in_next++;
+    int rc = atomic_load(&next_sigaction_fn)(signo, act, old);
+    in_next--;
+    return rc;
+}
+
+static __sighandler_t next_signal(int signo, __sighandler_t handler) {
+    if (in_next)
+        return bsd_signal(signo, handler);
+    if (!atomic_load(&next_signal_fn))
+        hp_signals_resolve();
+    in_next++;
+    __sighandler_t r = atomic_load(&next_signal_fn)(signo, handler);
+    in_next--;
+    return r;
 }
 
 /* Ends the process by `signo`, with its default action. */
@@ -356,11 +380,8 @@ HP_API int sigaction(int signo, const struct sigaction *act, struct sigaction *o
  * signal is blocked while its handler runs; siginterrupt's setting is not
  * seen). Any other signal goes to the C library's. */
 HP_API __sighandler_t signal(int signo, __sighandler_t handler) {
-    if (watched_index(signo) < 0) {
-        if (!atomic_load(&next_signal_fn))
-            hp_signals_resolve();
-        return atomic_load(&next_signal_fn)(signo, handler);
-    }
+    if (watched_index(signo) < 0)
+        return next_signal(signo, handler);
     struct sigaction act, old;
     if (handler == SIG_ERR) {
         errno = EINVAL;
