@@ -1191,8 +1191,9 @@ static void resolve_longjmp(void) {}
  * A process that ends by _exit or _Exit runs no atexit handler, and one
  * that ends by quick_exit only its at_quick_exit ones: the runtime defines
  * _exit and _Exit, which write the report (signals.c says when and how)
- * and then call the C library's (found by dlsym at start-up, so that a
- * sanitizer's interceptor of _exit still runs), and registers an
+ * and then call the next _exit: a sanitizer's interceptor linked into the
+ * program (weak reference), else dlsym's next, so that a sanitizer's
+ * interceptor of _exit still runs (resolve_exit), and registers an
  * at_quick_exit handler. The C library's own calls of _exit (from exit(),
  * after the atexit handlers) do not come here.
  */
